@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import type { Env } from './config/env';
+import { runMigrations } from './database/migrate';
+import { FirstRunSeeder } from './seed/first-run';
+
+/** CORS only for the player API: browsers call it cross-origin; the management API stays same-origin. */
+const CM_CORS = {
+  origin: true,
+  methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+  allowedHeaders: ['Authorization', 'X-Terminate', 'Content-Type'],
+  exposedHeaders: ['Location', 'Expires', 'Date', 'Retry-After'],
+  maxAge: 600,
+};
+
+function corsFor(url: string | undefined) {
+  return url?.startsWith('/v2/') ? CM_CORS : { origin: false };
+}
+
+/**
+ * Migrates the database, builds the Nest application on the configured HTTP adapter and seeds an empty
+ * database. Used by main.ts and by the e2e tests, so both run the same application.
+ */
+export async function createApp(env: Env, databaseUrl: string, options: { logger?: false } = {}): Promise<INestApplication> {
+  await runMigrations(databaseUrl);
+  const module = AppModule.forRoot(env, databaseUrl);
+  const logger = options.logger === false ? false : (['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].slice(0, ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].indexOf(env.LOG_LEVEL) + 1) as never);
+  const app =
+    env.CM_HTTP_ADAPTER === 'fastify'
+      ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: 1_048_576 }), { logger })
+      : await NestFactory.create(module, { logger });
+  app.enableCors((req: { url?: string }, callback: (err: Error | null, options: object) => void) => callback(null, corsFor(req.url)));
+  app.enableShutdownHooks();
+  if (env.CM_DEMO_SEED) await app.get(FirstRunSeeder).seedDemo();
+  return app;
+}

@@ -1,0 +1,84 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  const v = String(value).toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+
+/** Every variable the service reads, with its default. Documented in README.md and .env.example. */
+export class Env {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString() @MinLength(1)
+  CM_DATA_DIR = './.data';
+
+  @IsIn(['express', 'fastify'])
+  CM_HTTP_ADAPTER: 'express' | 'fastify' = 'express';
+
+  @IsOptional() @IsEmail({}, { message: 'CM_ADMIN_EMAIL must be an email address' })
+  CM_ADMIN_EMAIL?: string;
+
+  @IsOptional() @IsString() @MinLength(12, { message: 'CM_ADMIN_PASSWORD must be at least 12 characters' })
+  CM_ADMIN_PASSWORD?: string;
+
+  @Transform(toBool) @IsBoolean({ message: 'CM_DEMO_SEED must be true or false' })
+  CM_DEMO_SEED = true;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  CM_GRACE_SECONDS = 30;
+
+  /** How often the sweeper marks silent sessions expired. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  CM_SWEEP_INTERVAL_SECONDS = 15;
+
+  /** How long ended sessions are kept (account look-up shows them), in hours. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365)
+  CM_ENDED_RETENTION_HOURS = 72;
+
+  /** Heartbeats + stops per session per minute. */
+  @Transform(toInt) @IsInt() @Min(1)
+  CM_THROTTLE_SESSION_PER_MINUTE = 200;
+
+  /** Inits per account per minute. */
+  @Transform(toInt) @IsInt() @Min(1)
+  CM_THROTTLE_ACCOUNT_INITS_PER_MINUTE = 200;
+
+  /** Database connection pool size per process. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  CM_DB_POOL_SIZE = 20;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+export class ConfigError extends Error {}
+
+/** Parses and validates the environment; throws a ConfigError naming each bad variable. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const known = Object.keys(new Env());
+  const picked: Record<string, string> = {};
+  for (const key of [...known, 'DATABASE_URL', 'CM_ADMIN_EMAIL', 'CM_ADMIN_PASSWORD']) {
+    const value = source[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const env = plainToInstance(Env, picked, { exposeDefaultValues: true });
+  const errors = validateSync(env, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const shown = e.property.includes('PASSWORD') ? '(hidden)' : JSON.stringify(picked[e.property]);
+      return `  ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return env;
+}

@@ -1,0 +1,28 @@
+import { DataSourceOptions } from 'typeorm';
+import { POLICY_ENTITIES } from '@cm/policies';
+import { SESSION_ENTITIES } from '@cm/sessions';
+import { TENANT_ENTITIES } from '@cm/tenants';
+import { MIGRATIONS } from './migrations';
+
+/** The one TypeORM configuration, used by the app, the tests and the TypeORM CLI (data-source.ts). */
+export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: [...TENANT_ENTITIES, ...POLICY_ENTITIES, ...SESSION_ENTITIES],
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    extra: {
+      max: poolSize,
+      // A request never waits forever for the database: it fails fast and answers 503 instead.
+      connectionTimeoutMillis: 3000,
+      query_timeout: 5000,
+      statement_timeout: 5000,
+      keepAlive: true,
+      application_name: 'concurrency-monitor',
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { PoliciesError, PoliciesErrorCode } from '@cm/policies';
+import { CM_ERROR_STATUS, CmError, CmErrorCode } from '@cm/sessions';
+import { TenantsError, TenantsErrorCode } from '@cm/tenants';
+import { problem, type Problem } from './problem';
+
+const TENANTS_STATUS: Record<TenantsErrorCode, number> = {
+  [TenantsErrorCode.TENANT_NOT_FOUND]: 404,
+  [TenantsErrorCode.APPLICATION_NOT_FOUND]: 404,
+  [TenantsErrorCode.TENANT_SLUG_TAKEN]: 409,
+  [TenantsErrorCode.APPLICATION_ID_TAKEN]: 409,
+  [TenantsErrorCode.INVALID_TENANT]: 400,
+  [TenantsErrorCode.INVALID_APPLICATION]: 400,
+};
+
+const POLICIES_STATUS: Record<PoliciesErrorCode, number> = {
+  [PoliciesErrorCode.POLICY_NOT_FOUND]: 404,
+  [PoliciesErrorCode.POLICY_NAME_TAKEN]: 409,
+  [PoliciesErrorCode.INVALID_RULES]: 400,
+  [PoliciesErrorCode.POLICY_NOT_AVAILABLE]: 404,
+};
+
+/** Errors that mean "the database is unreachable or too slow right now", not a bug. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (/^(08|57P0|53)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))) {
+    return true;
+  }
+  return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connect ECONNREFUSED|canceling statement due to statement timeout|Client has encountered a connection error|Connection is not established/i.test(
+    error.message,
+  );
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON body, or undefined for an empty body. */
+  body: unknown;
+  contentType?: string;
+}
+
+/** The one place where errors become HTTP answers: CM advice bodies on /v2, problem+json elsewhere. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const adapter = this.adapterHost.httpAdapter;
+    const request: unknown = ctx.getRequest();
+    const response: unknown = ctx.getResponse();
+    const answer = this.toAnswer(exception, String(adapter.getRequestUrl(request) ?? ''));
+    adapter.setHeader(response, 'Cache-Control', 'no-store');
+    for (const [name, value] of Object.entries(answer.headers)) adapter.setHeader(response, name, value);
+    if (answer.body === undefined) {
+      adapter.reply(response, undefined, answer.status);
+      return;
+    }
+    adapter.setHeader(response, 'Content-Type', answer.contentType ?? 'application/problem+json');
+    adapter.reply(response, answer.body, answer.status);
+  }
+
+  private toAnswer(exception: unknown, url: string): Answer {
+    if (exception instanceof CmError) return this.fromCm(exception);
+    if (exception instanceof TenantsError) {
+      const status = TENANTS_STATUS[exception.code];
+      return this.problem(status, exception.message, { code: exception.code, ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}) });
+    }
+    if (exception instanceof PoliciesError) {
+      return this.problem(POLICIES_STATUS[exception.code], exception.message, {
+        code: exception.code,
+        ...(exception.errors.length ? { errors: exception.errors } : {}),
+      });
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const detail = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+      const message = Array.isArray(detail) ? detail.join('; ') : typeof detail === 'string' ? detail : exception.message;
+      return this.problem(status, message);
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable on ${url}: ${(exception as Error).message}`);
+      return { ...this.problem(503, 'The service is temporarily unavailable; retry shortly'), headers: { 'Retry-After': '5' } };
+    }
+    const errorId = randomUUID();
+    this.logger.error(`unhandled error ${errorId} on ${url}`, exception instanceof Error ? exception.stack : String(exception));
+    return this.problem(500, 'Internal server error', { errorId });
+  }
+
+  private fromCm(error: CmError): Answer {
+    const status = CM_ERROR_STATUS[error.code];
+    if (error.body) return { status, headers: error.headers, body: error.body, contentType: 'application/json' };
+    if (error.code === CmErrorCode.GONE || error.code === CmErrorCode.INVALID_SESSION_ID) {
+      return { status, headers: error.headers, body: undefined };
+    }
+    return { ...this.problem(status, error.message, { code: error.code }), headers: error.headers };
+  }
+
+  private problem(status: number, title: string, extra: Omit<Problem, 'type' | 'title' | 'status'> = {}): Answer {
+    return { status, headers: {}, body: problem(status, title, extra) };
+  }
+}

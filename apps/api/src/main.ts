@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
+import { createApp } from './bootstrap';
+import { ConfigError, loadEnv } from './config/env';
+import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { DEMO } from './seed/first-run';
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const env = loadEnv();
+  const logger = new Logger('Main');
+
+  let databaseUrl = env.DATABASE_URL;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (!databaseUrl) {
+    logger.log(`DATABASE_URL is not set: starting an embedded PostgreSQL under ${env.CM_DATA_DIR}`);
+    const embedded = await startEmbeddedPostgres({ dataDir: env.CM_DATA_DIR });
+    databaseUrl = embedded.url;
+    stopEmbedded = embedded.stop;
+    logger.log(`embedded PostgreSQL ready: ${embedded.url.replace(/:[^:@/]+@/, ':***@')} (password in ${env.CM_DATA_DIR}/pg-password)`);
+  }
+
+  let shuttingDown = false;
+  const app = await createApp(env, databaseUrl).catch(async (error: unknown) => {
+    await stopEmbedded?.();
+    throw error;
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      logger.log(`${signal}: shutting down`);
+      void (async () => {
+        await app.close();
+        await stopEmbedded?.();
+        process.exit(0);
+      })();
+    });
+  }
+  // Nest's own shutdown hooks would race ours; we close the app ourselves above.
+  await app.listen(env.PORT);
+  const base = `http://localhost:${env.PORT}`;
+  logger.log(`Concurrency Monitor is listening on ${base} (${env.CM_HTTP_ADAPTER})`);
+  logger.log(`Health: ${base}/healthz, readiness: ${base}/readyz, player API: ${base}/v2`);
+  if (env.CM_DEMO_SEED) {
+    logger.log(`Start a demo stream:\n  curl -i -X POST -u ${DEMO.application.id}: '${base}/v2/sessions/demo-idp/alice?channel=news'`);
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('Concurrency Monitor failed to start:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+export * from './cm-v2';
+export * from './policy';

@@ -1,0 +1,11 @@
+import { ApplicationPolicyEntity } from './application-policy.entity';
+import { PolicyShareEntity } from './policy-share.entity';
+import { PolicyVersionEntity } from './policy-version.entity';
+import { PolicyEntity } from './policy.entity';
+
+export { PoliciesModule } from './policies.module';
+export { PoliciesService, type Policy, type PolicyInput } from './policies.service';
+export { PoliciesError, PoliciesErrorCode } from './policies.errors';
+
+/** For the data source (migrations, CLI) only; other libraries never use these. */
+export const POLICY_ENTITIES = [PolicyEntity, PolicyVersionEntity, ApplicationPolicyEntity, PolicyShareEntity];

@@ -1,0 +1,56 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SESSION_STORE, type SessionStore } from './session-store.port';
+import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
+
+const BATCH = 1000;
+
+/**
+ * Marks silent sessions `expired` (their expiry + grace passed) and deletes ended sessions past retention.
+ * Runs on every process; `FOR UPDATE SKIP LOCKED` gives each silent session to exactly one of them.
+ */
+@Injectable()
+export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ExpirySweeper.name);
+  private timer?: NodeJS.Timeout;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    @Inject(SESSION_STORE) private readonly store: SessionStore,
+    @Inject(SESSIONS_OPTIONS) private readonly options: SessionsOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep(), this.options.sweepIntervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns how many sessions it expired. Overlapping calls share the pass in progress. */
+  sweep(): Promise<void> {
+    this.running ??= this.pass()
+      .catch((error: unknown) => this.logger.warn(`sweep failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    let expired = 0;
+    for (;;) {
+      const batch = await this.store.expireSilent(this.options.graceSeconds, BATCH);
+      expired += batch.length;
+      if (batch.length < BATCH) break;
+    }
+    const cutoff = new Date(Date.now() - this.options.endedRetentionHours * 3600_000);
+    let purged = 0;
+    for (;;) {
+      const n = await this.store.purgeEnded(cutoff, BATCH);
+      purged += n;
+      if (n < BATCH) break;
+    }
+    if (expired + purged > 0) this.logger.log(`expired ${expired} silent sessions, purged ${purged} ended sessions`);
+  }
+}

@@ -1,0 +1,10 @@
+import { SessionEntity } from './session.entity';
+
+export { SessionsModule } from './sessions.module';
+export { SessionsService } from './sessions.service';
+export { ExpirySweeper } from './expiry-sweeper';
+export { CmError, CmErrorCode, CM_ERROR_STATUS } from './sessions.errors';
+export type { SessionsOptions } from './sessions.options';
+
+/** For the data source (migrations, CLI) only; other libraries never use these. */
+export const SESSION_ENTITIES = [SessionEntity];

@@ -1,0 +1,74 @@
+import {
+  ATTRIBUTE_NAME_PATTERN,
+  IMMUTABLE_METADATA_KEYS,
+  MAX_METADATA_KEYS,
+  MAX_METADATA_VALUE_LENGTH,
+  type Metadata,
+} from '@cm/contracts';
+import { CmError, CmErrorCode } from './sessions.errors';
+
+const invalid = (message: string) => new CmError(CmErrorCode.INVALID_METADATA, message);
+
+function addEntries(target: Metadata, source: unknown, where: string): void {
+  if (source === undefined || source === null || source === '') return;
+  if (typeof source !== 'object' || Array.isArray(source) || Buffer.isBuffer(source)) {
+    throw invalid(`The ${where} must be key=value pairs`);
+  }
+  for (const [key, raw] of Object.entries(source as Record<string, unknown>)) {
+    if (!ATTRIBUTE_NAME_PATTERN.test(key)) {
+      throw invalid(`Metadata key "${key.slice(0, 80)}" is invalid: keys are 1-64 characters of A-Z a-z 0-9 _ . -`);
+    }
+    const values = Array.isArray(raw) ? raw : [raw];
+    if (values.length !== 1) throw invalid(`Metadata key "${key}" is given more than once`);
+    const value = values[0];
+    if (typeof value === 'object' && value !== null) throw invalid(`Metadata key "${key}" must have a text value`);
+    const text = value === null || value === undefined ? '' : String(value);
+    if (text.length > MAX_METADATA_VALUE_LENGTH) {
+      throw invalid(`Metadata key "${key}" has a value longer than ${MAX_METADATA_VALUE_LENGTH} characters`);
+    }
+    if (text.includes('\u0000')) throw invalid(`Metadata key "${key}" contains a NUL character`);
+    if (key in target && target[key] !== text) throw invalid(`Metadata key "${key}" is given twice with different values`);
+    target[key] = text;
+  }
+}
+
+/** Metadata from the query string and the (form or JSON) body, validated per DESIGN §2. */
+export function parseMetadata(query: unknown, body: unknown): Metadata {
+  const metadata: Metadata = Object.create(null) as Metadata;
+  addEntries(metadata, query, 'query string');
+  addEntries(metadata, body, 'request body');
+  if (Object.keys(metadata).length > MAX_METADATA_KEYS) {
+    throw invalid(`At most ${MAX_METADATA_KEYS} metadata keys are allowed`);
+  }
+  return { ...metadata };
+}
+
+/** A heartbeat may add keys but not change the identifying ones once set. */
+export function mergeHeartbeatMetadata(current: Metadata, update: Metadata): { merged: Metadata; added: boolean } {
+  let added = false;
+  for (const [key, value] of Object.entries(update)) {
+    if (key in current) {
+      if (current[key] !== value && IMMUTABLE_METADATA_KEYS.includes(key)) {
+        throw invalid(`Metadata key "${key}" cannot change during a session (was "${current[key]}")`);
+      }
+      if (current[key] !== value) added = true;
+    } else {
+      added = true;
+    }
+  }
+  const merged = { ...current, ...update };
+  if (Object.keys(merged).length > MAX_METADATA_KEYS) throw invalid(`At most ${MAX_METADATA_KEYS} metadata keys are allowed`);
+  return { merged, added };
+}
+
+const MAX_ACCOUNT_PART_LENGTH = 256;
+
+/** idp and subject: 1-256 characters, no control characters. */
+export function checkAccountPart(name: 'idp' | 'subject', value: string): string {
+  if (value.length === 0 || value.length > MAX_ACCOUNT_PART_LENGTH) {
+    throw invalid(`The ${name} must be 1-${MAX_ACCOUNT_PART_LENGTH} characters`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw invalid(`The ${name} must not contain control characters`);
+  return value;
+}

@@ -1,0 +1,200 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { DataSource } from 'typeorm';
+import type { Metadata } from '@cm/contracts';
+import type {
+  AccountKey,
+  AccountTransaction,
+  HeartbeatFastResult,
+  NewSession,
+  SessionEnd,
+  SessionStore,
+  StoredSession,
+} from './session-store.port';
+
+const COLUMNS = `id, idp, subject, application_id, termination_code, metadata, started_at, expires_at, ended_at, end_reason, end_detail`;
+
+interface SessionRow {
+  id: string;
+  idp: string;
+  subject: string;
+  application_id: string;
+  termination_code: string;
+  metadata: Metadata;
+  started_at: Date;
+  expires_at: Date;
+  ended_at: Date | null;
+  end_reason: StoredSession['endReason'];
+  end_detail: unknown;
+}
+
+const toSession = (r: SessionRow): StoredSession => ({
+  id: r.id,
+  idp: r.idp,
+  subject: r.subject,
+  applicationId: r.application_id,
+  terminationCode: r.termination_code,
+  metadata: r.metadata,
+  startedAt: r.started_at,
+  expiresAt: r.expires_at,
+  endedAt: r.ended_at,
+  endReason: r.end_reason,
+  endDetail: r.end_detail,
+});
+
+/**
+ * SessionStore on PostgreSQL. Hot statements are named (prepared once per connection) and go straight to
+ * the pg pool; account decisions hold `pg_advisory_xact_lock` on a hash of the account key, so they are
+ * serialised across every process sharing the database.
+ */
+@Injectable()
+export class PostgresSessionStore implements SessionStore {
+  private readonly pool: Pool;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  private async q<R extends QueryResultRow>(name: string, text: string, values: unknown[], client: Pool | PoolClient = this.pool): Promise<R[]> {
+    const result = await client.query<R>({ name, text, values });
+    return result.rows;
+  }
+
+  async withAccount<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      await this.q('cm_lock_account', "SELECT pg_advisory_xact_lock(hashtextextended(length($1)::text || ':' || $1 || $2, 0))", [account.idp, account.subject], client);
+      const tx: AccountTransaction = {
+        epoch: async () => Number((await this.q<{ epoch: string }>('cm_epoch', 'SELECT epoch FROM config_epoch WHERE id = 1', [], client))[0]?.epoch ?? 0),
+        unended: async (graceSeconds: number) =>
+          (
+            await this.q<SessionRow & { running: boolean }>(
+              'cm_unended',
+              `SELECT ${COLUMNS}, expires_at > now() - make_interval(secs => $3) AS running
+                 FROM sessions WHERE idp = $1 AND subject = $2 AND ended_at IS NULL ORDER BY started_at, id`,
+              [account.idp, account.subject, graceSeconds],
+              client,
+            )
+          ).map((r) => ({ ...toSession(r), running: r.running })),
+        insert: async (s: NewSession) => {
+          const rows = await this.q<{ started_at: Date; expires_at: Date }>(
+            'cm_insert',
+            `INSERT INTO sessions (id, idp, subject, application_id, termination_code, metadata, started_at, expires_at, policy_epoch)
+             VALUES ($1, $2, $3, $4, $5, $6, now(), now() + make_interval(secs => $7), $8)
+             RETURNING started_at, expires_at`,
+            [s.id, s.account.idp, s.account.subject, s.applicationId, s.terminationCode, s.metadata, s.intervalSeconds, s.policyEpoch],
+            client,
+          );
+          return { startedAt: rows[0].started_at, expiresAt: rows[0].expires_at };
+        },
+        end: async (ends: SessionEnd[]) => {
+          for (const e of ends) {
+            await this.q(
+              'cm_end',
+              `UPDATE sessions SET ended_at = now(), end_reason = $2, end_detail = $3::jsonb WHERE id = $1 AND ended_at IS NULL`,
+              [e.id, e.reason, e.detail === undefined ? null : JSON.stringify(e.detail)],
+              client,
+            );
+          }
+        },
+        refresh: async (id, intervalSeconds, epoch, metadata) => {
+          const rows = await this.q<{ expires_at: Date }>(
+            'cm_refresh',
+            `UPDATE sessions SET expires_at = now() + make_interval(secs => $2), last_heartbeat_at = now(), policy_epoch = $3,
+                    metadata = COALESCE($4::jsonb, metadata)
+              WHERE id = $1 RETURNING expires_at`,
+            [id, intervalSeconds, epoch, metadata ? JSON.stringify(metadata) : null],
+            client,
+          );
+          return rows[0].expires_at;
+        },
+      };
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw error;
+    } finally {
+      client.release(broken ? true : undefined);
+    }
+  }
+
+  async heartbeat(account: AccountKey, applicationId: string, id: string, intervalSeconds: number, graceSeconds: number): Promise<HeartbeatFastResult> {
+    const rows = await this.q<{ expires_at: Date }>(
+      'cm_heartbeat',
+      `UPDATE sessions SET expires_at = now() + make_interval(secs => $5), last_heartbeat_at = now()
+        WHERE id = $1 AND idp = $2 AND subject = $3 AND application_id = $4 AND ended_at IS NULL
+          AND expires_at > now() - make_interval(secs => $6)
+          AND policy_epoch = (SELECT epoch FROM config_epoch WHERE id = 1)
+       RETURNING expires_at`,
+      [id, account.idp, account.subject, applicationId, intervalSeconds, graceSeconds],
+    );
+    return rows.length === 1 ? { ok: true, expiresAt: rows[0].expires_at } : { ok: false };
+  }
+
+  async stop(account: AccountKey, applicationId: string, id: string, graceSeconds: number): Promise<boolean> {
+    const rows = await this.q(
+      'cm_stop',
+      `UPDATE sessions SET ended_at = now(), end_reason = 'stopped'
+        WHERE id = $1 AND idp = $2 AND subject = $3 AND application_id = $4 AND ended_at IS NULL
+          AND expires_at > now() - make_interval(secs => $5)
+       RETURNING id`,
+      [id, account.idp, account.subject, applicationId, graceSeconds],
+    );
+    return rows.length === 1;
+  }
+
+  async find(account: AccountKey, id: string): Promise<StoredSession | null> {
+    const rows = await this.q<SessionRow>('cm_find', `SELECT ${COLUMNS} FROM sessions WHERE id = $1 AND idp = $2 AND subject = $3`, [
+      id,
+      account.idp,
+      account.subject,
+    ]);
+    return rows[0] ? toSession(rows[0]) : null;
+  }
+
+  async running(account: AccountKey, graceSeconds: number): Promise<StoredSession[]> {
+    const rows = await this.q<SessionRow>(
+      'cm_running',
+      `SELECT ${COLUMNS} FROM sessions
+        WHERE idp = $1 AND subject = $2 AND ended_at IS NULL AND expires_at > now() - make_interval(secs => $3)
+        ORDER BY started_at, id`,
+      [account.idp, account.subject, graceSeconds],
+    );
+    return rows.map(toSession);
+  }
+
+  async expireSilent(graceSeconds: number, batchSize: number): Promise<StoredSession[]> {
+    const rows = await this.q<SessionRow>(
+      'cm_expire',
+      `WITH silent AS (
+         SELECT id FROM sessions
+          WHERE ended_at IS NULL AND expires_at <= now() - make_interval(secs => $1)
+          ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE sessions s SET ended_at = s.expires_at + make_interval(secs => $1), end_reason = 'expired'
+         FROM silent WHERE s.id = silent.id
+       RETURNING ${COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}`,
+      [graceSeconds, batchSize],
+    );
+    return rows.map(toSession);
+  }
+
+  async purgeEnded(endedBefore: Date, batchSize: number): Promise<number> {
+    const rows = await this.q(
+      'cm_purge',
+      `DELETE FROM sessions WHERE id IN (
+         SELECT id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [endedBefore, batchSize],
+    );
+    return rows.length;
+  }
+}

@@ -1,0 +1,78 @@
+import type { EndReason, Metadata } from '@cm/contracts';
+
+export interface AccountKey {
+  idp: string;
+  subject: string;
+}
+
+export interface StoredSession {
+  id: string;
+  idp: string;
+  subject: string;
+  applicationId: string;
+  terminationCode: string;
+  metadata: Metadata;
+  startedAt: Date;
+  expiresAt: Date;
+  endedAt: Date | null;
+  endReason: EndReason | null;
+  endDetail: unknown;
+}
+
+export interface NewSession {
+  id: string;
+  account: AccountKey;
+  applicationId: string;
+  terminationCode: string;
+  metadata: Metadata;
+  intervalSeconds: number;
+  policyEpoch: number;
+}
+
+export interface SessionEnd {
+  id: string;
+  reason: Exclude<EndReason, 'stopped'>;
+  detail: unknown;
+}
+
+/** What a decision may read and write while it holds the account's lock. */
+export interface AccountTransaction {
+  /** The configuration epoch as of this transaction. */
+  epoch(): Promise<number>;
+  /**
+   * Sessions not ended yet, oldest first, each flagged `running` when its expiry + grace has not passed
+   * (the silent rest still hold their termination codes until the sweeper ends them).
+   */
+  unended(graceSeconds: number): Promise<Array<StoredSession & { running: boolean }>>;
+  /** Inserts a session; returns its start and expiry as stored. */
+  insert(session: NewSession): Promise<{ startedAt: Date; expiresAt: Date }>;
+  end(ends: SessionEnd[]): Promise<void>;
+  /** Extends a running session and records the epoch it was checked against. */
+  refresh(id: string, intervalSeconds: number, epoch: number, metadata?: Metadata): Promise<Date>;
+}
+
+export type HeartbeatFastResult = { ok: true; expiresAt: Date } | { ok: false };
+
+/**
+ * Where sessions live. Decisions for one account are serialised by `withAccount`, across every process
+ * using the same store. PostgreSQL today (PostgresSessionStore); a Redis adapter would plug in here.
+ */
+export interface SessionStore {
+  withAccount<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>): Promise<T>;
+  /**
+   * The common heartbeat: extends the session when it is running, belongs to the application and was
+   * checked against the current epoch. `{ ok: false }` means "look closer" (ended, unknown, or re-check due).
+   */
+  heartbeat(account: AccountKey, applicationId: string, id: string, intervalSeconds: number, graceSeconds: number): Promise<HeartbeatFastResult>;
+  /** Ends a running session as stopped; false when it was not running. */
+  stop(account: AccountKey, applicationId: string, id: string, graceSeconds: number): Promise<boolean>;
+  find(account: AccountKey, id: string): Promise<StoredSession | null>;
+  /** Running sessions of an account (ended_at null and expiry + grace not passed), oldest first. */
+  running(account: AccountKey, graceSeconds: number): Promise<StoredSession[]>;
+  /** Marks silent sessions expired; returns them. Safe to run on several processes at once. */
+  expireSilent(graceSeconds: number, batchSize: number): Promise<StoredSession[]>;
+  /** Deletes sessions ended before the cut-off; returns how many. */
+  purgeEnded(endedBefore: Date, batchSize: number): Promise<number>;
+}
+
+export const SESSION_STORE = Symbol('SessionStore');

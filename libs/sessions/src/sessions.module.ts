@@ -1,0 +1,33 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PoliciesModule } from '@cm/policies';
+import { TenantsModule } from '@cm/tenants';
+import { ApplicationDirectory } from './application-directory';
+import { CmAuthGuard } from './cm-auth.guard';
+import { CmReplyInterceptor } from './cm-reply';
+import { CmV2Controller } from './cm-v2.controller';
+import { ExpirySweeper } from './expiry-sweeper';
+import { PostgresSessionStore } from './postgres-session.store';
+import { SESSION_STORE } from './session-store.port';
+import { SessionsService } from './sessions.service';
+import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
+
+@Module({})
+export class SessionsModule {
+  static forRoot(options: SessionsOptions): DynamicModule {
+    return {
+      module: SessionsModule,
+      imports: [TenantsModule, PoliciesModule],
+      controllers: [CmV2Controller],
+      providers: [
+        { provide: SESSIONS_OPTIONS, useValue: options },
+        { provide: SESSION_STORE, useClass: PostgresSessionStore },
+        ApplicationDirectory,
+        CmAuthGuard,
+        CmReplyInterceptor,
+        SessionsService,
+        ExpirySweeper,
+      ],
+      exports: [SessionsService, ExpirySweeper],
+    };
+  }
+}

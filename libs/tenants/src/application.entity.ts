@@ -1,0 +1,40 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { TenantEntity } from './tenant.entity';
+
+@Entity({ name: 'applications' })
+export class ApplicationEntity {
+  /** The application id players send as the Basic auth user name. */
+  @PrimaryColumn({ type: 'text' })
+  id!: string;
+
+  @Index()
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'tenant_id' })
+  tenant?: TenantEntity;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text', default: 'web' })
+  platform!: string;
+
+  @Column({ name: 'heartbeat_interval_seconds', type: 'integer', default: 60 })
+  heartbeatIntervalSeconds!: number;
+
+  /** SHA-256 (hex) of the application secret; null when the application needs no secret. */
+  @Column({ name: 'secret_hash', type: 'text', nullable: true })
+  secretHash!: string | null;
+
+  @Column({ type: 'boolean', default: true })
+  enabled!: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  /** Last change of the application's configuration (its own fields or its policies): `Last-Modified` of /v2/metadata. */
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

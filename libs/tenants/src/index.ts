@@ -1,0 +1,20 @@
+import { ApplicationEntity } from './application.entity';
+import { ConfigEpochEntity } from './config-epoch.entity';
+import { TenantEntity } from './tenant.entity';
+
+export { TenantsModule } from './tenants.module';
+export { TenantsService, TENANT_SLUG_PATTERN, type Tenant } from './tenants.service';
+export {
+  ApplicationsService,
+  APPLICATION_ID_PATTERN,
+  HEARTBEAT_INTERVAL_RANGE,
+  type Application,
+  type ApplicationCredentials,
+  type CreateApplicationInput,
+} from './applications.service';
+export { ConfigEpochService } from './config-epoch.service';
+export { TenantsError, TenantsErrorCode } from './tenants.errors';
+export { secretMatches } from './secrets';
+
+/** For the data source (migrations, CLI) only; other libraries never use these. */
+export const TENANT_ENTITIES = [TenantEntity, ApplicationEntity, ConfigEpochEntity];
