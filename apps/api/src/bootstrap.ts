@@ -30,7 +30,7 @@ export async function createApp(env: Env, databaseUrl: string, options: { logger
   const logger = options.logger === false ? false : (['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].slice(0, ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].indexOf(env.LOG_LEVEL) + 1) as never);
   const app =
     env.CM_HTTP_ADAPTER === 'fastify'
-      ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: 1_048_576 }), { logger })
+      ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: 1_048_576, maxParamLength: 1024 }), { logger })
       : await NestFactory.create(module, { logger });
   app.enableCors((req: { url?: string }, callback: (err: Error | null, options: object) => void) => callback(null, corsFor(req.url)));
   app.enableShutdownHooks();

@@ -102,7 +102,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return { ...this.problem(status, error.message, { code: error.code }), headers: error.headers };
   }
 
-  private problem(status: number, title: string, extra: Omit<Problem, 'type' | 'title' | 'status'> = {}): Answer {
-    return { status, headers: {}, body: problem(status, title, extra) };
+  private problem(status: number, detail: string, extra: Omit<Problem, 'type' | 'title' | 'status' | 'detail'> = {}): Answer {
+    return { status, headers: {}, body: problem(status, detail, extra) };
   }
 }

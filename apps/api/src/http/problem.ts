@@ -10,9 +10,26 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-export const problem = (status: number, title: string, extra: Omit<Problem, 'type' | 'title' | 'status'> = {}): Problem => ({
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** A problem whose `title` is the status' phrase and `detail` says what is wrong and how to fix it. */
+export const problem = (status: number, detail: string, extra: Omit<Problem, 'type' | 'title' | 'status' | 'detail'> = {}): Problem => ({
   type: 'about:blank',
-  title,
+  title: TITLES[status] ?? 'Error',
   status,
+  detail,
   ...extra,
 });
