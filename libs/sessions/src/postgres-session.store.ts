@@ -61,7 +61,28 @@ export class PostgresSessionStore implements SessionStore {
     return result.rows;
   }
 
-  async withAccount<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>): Promise<T> {
+  /**
+   * Decisions for one account also queue inside the process, so a burst for one account holds one pooled
+   * connection instead of all of them waiting on the same advisory lock. The lock stays the guarantee.
+   */
+  private readonly accountQueues = new Map<string, Promise<unknown>>();
+
+  withAccount<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>): Promise<T> {
+    const key = `${account.idp.length}:${account.idp}${account.subject}`;
+    const previous = this.accountQueues.get(key) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.lockedTransaction(account, work),
+      () => this.lockedTransaction(account, work),
+    );
+    const tail = next.catch(() => undefined);
+    this.accountQueues.set(key, tail);
+    void tail.then(() => {
+      if (this.accountQueues.get(key) === tail) this.accountQueues.delete(key);
+    });
+    return next;
+  }
+
+  private async lockedTransaction<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
     try {

@@ -1,0 +1,98 @@
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { givenApplication, player, startTestApp, type TestApp } from '../support/app';
+
+const INITS = 200;
+
+async function raceInits(urls: string[], appId: string, subject: string, metadata: (i: number) => Record<string, string> = () => ({})) {
+  const results = await Promise.all(
+    Array.from({ length: INITS }, (_, i) => player(urls[i % urls.length], appId).init('idp', subject, metadata(i))),
+  );
+  const statuses = results.map((r) => r.status);
+  return { results, admitted: results.filter((r) => r.status === 202), statuses };
+}
+
+describe(`${INITS} simultaneous inits on one account`, () => {
+  let database: TestDatabase;
+  let one: TestApp;
+  let two: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('race');
+    one = await startTestApp({ database });
+    two = await startTestApp({ database, adapter: 'fastify' });
+  });
+  afterAll(async () => {
+    await one?.close();
+    await two?.close();
+    await database.drop();
+  });
+
+  const running = async (subject: string) =>
+    one.sql<{ id: string; metadata: Record<string, string> }>(
+      `SELECT id, metadata FROM sessions WHERE idp = 'idp' AND subject = $1 AND ended_at IS NULL`,
+      [subject],
+    );
+
+  it('admit exactly 3 on one process with a limit of 3', async () => {
+    const { admitted, statuses } = await raceInits([one.url], 'demo-app', 'race-one');
+    expect(admitted).toHaveLength(3);
+    expect(statuses.filter((s) => s !== 202 && s !== 409)).toEqual([]);
+    const stored = await running('race-one');
+    expect(stored.map((s) => s.id).sort()).toEqual(admitted.map((r) => r.body.sessionId).sort());
+  });
+
+  it('admit exactly 3 across two app instances sharing the database', async () => {
+    const { admitted, statuses } = await raceInits([one.url, two.url], 'demo-app', 'race-two');
+    expect(admitted).toHaveLength(3);
+    expect(statuses.filter((s) => s !== 202 && s !== 409)).toEqual([]);
+    expect((await running('race-two')).map((s) => s.id).sort()).toEqual(admitted.map((r) => r.body.sessionId).sort());
+  });
+
+  it('never exceed a countBy + scope limit across two instances', async () => {
+    const { application } = await givenApplication(one, [{ name: '2 devices per channel', limit: 2, countBy: 'deviceId', scope: ['channel'] }]);
+    const { admitted } = await raceInits([one.url, two.url], application.id, 'race-countby', (i) => ({ channel: `c${i % 2}`, deviceId: `d${i % 7}` }));
+    expect(admitted.length).toBeGreaterThanOrEqual(4);
+    const stored = await running('race-countby');
+    for (const channel of ['c0', 'c1']) {
+      const devices = new Set(stored.filter((s) => s.metadata.channel === channel).map((s) => s.metadata.deviceId));
+      expect(devices.size).toBe(2);
+    }
+  });
+
+  it('with evict-oldest, end with exactly the limit running, and every 202 stored', async () => {
+    const { application } = await givenApplication(one, [{ name: 'latest 3', limit: 3, onConflict: 'evict-oldest' }]);
+    const { admitted } = await raceInits([one.url, two.url], application.id, 'race-evict');
+    expect(admitted).toHaveLength(INITS);
+    const stored = await one.sql<{ id: string; ended_at: Date | null }>(`SELECT id, ended_at FROM sessions WHERE subject = 'race-evict'`);
+    expect(stored).toHaveLength(INITS);
+    expect(stored.filter((s) => s.ended_at === null)).toHaveLength(3);
+  });
+
+  it('with X-Terminate racing, never exceed the limit', async () => {
+    const { application } = await givenApplication(one, [{ name: 'cap 2', limit: 2 }]);
+    const p = player(one.url, application.id);
+    const a = await p.init('idp', 'race-xt', {});
+    const b = await p.init('idp', 'race-xt', {});
+    const codes = [a.body.terminationCode, b.body.terminationCode];
+    const results = await Promise.all(
+      Array.from({ length: INITS }, (_, i) =>
+        player(i % 2 ? one.url : two.url, application.id).init('idp', 'race-xt', {}, { 'X-Terminate': codes[i % 2] }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 202).length).toBeGreaterThanOrEqual(1);
+    expect((await running('race-xt')).length).toBeLessThanOrEqual(2);
+  });
+
+  it('concurrent heartbeats and stops never resurrect an ended session', async () => {
+    const p = player(one.url, 'demo-app');
+    const q = player(two.url, 'demo-app');
+    const a = await p.init('idp', 'race-stop', {});
+    const calls = Array.from({ length: 60 }, (_, i) =>
+      i === 30 ? p.stop('idp', 'race-stop', a.body.sessionId) : (i % 2 ? p : q).heartbeat('idp', 'race-stop', a.body.sessionId),
+    );
+    await Promise.all(calls);
+    const rows = await one.sql<{ ended_at: Date | null; end_reason: string }>('SELECT ended_at, end_reason FROM sessions WHERE id = $1', [a.body.sessionId]);
+    expect(rows[0].end_reason).toBe('stopped');
+    expect((await p.heartbeat('idp', 'race-stop', a.body.sessionId)).status).toBe(410);
+  });
+});
