@@ -22,8 +22,9 @@ export class CmReplyInterceptor implements NestInterceptor {
       map((result: unknown) => {
         adapter.setHeader(response, 'Cache-Control', 'no-store');
         if (!(result instanceof CmReply)) return result;
-        for (const [name, value] of Object.entries(result.headers)) adapter.setHeader(response, name, value);
-        return result.body;
+        const reply: CmReply = result;
+        for (const [name, value] of Object.entries(reply.headers)) adapter.setHeader(response, name, value);
+        return reply.body;
       }),
     );
   }

@@ -18,10 +18,12 @@ function addEntries(target: Metadata, source: unknown, where: string): void {
     if (!ATTRIBUTE_NAME_PATTERN.test(key)) {
       throw invalid(`Metadata key "${key.slice(0, 80)}" is invalid: keys are 1-64 characters of A-Z a-z 0-9 _ . -`);
     }
-    const values = Array.isArray(raw) ? raw : [raw];
+    const values: unknown[] = Array.isArray(raw) ? raw : [raw];
     if (values.length !== 1) throw invalid(`Metadata key "${key}" is given more than once`);
-    const value = values[0];
-    if (typeof value === 'object' && value !== null) throw invalid(`Metadata key "${key}" must have a text value`);
+    const value: unknown = values[0];
+    if (value !== null && value !== undefined && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw invalid(`Metadata key "${key}" must have a text value`);
+    }
     const text = value === null || value === undefined ? '' : String(value);
     if (text.length > MAX_METADATA_VALUE_LENGTH) {
       throw invalid(`Metadata key "${key}" has a value longer than ${MAX_METADATA_VALUE_LENGTH} characters`);
@@ -68,7 +70,6 @@ export function checkAccountPart(name: 'idp' | 'subject', value: string): string
   if (value.length === 0 || value.length > MAX_ACCOUNT_PART_LENGTH) {
     throw invalid(`The ${name} must be 1-${MAX_ACCOUNT_PART_LENGTH} characters`);
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) throw invalid(`The ${name} must not contain control characters`);
   return value;
 }

@@ -170,7 +170,9 @@ export class SessionsService {
         return new CmError(CmErrorCode.DISMISSED, 'The stream was dismissed by the policies', s.endDetail as AdviceBody);
       case 'killed':
         return gone(s.endDetail as AdviceBody);
-      default:
+      case 'stopped':
+      case 'expired':
+      case null:
         return gone();
     }
   }
