@@ -19,7 +19,9 @@ describe.each(ADAPTERS)('CM v2 API on %s', (adapter) => {
       const app = await t.applications.get('demo-app');
       expect(app).toMatchObject({ name: 'Demo application', heartbeatIntervalSeconds: 60, requireSecret: false, enabled: true });
       const policy = await t.policies.findByName(tenant!.id, 'demo-policy');
-      expect(policy?.rules).toEqual([{ name: '3 streams cap', limit: 3, onConflict: 'reject', message: 'Number of active streams exceeded' }]);
+      expect(policy?.rules).toEqual([
+        { name: '3 streams cap', limit: 3, onConflict: 'reject', message: 'Number of active streams exceeded' },
+      ]);
       expect(await t.policies.attachedPolicyIds('demo-app')).toEqual([policy!.id]);
     });
   });
@@ -123,7 +125,13 @@ describe.each(ADAPTERS)('CM v2 API on %s', (adapter) => {
   describe('metadata', () => {
     it('lists the attributes the policies need, sorted, with Last-Modified', async () => {
       const { application } = await givenApplication(t, [
-        { name: 'per channel', limit: 2, countBy: 'deviceId', scope: ['channel'], where: [{ attribute: 'contentType', op: 'eq', value: 'live' }] },
+        {
+          name: 'per channel',
+          limit: 2,
+          countBy: 'deviceId',
+          scope: ['channel'],
+          where: [{ attribute: 'contentType', op: 'eq', value: 'live' }],
+        },
       ]);
       const res = await player(t.url, application.id).metadata();
       expect(res.status).toBe(200);
@@ -276,7 +284,11 @@ describe.each(ADAPTERS)('CM v2 API on %s', (adapter) => {
     it('answers preflights on /v2 allowing Authorization and X-Terminate', async () => {
       const res = await fetch(`${t.url}/v2/sessions/idp1/cors`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://player.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,x-terminate' },
+        headers: {
+          origin: 'https://player.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,x-terminate',
+        },
       });
       expect(res.status).toBeLessThan(300);
       expect(res.headers.get('access-control-allow-origin')).toBe('https://player.example');

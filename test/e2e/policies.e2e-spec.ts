@@ -25,7 +25,13 @@ describe.each(ADAPTERS)('policy semantics on %s', (adapter) => {
       const dismissed = await p.heartbeat('idp', 'evict', a.body.sessionId);
       expect(dismissed.status).toBe(409);
       const advice = dismissed.body.associatedAdvice[0];
-      expect(advice).toMatchObject({ type: 'rule-violation', message: 'Too many screens', ruleName: 'two, latest wins', threshold: 2, attribute: 'streamId' });
+      expect(advice).toMatchObject({
+        type: 'rule-violation',
+        message: 'Too many screens',
+        ruleName: 'two, latest wins',
+        threshold: 2,
+        attribute: 'streamId',
+      });
       expect(advice.conflicts[c.body.sessionId][0]).toMatchObject({ terminationCode: c.body.terminationCode, channel: 'sports' });
       expect((await p.heartbeat('idp', 'evict', a.body.sessionId)).status).toBe(409);
       expect((await p.heartbeat('idp', 'evict', b.body.sessionId)).status).toBe(202);
@@ -62,7 +68,9 @@ describe.each(ADAPTERS)('policy semantics on %s', (adapter) => {
     });
 
     it('"2 devices per channel, latest wins" evicts per channel only', async () => {
-      const { p } = await appWith([{ name: '2 devices per channel', limit: 2, countBy: 'deviceId', scope: ['channel'], onConflict: 'evict-oldest' }]);
+      const { p } = await appWith([
+        { name: '2 devices per channel', limit: 2, countBy: 'deviceId', scope: ['channel'], onConflict: 'evict-oldest' },
+      ]);
       const a = await p.init('idp', 'dpc', { channel: 'news', deviceId: 'd1' });
       const b = await p.init('idp', 'dpc', { channel: 'news', deviceId: 'd2' });
       const other = await p.init('idp', 'dpc', { channel: 'sports', deviceId: 'd3' });
@@ -183,7 +191,9 @@ describe.each(ADAPTERS)('policy semantics on %s', (adapter) => {
       expect((await q.init('idp', 'shared', {})).status).toBe(202);
       const denied = await q.init('idp', 'shared', {});
       expect(denied.status).toBe(409);
-      const names = Object.values(denied.body.associatedAdvice[0].conflicts).flatMap((c) => (c as Array<{ applicationName: string }>).map((s) => s.applicationName));
+      const names = Object.values(denied.body.associatedAdvice[0].conflicts).flatMap((c) =>
+        (c as Array<{ applicationName: string }>).map((s) => s.applicationName),
+      );
       expect(names.sort()).toEqual(['Second app', 'Test app']);
     });
   });

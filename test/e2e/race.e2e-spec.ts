@@ -49,8 +49,13 @@ describe(`${INITS} simultaneous inits on one account`, () => {
   });
 
   it('never exceed a countBy + scope limit across two instances', async () => {
-    const { application } = await givenApplication(one, [{ name: '2 devices per channel', limit: 2, countBy: 'deviceId', scope: ['channel'] }]);
-    const { admitted } = await raceInits([one.url, two.url], application.id, 'race-countby', (i) => ({ channel: `c${i % 2}`, deviceId: `d${i % 7}` }));
+    const { application } = await givenApplication(one, [
+      { name: '2 devices per channel', limit: 2, countBy: 'deviceId', scope: ['channel'] },
+    ]);
+    const { admitted } = await raceInits([one.url, two.url], application.id, 'race-countby', (i) => ({
+      channel: `c${i % 2}`,
+      deviceId: `d${i % 7}`,
+    }));
     expect(admitted.length).toBeGreaterThanOrEqual(4);
     const stored = await running('race-countby');
     for (const channel of ['c0', 'c1']) {
@@ -91,7 +96,9 @@ describe(`${INITS} simultaneous inits on one account`, () => {
       i === 30 ? p.stop('idp', 'race-stop', a.body.sessionId) : (i % 2 ? p : q).heartbeat('idp', 'race-stop', a.body.sessionId),
     );
     await Promise.all(calls);
-    const rows = await one.sql<{ ended_at: Date | null; end_reason: string }>('SELECT ended_at, end_reason FROM sessions WHERE id = $1', [a.body.sessionId]);
+    const rows = await one.sql<{ ended_at: Date | null; end_reason: string }>('SELECT ended_at, end_reason FROM sessions WHERE id = $1', [
+      a.body.sessionId,
+    ]);
     expect(rows[0].end_reason).toBe('stopped');
     expect((await p.heartbeat('idp', 'race-stop', a.body.sessionId)).status).toBe(410);
   });

@@ -25,7 +25,9 @@ export interface TestApp {
 }
 
 /** Starts the real application (migrations, seed, chosen adapter) on a port of its own. */
-export async function startTestApp(options: { adapter?: Adapter; env?: Record<string, string>; database?: TestDatabase } = {}): Promise<TestApp & { database: TestDatabase }> {
+export async function startTestApp(
+  options: { adapter?: Adapter; env?: Record<string, string>; database?: TestDatabase } = {},
+): Promise<TestApp & { database: TestDatabase }> {
   const database = options.database ?? (await createTestDatabase(expect.getState().testPath?.split('/').pop()?.split('.')[0] ?? 'e2e'));
   const env = loadEnv({ CM_HTTP_ADAPTER: options.adapter ?? 'express', CM_DB_POOL_SIZE: '10', ...options.env });
   const app = await createApp(env, database.url, { logger: false });

@@ -24,7 +24,9 @@ describe(createTestDatabase.name, () => {
 
     const client = await connect(sut.url);
     client.on('error', () => undefined); // the drop terminates this connection
-    const { rows } = await client.query('select current_database() as name, count(*)::int as tables from pg_tables where schemaname = $1', ['public']);
+    const { rows } = await client.query(
+      `select current_database() as name, count(*)::int as tables from pg_tables where schemaname = 'public'`,
+    );
     expect(rows).toEqual([{ name: sut.name, tables: 0 }]);
 
     await sut.drop();

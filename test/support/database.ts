@@ -19,7 +19,10 @@ export interface CreateTestDatabaseOptions {
  */
 export async function createTestDatabase(prefix: string, options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
   const serverUrl = testServerUrl();
-  const slug = prefix.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 40);
+  const slug = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 40);
   const name = `cm_test_${slug}_${randomBytes(4).toString('hex')}`;
 
   await withServer(serverUrl, (client) =>

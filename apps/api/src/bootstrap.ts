@@ -27,10 +27,16 @@ function corsFor(url: string | undefined) {
 export async function createApp(env: Env, databaseUrl: string, options: { logger?: false } = {}): Promise<INestApplication> {
   await runMigrations(databaseUrl);
   const module = AppModule.forRoot(env, databaseUrl);
-  const logger = options.logger === false ? false : (['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].slice(0, ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].indexOf(env.LOG_LEVEL) + 1) as never);
+  const logger =
+    options.logger === false
+      ? false
+      : (['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].slice(
+          0,
+          ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].indexOf(env.LOG_LEVEL) + 1,
+        ) as never);
   const app =
     env.CM_HTTP_ADAPTER === 'fastify'
-      ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: 1_048_576, maxParamLength: 1024 }), { logger })
+      ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: 1_048_576, routerOptions: { maxParamLength: 1024 } }), { logger })
       : await NestFactory.create(module, { logger });
   app.enableCors((req: { url?: string }, callback: (err: Error | null, options: object) => void) => callback(null, corsFor(req.url)));
   app.enableShutdownHooks();

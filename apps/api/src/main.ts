@@ -25,7 +25,8 @@ async function main(): Promise<void> {
     await stopEmbedded?.();
     throw error;
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  // SIGHUP too: a closed terminal must not leave the embedded PostgreSQL running.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       if (shuttingDown) return;
       shuttingDown = true;

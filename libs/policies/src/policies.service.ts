@@ -103,12 +103,18 @@ export class PoliciesService {
         );
         const missing = ids.filter((id) => !available.some((a) => a.id === id));
         if (missing.length > 0) {
-          throw new PoliciesError(PoliciesErrorCode.POLICY_NOT_AVAILABLE, `Policy ${missing.join(', ')} not found for this application's tenant`);
+          throw new PoliciesError(
+            PoliciesErrorCode.POLICY_NOT_AVAILABLE,
+            `Policy ${missing.join(', ')} not found for this application's tenant`,
+          );
         }
       }
       await manager.delete(ApplicationPolicyEntity, { applicationId });
       if (ids.length > 0) {
-        await manager.insert(ApplicationPolicyEntity, ids.map((policyId) => ({ applicationId, policyId })));
+        await manager.insert(
+          ApplicationPolicyEntity,
+          ids.map((policyId) => ({ applicationId, policyId })),
+        );
       }
       await this.applications.touch(applicationId, manager);
       await this.epoch.bump(manager);
@@ -126,7 +132,11 @@ export class PoliciesService {
     await this.dataSource.transaction(async (manager) => {
       await manager.delete(PolicyShareEntity, { policyId });
       const ids = [...new Set(tenantIds)];
-      if (ids.length > 0) await manager.insert(PolicyShareEntity, ids.map((tenantId) => ({ policyId, tenantId })));
+      if (ids.length > 0)
+        await manager.insert(
+          PolicyShareEntity,
+          ids.map((tenantId) => ({ policyId, tenantId })),
+        );
       await this.epoch.bump(manager);
     });
   }
@@ -172,7 +182,13 @@ export class PoliciesService {
   }
 
   private async saveVersion(manager: EntityManager, p: PolicyEntity): Promise<void> {
-    await manager.insert(PolicyVersionEntity, { policyId: p.id, version: p.version, name: p.name, description: p.description, rules: p.rules });
+    await manager.insert(PolicyVersionEntity, {
+      policyId: p.id,
+      version: p.version,
+      name: p.name,
+      description: p.description,
+      rules: p.rules,
+    });
   }
 
   private async touchAttachedApplications(manager: EntityManager, policyIds: string[]): Promise<void> {

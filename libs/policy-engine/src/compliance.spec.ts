@@ -31,7 +31,12 @@ describe(sut.name, () => {
 
   describe('countBy', () => {
     // d1 starts first, d2 is the most recently active value.
-    const running = [session(1, { deviceId: 'd1' }), session(2, { deviceId: 'd2' }), session(3, { deviceId: 'd1' }), session(4, { deviceId: 'd2' })];
+    const running = [
+      session(1, { deviceId: 'd1' }),
+      session(2, { deviceId: 'd2' }),
+      session(3, { deviceId: 'd1' }),
+      session(4, { deviceId: 'd2' }),
+    ];
 
     it('under reject, keeps the values that started first, and every session of them', () => {
       const policies = [policy([rule({ limit: 1, countBy: 'deviceId' })])];

@@ -9,7 +9,10 @@ const APPS = ['a', 'b'];
 const conditionArb: fc.Arbitrary<RuleCondition> = fc.oneof(
   fc.record({ attribute: fc.constant('type'), op: fc.constantFrom('eq' as const, 'neq' as const), value: fc.constantFrom('live', 'vod') }),
   fc.record({ attribute: fc.constant('type'), op: fc.constantFrom('in' as const, 'nin' as const), value: fc.constant<string[]>(['live']) }),
-  fc.record({ attribute: fc.constant('type'), op: fc.constant('exists' as const), value: fc.boolean() }, { requiredKeys: ['attribute', 'op'] }),
+  fc.record(
+    { attribute: fc.constant('type'), op: fc.constant('exists' as const), value: fc.boolean() },
+    { requiredKeys: ['attribute', 'op'] },
+  ),
 );
 
 const ruleArb = (onConflict: fc.Arbitrary<PolicyRule['onConflict']>) =>
@@ -25,12 +28,22 @@ const ruleArb = (onConflict: fc.Arbitrary<PolicyRule['onConflict']>) =>
   );
 
 const policiesArb = (onConflict = fc.constantFrom<PolicyRule['onConflict']>('reject', 'evict-oldest')) =>
-  fc.array(
-    fc.record({ rules: fc.array(ruleArb(onConflict), { minLength: 1, maxLength: 3 }), applicationIds: fc.subarray(APPS, { minLength: 1 }) }),
-    { minLength: 1, maxLength: 3 },
-  ).map((specs): EnginePolicy[] =>
-    specs.map((spec, p) => ({ id: `p${p}`, name: `policy ${p}`, applicationIds: spec.applicationIds, rules: spec.rules.map((r, i) => ({ name: `r${i}`, ...r })) })),
-  );
+  fc
+    .array(
+      fc.record({
+        rules: fc.array(ruleArb(onConflict), { minLength: 1, maxLength: 3 }),
+        applicationIds: fc.subarray(APPS, { minLength: 1 }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    )
+    .map((specs): EnginePolicy[] =>
+      specs.map((spec, p) => ({
+        id: `p${p}`,
+        name: `policy ${p}`,
+        applicationIds: spec.applicationIds,
+        rules: spec.rules.map((r, i) => ({ name: `r${i}`, ...r })),
+      })),
+    );
 
 const metadataArb = fc.record(
   { channel: fc.constantFrom('c1', 'c2'), deviceId: fc.constantFrom('d1', 'd2', 'd3'), type: fc.constantFrom('live', 'vod') },
@@ -40,7 +53,10 @@ const metadataArb = fc.record(
 type Step = { kind: 'init'; app: string; metadata: Record<string, string>; dt: number } | { kind: 'stop'; pick: number };
 const stepsArb: fc.Arbitrary<Step[]> = fc.array(
   fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('init' as const), app: fc.constantFrom(...APPS), metadata: metadataArb, dt: fc.nat(2) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ kind: fc.constant('init' as const), app: fc.constantFrom(...APPS), metadata: metadataArb, dt: fc.nat(2) }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('stop' as const), pick: fc.nat() }) },
   ),
   { maxLength: 40 },
@@ -118,7 +134,12 @@ describe('policy engine properties', () => {
     const arb = fc
       .tuple(policiesArb(), fc.array(fc.tuple(fc.constantFrom(...APPS), metadataArb, fc.nat(3)), { maxLength: 12 }), metadataArb)
       .chain(([policies, specs, metadata]) => {
-        const running = specs.map(([app, md, t], i): EngineSession => ({ sessionId: sessionId(i), applicationId: app, startedAt: t, metadata: md }));
+        const running = specs.map(([app, md, t], i): EngineSession => ({
+          sessionId: sessionId(i),
+          applicationId: app,
+          startedAt: t,
+          metadata: md,
+        }));
         const shuffled = fc.shuffledSubarray(running, { minLength: running.length, maxLength: running.length });
         return fc.tuple(fc.constant(policies), fc.constant(running), shuffled, fc.constant(metadata));
       });

@@ -124,7 +124,13 @@ describe(sut.name, () => {
 
     it('for countBy, dismisses every session of the value whose newest session is oldest', () => {
       const devices = rule({ limit: 2, countBy: 'deviceId', onConflict: 'evict-oldest' });
-      const running = [session(1, { deviceId: 'd1' }), session(2, { deviceId: 'd2' }), session(3, { deviceId: 'd1' }), session(4, { deviceId: 'd2' }), session(5, { deviceId: 'd1' })];
+      const running = [
+        session(1, { deviceId: 'd1' }),
+        session(2, { deviceId: 'd2' }),
+        session(3, { deviceId: 'd1' }),
+        session(4, { deviceId: 'd2' }),
+        session(5, { deviceId: 'd1' }),
+      ];
       expect(ids(sut(session(9, { deviceId: 'd3' }), running, [policy([devices])]))).toEqual([session(2).sessionId, session(4).sessionId]);
       expect(ids(sut(session(9, { deviceId: 'd2' }), running, [policy([devices])]))).toEqual([]);
     });

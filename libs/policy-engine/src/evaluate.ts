@@ -16,17 +16,7 @@
  * values (only possible after a limit was lowered).
  */
 import type { PolicyRule } from '@cm/contracts';
-import {
-  byAge,
-  byValue,
-  concerns,
-  countedFor,
-  groupOf,
-  keyedById,
-  keyedByValue,
-  newest,
-  scopeValues,
-} from './matching';
+import { byAge, byValue, concerns, countedFor, groupOf, keyedById, keyedByValue, newest, scopeValues } from './matching';
 import type { EnginePolicy, EngineSession, Eviction, InitDecision, RuleViolation } from './types';
 
 interface RuleContext {

@@ -34,8 +34,6 @@ export interface Eviction {
   violation: RuleViolation;
 }
 
-export type InitDecision =
-  | { outcome: 'admit'; victims: Eviction[] }
-  | { outcome: 'deny'; violations: RuleViolation[] };
+export type InitDecision = { outcome: 'admit'; victims: Eviction[] } | { outcome: 'deny'; violations: RuleViolation[] };
 
 export type ComplianceResult = { compliant: true } | { compliant: false; violations: RuleViolation[] };

@@ -14,7 +14,10 @@ describe(sut.name, () => {
         limit: 2,
         countBy: 'deviceId',
         scope: ['channel'],
-        where: [{ attribute: 'contentType', op: 'eq', value: 'live' }, { attribute: 'hd', op: 'exists' }],
+        where: [
+          { attribute: 'contentType', op: 'eq', value: 'live' },
+          { attribute: 'hd', op: 'exists' },
+        ],
         onConflict: 'evict-oldest',
         message: 'Too many',
       },
@@ -40,7 +43,13 @@ describe(sut.name, () => {
     [[{ limit: 1 }], 'rules[0].name'],
     [[{ name: ' ', limit: 1 }], 'rules[0].name'],
     [[{ name: 'x'.repeat(101), limit: 1 }], 'rules[0].name'],
-    [[{ name: 'a', limit: 1 }, { name: 'a', limit: 2 }], 'rules[1].name'],
+    [
+      [
+        { name: 'a', limit: 1 },
+        { name: 'a', limit: 2 },
+      ],
+      'rules[1].name',
+    ],
     [[{ name: 'a' }], 'rules[0].limit'],
     [[{ name: 'a', limit: 1.5 }], 'rules[0].limit'],
     [[{ name: 'a', limit: -1 }], 'rules[0].limit'],
@@ -71,7 +80,10 @@ describe(sut.name, () => {
   });
 
   it('reports every error with a message that says what to fix', () => {
-    const result = sut([{ name: 'a', limit: 1 }, { name: '', limit: 1.5, where: [{ attribute: 'type', op: 'in', value: 'live' }] }]);
+    const result = sut([
+      { name: 'a', limit: 1 },
+      { name: '', limit: 1.5, where: [{ attribute: 'type', op: 'in', value: 'live' }] },
+    ]);
     expect(result).toEqual({
       ok: false,
       errors: [

@@ -56,7 +56,8 @@ export function validateRules(input: unknown): RulesValidation {
     if (!isObject(raw) || typeof raw.name !== 'string') return;
     const first = firstIndexByName.get(raw.name);
     if (first === undefined) firstIndexByName.set(raw.name, i);
-    else errors.push({ field: `rules[${i}].name`, message: `must be unique within the policy (rules[${first}] is also named "${raw.name}")` });
+    else
+      errors.push({ field: `rules[${i}].name`, message: `must be unique within the policy (rules[${first}] is also named "${raw.name}")` });
   });
 
   if (errors.length > 0) return { ok: false, errors };
@@ -158,7 +159,9 @@ function conditionValueError(op: ConditionOp, value: unknown): string | undefine
         value.length >= 1 &&
         value.length <= RULE_BOUNDS.values &&
         value.every((item: unknown) => isShortString(item, max));
-      return ok ? undefined : `must be a non-empty array of at most ${RULE_BOUNDS.values} strings (each at most ${max} characters) for "${op}"`;
+      return ok
+        ? undefined
+        : `must be a non-empty array of at most ${RULE_BOUNDS.values} strings (each at most ${max} characters) for "${op}"`;
     }
     case 'exists':
       return isAbsent(value) || typeof value === 'boolean' ? undefined : 'must be true or false for "exists" (omitted means true)';

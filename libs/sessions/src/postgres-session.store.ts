@@ -56,7 +56,12 @@ export class PostgresSessionStore implements SessionStore {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
   }
 
-  private async q<R extends QueryResultRow>(name: string, text: string, values: unknown[], client: Pool | PoolClient = this.pool): Promise<R[]> {
+  private async q<R extends QueryResultRow>(
+    name: string,
+    text: string,
+    values: unknown[],
+    client: Pool | PoolClient = this.pool,
+  ): Promise<R[]> {
     const result = await client.query<R>({ name, text, values });
     return result.rows;
   }
@@ -87,9 +92,15 @@ export class PostgresSessionStore implements SessionStore {
     let broken = false;
     try {
       await client.query('BEGIN');
-      await this.q('cm_lock_account', "SELECT pg_advisory_xact_lock(hashtextextended(length($1)::text || ':' || $1 || $2, 0))", [account.idp, account.subject], client);
+      await this.q(
+        'cm_lock_account',
+        "SELECT pg_advisory_xact_lock(hashtextextended(length($1)::text || ':' || $1 || $2, 0))",
+        [account.idp, account.subject],
+        client,
+      );
       const tx: AccountTransaction = {
-        epoch: async () => Number((await this.q<{ epoch: string }>('cm_epoch', 'SELECT epoch FROM config_epoch WHERE id = 1', [], client))[0]?.epoch ?? 0),
+        epoch: async () =>
+          Number((await this.q<{ epoch: string }>('cm_epoch', 'SELECT epoch FROM config_epoch WHERE id = 1', [], client))[0]?.epoch ?? 0),
         unended: async (graceSeconds: number) =>
           (
             await this.q<SessionRow & { running: boolean }>(
@@ -148,7 +159,13 @@ export class PostgresSessionStore implements SessionStore {
     }
   }
 
-  async heartbeat(account: AccountKey, applicationId: string, id: string, intervalSeconds: number, graceSeconds: number): Promise<HeartbeatFastResult> {
+  async heartbeat(
+    account: AccountKey,
+    applicationId: string,
+    id: string,
+    intervalSeconds: number,
+    graceSeconds: number,
+  ): Promise<HeartbeatFastResult> {
     const rows = await this.q<{ expires_at: Date }>(
       'cm_heartbeat',
       `UPDATE sessions SET expires_at = now() + make_interval(secs => $5), last_heartbeat_at = now()
@@ -202,7 +219,9 @@ export class PostgresSessionStore implements SessionStore {
           ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE sessions s SET ended_at = s.expires_at + make_interval(secs => $1), end_reason = 'expired'
          FROM silent WHERE s.id = silent.id
-       RETURNING ${COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}`,
+       RETURNING ${COLUMNS.split(', ')
+         .map((c) => `s.${c}`)
+         .join(', ')}`,
       [graceSeconds, batchSize],
     );
     return rows.map(toSession);

@@ -63,7 +63,13 @@ export interface SessionStore {
    * The common heartbeat: extends the session when it is running, belongs to the application and was
    * checked against the current epoch. `{ ok: false }` means "look closer" (ended, unknown, or re-check due).
    */
-  heartbeat(account: AccountKey, applicationId: string, id: string, intervalSeconds: number, graceSeconds: number): Promise<HeartbeatFastResult>;
+  heartbeat(
+    account: AccountKey,
+    applicationId: string,
+    id: string,
+    intervalSeconds: number,
+    graceSeconds: number,
+  ): Promise<HeartbeatFastResult>;
   /** Ends a running session as stopped; false when it was not running. */
   stop(account: AccountKey, applicationId: string, id: string, graceSeconds: number): Promise<boolean>;
   find(account: AccountKey, id: string): Promise<StoredSession | null>;

@@ -59,7 +59,12 @@ export class SessionsService {
       const id = newSessionId();
       const startedAt = new Date();
       const finalMetadata = killed.length > 0 ? { ...metadata, superseded: killed.map((s) => s.terminationCode).join(',') } : metadata;
-      const candidate: EngineSession = { sessionId: id, applicationId: ctx.app.id, startedAt: startedAt.getTime(), metadata: finalMetadata };
+      const candidate: EngineSession = {
+        sessionId: id,
+        applicationId: ctx.app.id,
+        startedAt: startedAt.getTime(),
+        metadata: finalMetadata,
+      };
       const decision = evaluate(candidate, others.map(toEngine), current.policies);
       const describe = await this.describer(running);
       if (decision.outcome === 'deny') {
@@ -75,7 +80,13 @@ export class SessionsService {
         intervalSeconds: current.app.heartbeatIntervalSeconds,
         policyEpoch: epoch,
       });
-      const self: DescribedSession = { id, terminationCode, metadata: finalMetadata, startedAt: stored.startedAt, applicationName: current.app.name };
+      const self: DescribedSession = {
+        id,
+        terminationCode,
+        metadata: finalMetadata,
+        startedAt: stored.startedAt,
+        applicationName: current.app.name,
+      };
       const describeWithSelf = (sid: string) => (sid === id ? self : describe(sid));
       const ends: SessionEnd[] = [
         ...decision.victims.map((v) => ({
@@ -127,7 +138,8 @@ export class SessionsService {
       }
       return { expiresAt: await tx.refresh(id, current.app.heartbeatIntervalSeconds, epoch, added ? merged : undefined) };
     });
-    if ('dismissed' in outcome) throw new CmError(CmErrorCode.DISMISSED, 'The stream no longer complies with the policies', outcome.dismissed);
+    if ('dismissed' in outcome)
+      throw new CmError(CmErrorCode.DISMISSED, 'The stream no longer complies with the policies', outcome.dismissed);
     if ('ended' in outcome) {
       const again = await this.store.find(account, id);
       throw again ? this.endedError(again) : gone();

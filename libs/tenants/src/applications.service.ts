@@ -114,10 +114,9 @@ export class ApplicationsService {
   /** Names of the given applications (for conflict and running-stream bodies). */
   async namesByIds(ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const rows: Array<{ id: string; name: string }> = await this.dataSource.query(
-      'SELECT id, name FROM applications WHERE id = ANY($1)',
-      [ids],
-    );
+    const rows: Array<{ id: string; name: string }> = await this.dataSource.query('SELECT id, name FROM applications WHERE id = ANY($1)', [
+      ids,
+    ]);
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 

