@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PoliciesModule } from '@cm/policies';
@@ -20,6 +21,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
+        EventEmitterModule.forRoot(),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, env.CM_DB_POOL_SIZE), retryAttempts: 0 }),
         TerminusModule,
         TenantsModule,

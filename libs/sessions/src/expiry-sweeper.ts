@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { SessionEvents, type SessionEndedEvent } from './session.events';
 import { SESSION_STORE, type SessionStore } from './session-store.port';
 import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
 
@@ -17,6 +19,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @Inject(SESSION_STORE) private readonly store: SessionStore,
     @Inject(SESSIONS_OPTIONS) private readonly options: SessionsOptions,
+    private readonly events: EventEmitter2,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,6 +45,17 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     for (;;) {
       const batch = await this.store.expireSilent(this.options.graceSeconds, BATCH);
       expired += batch.length;
+      for (const s of batch) {
+        const event: SessionEndedEvent = {
+          sessionId: s.id,
+          applicationId: s.applicationId,
+          idp: s.idp,
+          subject: s.subject,
+          reason: 'expired',
+          at: s.endedAt ?? new Date(),
+        };
+        this.events.emit(SessionEvents.ended, event);
+      }
       if (batch.length < BATCH) break;
     }
     const cutoff = new Date(Date.now() - this.options.endedRetentionHours * 3600_000);

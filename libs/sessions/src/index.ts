@@ -5,6 +5,7 @@ export { SessionsService } from './sessions.service';
 export { ExpirySweeper } from './expiry-sweeper';
 export { CmError, CmErrorCode, CM_ERROR_STATUS } from './sessions.errors';
 export type { SessionsOptions } from './sessions.options';
+export { SessionEvents, type SessionStartedEvent, type SessionDeniedEvent, type SessionEndedEvent } from './session.events';
 
 /** For the data source (migrations, CLI) only; other libraries never use these. */
 export const SESSION_ENTITIES = [SessionEntity];

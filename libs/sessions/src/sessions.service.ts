@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { AdviceBody, InitResponseBody, Metadata, RunningStreamsBody } from '@cm/contracts';
 import { checkCompliance, type EngineSession, evaluate, missingMetadata, type RuleViolation } from '@cm/policy-engine';
 import { adviceBody, type DescribedSession, missingMetadataBody, remoteTerminationBody, ruleViolationAdvice } from './advice';
@@ -7,6 +8,7 @@ import { isSessionId, newSessionId, newTerminationCode } from './ids';
 import { mergeHeartbeatMetadata } from './metadata';
 import { type AccountKey, SESSION_STORE, type SessionEnd, type SessionStore, type StoredSession } from './session-store.port';
 import { CmError, CmErrorCode } from './sessions.errors';
+import { SessionEvents, type SessionDeniedEvent, type SessionEndedEvent, type SessionStartedEvent } from './session.events';
 import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
 import { Throttle } from './throttle';
 
@@ -34,6 +36,7 @@ export class SessionsService {
     @Inject(SESSION_STORE) private readonly store: SessionStore,
     private readonly directory: ApplicationDirectory,
     @Inject(SESSIONS_OPTIONS) private readonly options: SessionsOptions,
+    private readonly events: EventEmitter2,
   ) {
     this.sessionThrottle = new Throttle(options.throttleSessionPerMinute);
     this.accountThrottle = new Throttle(options.throttleAccountInitsPerMinute);
@@ -68,7 +71,10 @@ export class SessionsService {
       const decision = evaluate(candidate, others.map(toEngine), current.policies);
       const describe = await this.describer(running);
       if (decision.outcome === 'deny') {
-        return { denied: adviceBody(decision.violations.map((v) => ruleViolationAdvice(v, describe))) };
+        return {
+          denied: adviceBody(decision.violations.map((v) => ruleViolationAdvice(v, describe))),
+          policyIds: [...new Set(decision.violations.map((v) => v.policy.id))],
+        };
       }
       const terminationCode = newTerminationCode(new Set(unended.map((s) => s.terminationCode)));
       const stored = await tx.insert({
@@ -97,10 +103,22 @@ export class SessionsService {
         ...killed.map((s) => ({ id: s.id, reason: 'killed' as const, detail: remoteTerminationBody(self) })),
       ];
       await tx.end(ends);
-      return { admitted: { id, terminationCode, expiresAt: stored.expiresAt } };
+      return {
+        admitted: { id, terminationCode, expiresAt: stored.expiresAt },
+        ends,
+        endedApps: new Map(running.map((s) => [s.id, s.applicationId])),
+      };
     });
-    if ('denied' in outcome) throw new CmError(CmErrorCode.DENIED, 'The stream is not allowed by the policies', outcome.denied);
+    const at = new Date();
+    if ('denied' in outcome) {
+      this.emitDenied({ applicationId: ctx.app.id, ...account, policyIds: outcome.policyIds ?? [], at });
+      throw new CmError(CmErrorCode.DENIED, 'The stream is not allowed by the policies', outcome.denied);
+    }
     const { id, terminationCode, expiresAt } = outcome.admitted;
+    this.emitStarted({ sessionId: id, applicationId: ctx.app.id, ...account, at });
+    for (const end of outcome.ends) {
+      this.emitEnded({ sessionId: end.id, applicationId: outcome.endedApps.get(end.id) ?? ctx.app.id, ...account, reason: end.reason, at });
+    }
     return { body: { sessionId: id, terminationCode, expires: expiresAt.getTime() }, expiresAt };
   }
 
@@ -125,7 +143,7 @@ export class SessionsService {
       if (!me) return { ended: true as const };
       if (!me.running) {
         await tx.end([{ id, reason: 'expired', detail: null }]);
-        return { ended: true as const };
+        return { ended: true as const, expired: true };
       }
       const { merged, added } = mergeHeartbeatMetadata(me.metadata, update);
       const running = unended.filter((s) => s.running).map((s) => (s.id === id ? { ...s, metadata: merged } : s));
@@ -150,7 +168,10 @@ export class SessionsService {
   async stop(ctx: ApplicationContext, account: AccountKey, id: string): Promise<void> {
     if (!isSessionId(id)) throw gone();
     this.throttle(this.sessionThrottle, id, ctx);
-    if (await this.store.stop(account, ctx.app.id, id, this.options.graceSeconds)) return;
+    if (await this.store.stop(account, ctx.app.id, id, this.options.graceSeconds)) {
+      this.emitEnded({ sessionId: id, applicationId: ctx.app.id, ...account, reason: 'stopped', at: new Date() });
+      return;
+    }
     const found = await this.store.find(account, id);
     throw found?.endReason === 'killed' && found.applicationId === ctx.app.id ? gone(found.endDetail as AdviceBody) : gone();
   }
@@ -173,6 +194,18 @@ export class SessionsService {
       },
       expiresAt: visible.length > 0 ? new Date(Math.min(...visible.map((s) => s.expiresAt.getTime()))) : null,
     };
+  }
+
+  private emitStarted(event: SessionStartedEvent): void {
+    this.events.emit(SessionEvents.started, event);
+  }
+
+  private emitDenied(event: SessionDeniedEvent): void {
+    this.events.emit(SessionEvents.denied, event);
+  }
+
+  private emitEnded(event: SessionEndedEvent): void {
+    this.events.emit(SessionEvents.ended, event);
   }
 
   /** 409 with the stored advice for a dismissed session, 410 (with the termination body when killed) otherwise. */
