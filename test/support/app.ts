@@ -30,7 +30,7 @@ export async function startTestApp(
 ): Promise<TestApp & { database: TestDatabase }> {
   const database = options.database ?? (await createTestDatabase(expect.getState().testPath?.split('/').pop()?.split('.')[0] ?? 'e2e'));
   const env = loadEnv({ CM_HTTP_ADAPTER: options.adapter ?? 'express', CM_DB_POOL_SIZE: '10', ...options.env });
-  const app = await createApp(env, database.url, { logger: false });
+  const app = await createApp(env, database.url, process.env.CM_TEST_LOG ? {} : { logger: false });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
   const dataSource = app.get(DataSource);

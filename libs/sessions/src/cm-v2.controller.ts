@@ -10,6 +10,9 @@ const httpDate = (d: Date) => d.toUTCString();
 
 const account = (idp: string, subject: string) => ({ idp: checkAccountPart('idp', idp), subject: checkAccountPart('subject', subject) });
 
+/** Marks an answer given without the database (CM_FAIL_MODE=open). */
+const degradedHeader = (result: { degraded?: boolean }): Record<string, string> => (result.degraded ? { 'X-CM-Degraded': '1' } : {});
+
 /** X-Terminate: comma-separated codes, or the header repeated (joined with commas by Node). */
 const terminationCodes = (header: string | undefined): string[] =>
   (header ?? '')
@@ -41,7 +44,7 @@ export class CmV2Controller {
     @Headers('x-terminate') terminate?: string,
   ): Promise<CmReply<InitResponseBody>> {
     const result = await this.sessions.init(app, account(idp, subject), parseMetadata(query, body), terminationCodes(terminate));
-    return new CmReply(result.body, { Location: result.body.sessionId, Expires: httpDate(result.expiresAt) });
+    return new CmReply(result.body, { Location: result.body.sessionId, Expires: httpDate(result.expiresAt), ...degradedHeader(result) });
   }
 
   @Post('sessions/:idp/:subject/:sessionId')
@@ -54,8 +57,8 @@ export class CmV2Controller {
     @Query() query: unknown,
     @Body() body: unknown,
   ): Promise<CmReply> {
-    const expiresAt = await this.sessions.heartbeat(app, account(idp, subject), sessionId, parseMetadata(query, body));
-    return new CmReply(undefined, { Expires: httpDate(expiresAt) });
+    const result = await this.sessions.heartbeat(app, account(idp, subject), sessionId, parseMetadata(query, body));
+    return new CmReply(undefined, { Expires: httpDate(result.expiresAt), ...degradedHeader(result) });
   }
 
   @Delete('sessions/:idp/:subject/:sessionId')

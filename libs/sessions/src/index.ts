@@ -4,6 +4,7 @@ export { SessionsModule } from './sessions.module';
 export { SessionsService } from './sessions.service';
 export { ExpirySweeper } from './expiry-sweeper';
 export { CmError, CmErrorCode, CM_ERROR_STATUS } from './sessions.errors';
+export { SessionStoreUnavailableError } from './store-unavailable.error';
 export type { SessionsOptions } from './sessions.options';
 export { SessionEvents, type SessionStartedEvent, type SessionDeniedEvent, type SessionEndedEvent } from './session.events';
 

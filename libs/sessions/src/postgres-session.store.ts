@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Metadata } from '@cm/contracts';
+import { SessionStoreUnavailableError } from './store-unavailable.error';
 import type {
   AccountKey,
   AccountTransaction,
@@ -12,6 +13,23 @@ import type {
   SessionStore,
   StoredSession,
 } from './session-store.port';
+
+/** PostgreSQL or socket errors meaning "the database cannot be reached right now". */
+export function isConnectionFailure(error: unknown): boolean {
+  // Duck-typed: errors raised by Node's own modules may come from another realm (e.g. under Jest).
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') return false;
+  if (typeof code === 'string' && (/^(08|57P0|53)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code))) {
+    return true;
+  }
+  return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|canceling statement due to statement timeout|Client has encountered a connection error|Cannot use a pool after calling end/i.test(
+    message,
+  );
+}
+
+/** After a connection failure, calls fail fast for this long instead of each waiting for its own timeout. */
+const BREAKER_OPEN_MS = 1000;
 
 const COLUMNS = `id, idp, subject, application_id, termination_code, metadata, started_at, expires_at, ended_at, end_reason, end_detail`;
 
@@ -56,14 +74,34 @@ export class PostgresSessionStore implements SessionStore {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
   }
 
+  /** Circuit breaker: while the database is unreachable, answer "unavailable" at once (probing once a second). */
+  private breakerOpenUntil = 0;
+
+  private unavailable(error: unknown): unknown {
+    if (!isConnectionFailure(error)) return error;
+    this.breakerOpenUntil = Date.now() + BREAKER_OPEN_MS;
+    return new SessionStoreUnavailableError(error);
+  }
+
+  private checkBreaker(): void {
+    if (Date.now() < this.breakerOpenUntil) {
+      throw new SessionStoreUnavailableError(new Error('the last database call failed less than a second ago'));
+    }
+  }
+
   private async q<R extends QueryResultRow>(
     name: string,
     text: string,
     values: unknown[],
     client: Pool | PoolClient = this.pool,
   ): Promise<R[]> {
-    const result = await client.query<R>({ name, text, values });
-    return result.rows;
+    if (client === this.pool) this.checkBreaker();
+    try {
+      const result = await client.query<R>({ name, text, values });
+      return result.rows;
+    } catch (error) {
+      throw this.unavailable(error);
+    }
   }
 
   /**
@@ -88,10 +126,15 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   private async lockedTransaction<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    this.checkBreaker();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw this.unavailable(error);
+    });
     let broken = false;
     try {
-      await client.query('BEGIN');
+      await client.query('BEGIN').catch((error: unknown) => {
+        throw this.unavailable(error);
+      });
       await this.q(
         'cm_lock_account',
         "SELECT pg_advisory_xact_lock(hashtextextended(length($1)::text || ':' || $1 || $2, 0))",
@@ -145,13 +188,19 @@ export class PostgresSessionStore implements SessionStore {
         },
       };
       const result = await work(tx);
-      await client.query('COMMIT');
+      await client.query('COMMIT').catch((error: unknown) => {
+        throw this.unavailable(error);
+      });
       return result;
     } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
+      if (error instanceof SessionStoreUnavailableError) {
+        broken = true; // a timed-out or dropped connection is not given back to the pool
+      } else {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
       }
       throw error;
     } finally {

@@ -6,6 +6,14 @@ export interface SessionsOptions {
   endedRetentionHours: number;
   throttleSessionPerMinute: number;
   throttleAccountInitsPerMinute: number;
+  /**
+   * `closed` (default): while the database is unreachable, CM calls answer 503 with Retry-After.
+   * `open`: init and heartbeat answer 202 with a short Expires and `X-CM-Degraded: 1`, so our outage does not
+   * stop playback; sessions started meanwhile are decided at their first heartbeat after recovery (same process).
+   */
+  failMode: 'closed' | 'open';
+  /** Expires of degraded answers, in seconds. */
+  degradedExpiresSeconds: number;
 }
 
 export const SESSIONS_OPTIONS = Symbol('SessionsOptions');

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import type { AdviceBody, InitResponseBody, Metadata, RunningStreamsBody } from '@cm/contracts';
+import type { AdviceBody, Metadata, RunningStreamsBody } from '@cm/contracts';
 import { checkCompliance, type EngineSession, evaluate, missingMetadata, type RuleViolation } from '@cm/policy-engine';
 import { adviceBody, type DescribedSession, missingMetadataBody, remoteTerminationBody, ruleViolationAdvice } from './advice';
 import { type ApplicationContext, ApplicationDirectory } from './application-directory';
@@ -10,12 +10,11 @@ import { type AccountKey, SESSION_STORE, type SessionEnd, type SessionStore, typ
 import { CmError, CmErrorCode } from './sessions.errors';
 import { SessionEvents, type SessionDeniedEvent, type SessionEndedEvent, type SessionStartedEvent } from './session.events';
 import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
+import type { HeartbeatResult, InitResult } from './cm-results';
+import { DegradedSessions } from './degraded-sessions';
+import { SessionStoreUnavailableError } from './store-unavailable.error';
 import { Throttle } from './throttle';
 
-export interface InitResult {
-  body: InitResponseBody;
-  expiresAt: Date;
-}
 
 const toEngine = (s: { id: string; applicationId: string; startedAt: Date; metadata: Metadata }): EngineSession => ({
   sessionId: s.id,
@@ -31,6 +30,7 @@ const gone = (body?: AdviceBody) => new CmError(CmErrorCode.GONE, 'The session h
 export class SessionsService {
   private readonly sessionThrottle: Throttle;
   private readonly accountThrottle: Throttle;
+  private readonly degraded: DegradedSessions;
 
   constructor(
     @Inject(SESSION_STORE) private readonly store: SessionStore,
@@ -40,6 +40,7 @@ export class SessionsService {
   ) {
     this.sessionThrottle = new Throttle(options.throttleSessionPerMinute);
     this.accountThrottle = new Throttle(options.throttleAccountInitsPerMinute);
+    this.degraded = new DegradedSessions(options.degradedExpiresSeconds);
   }
 
   metadata(ctx: ApplicationContext): { names: string[]; lastModified: Date } {
@@ -51,6 +52,24 @@ export class SessionsService {
     if (missingMetadata(metadata, ctx.policies).length > 0) {
       throw new CmError(CmErrorCode.MISSING_METADATA, 'Metadata required by the policies is missing', missingMetadataBody());
     }
+    try {
+      return await this.admit(ctx, account, metadata, terminate);
+    } catch (error) {
+      if (error instanceof SessionStoreUnavailableError && this.options.failMode === 'open') {
+        return this.degraded.admit(ctx.app.id, account, metadata);
+      }
+      throw error;
+    }
+  }
+
+  /** The init decision under the account lock; `preset` re-admits a session first issued while degraded. */
+  private async admit(
+    ctx: ApplicationContext,
+    account: AccountKey,
+    metadata: Metadata,
+    terminate: string[],
+    preset?: { id: string; terminationCode: string },
+  ): Promise<InitResult> {
     const outcome = await this.store.withAccount(account, async (tx) => {
       const epoch = await tx.epoch();
       this.directory.observeEpoch(epoch);
@@ -59,7 +78,7 @@ export class SessionsService {
       const running = unended.filter((s) => s.running);
       const killed = running.filter((s) => terminate.includes(s.terminationCode));
       const others = running.filter((s) => !killed.includes(s));
-      const id = newSessionId();
+      const id = preset?.id ?? newSessionId();
       const startedAt = new Date();
       const finalMetadata = killed.length > 0 ? { ...metadata, superseded: killed.map((s) => s.terminationCode).join(',') } : metadata;
       const candidate: EngineSession = {
@@ -76,7 +95,8 @@ export class SessionsService {
           policyIds: [...new Set(decision.violations.map((v) => v.policy.id))],
         };
       }
-      const terminationCode = newTerminationCode(new Set(unended.map((s) => s.terminationCode)));
+      const taken = new Set(unended.map((s) => s.terminationCode));
+      const terminationCode = preset && !taken.has(preset.terminationCode) ? preset.terminationCode : newTerminationCode(taken);
       const stored = await tx.insert({
         id,
         account,
@@ -122,15 +142,31 @@ export class SessionsService {
     return { body: { sessionId: id, terminationCode, expires: expiresAt.getTime() }, expiresAt };
   }
 
-  async heartbeat(ctx: ApplicationContext, account: AccountKey, id: string, update: Metadata): Promise<Date> {
+  async heartbeat(ctx: ApplicationContext, account: AccountKey, id: string, update: Metadata): Promise<HeartbeatResult> {
     if (!isSessionId(id)) throw gone();
     this.throttle(this.sessionThrottle, id, ctx);
+    try {
+      return { expiresAt: await this.checkHeartbeat(ctx, account, id, update) };
+    } catch (error) {
+      if (error instanceof SessionStoreUnavailableError && this.options.failMode === 'open') {
+        return this.degraded.heartbeat();
+      }
+      throw error;
+    }
+  }
+
+  private async checkHeartbeat(ctx: ApplicationContext, account: AccountKey, id: string, update: Metadata): Promise<Date> {
     const { graceSeconds } = this.options;
     if (Object.keys(update).length === 0) {
       const fast = await this.store.heartbeat(account, ctx.app.id, id, ctx.app.heartbeatIntervalSeconds, graceSeconds);
       if (fast.ok) return fast.expiresAt;
     }
     const found = await this.store.find(account, id);
+    if (!found) {
+      // Issued by this process while the database was unreachable (CM_FAIL_MODE=open): decide it now.
+      const issued = this.degraded.take(id, ctx.app.id, account);
+      if (issued) return (await this.admit(ctx, account, { ...issued.metadata, ...update }, [], issued)).expiresAt;
+    }
     if (!found || found.applicationId !== ctx.app.id) throw gone();
     if (found.endedAt) throw this.endedError(found);
 

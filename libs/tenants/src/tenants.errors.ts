@@ -5,6 +5,8 @@ export enum TenantsErrorCode {
   APPLICATION_NOT_FOUND = 'APPLICATION_NOT_FOUND',
   APPLICATION_ID_TAKEN = 'APPLICATION_ID_TAKEN',
   INVALID_APPLICATION = 'INVALID_APPLICATION',
+  /** The tenant still owns applications (or other objects): delete them first. */
+  TENANT_NOT_EMPTY = 'TENANT_NOT_EMPTY',
 }
 
 /** Typed error of the tenants library; the HTTP layer maps the code to a status. */

@@ -76,6 +76,14 @@ export class Env {
   @Min(1)
   CM_THROTTLE_ACCOUNT_INITS_PER_MINUTE = 200;
 
+  /** `closed`: 503 while the database is unreachable; `open`: init/heartbeat answer 202 degraded (see README). */
+  @IsIn(['closed', 'open'])
+  CM_FAIL_MODE: 'closed' | 'open' = 'closed';
+
+  /** Expires of degraded answers (CM_FAIL_MODE=open), in seconds. */
+  @Transform(toInt) @IsInt() @Min(5) @Max(3600)
+  CM_DEGRADED_EXPIRES_SECONDS = 30;
+
   /** Database connection pool size per process. */
   @Transform(toInt)
   @IsInt()

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { PoliciesError, PoliciesErrorCode } from '@cm/policies';
-import { CM_ERROR_STATUS, CmError, CmErrorCode } from '@cm/sessions';
+import { CM_ERROR_STATUS, CmError, CmErrorCode, SessionStoreUnavailableError } from '@cm/sessions';
 import { TenantsError, TenantsErrorCode } from '@cm/tenants';
 import { problem, type Problem } from './problem';
 
@@ -13,6 +13,7 @@ const TENANTS_STATUS: Record<TenantsErrorCode, number> = {
   [TenantsErrorCode.APPLICATION_ID_TAKEN]: 409,
   [TenantsErrorCode.INVALID_TENANT]: 400,
   [TenantsErrorCode.INVALID_APPLICATION]: 400,
+  [TenantsErrorCode.TENANT_NOT_EMPTY]: 409,
 };
 
 const POLICIES_STATUS: Record<PoliciesErrorCode, number> = {
@@ -24,8 +25,10 @@ const POLICIES_STATUS: Record<PoliciesErrorCode, number> = {
 
 /** Errors that mean "the database is unreachable or too slow right now", not a bug. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Duck-typed: errors raised by Node's own modules may come from another realm (e.g. under Jest).
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') return false;
   if (
     typeof code === 'string' &&
     (/^(08|57P0|53)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))
@@ -33,7 +36,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     return true;
   }
   return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connect ECONNREFUSED|canceling statement due to statement timeout|Client has encountered a connection error|Connection is not established/i.test(
-    error.message,
+    message,
   );
 }
 
@@ -90,7 +93,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const message = Array.isArray(detail) ? detail.join('; ') : typeof detail === 'string' ? detail : exception.message;
       return this.problem(status, message);
     }
-    if (isDatabaseUnavailable(exception)) {
+    if (exception instanceof SessionStoreUnavailableError || isDatabaseUnavailable(exception)) {
       this.logger.warn(`database unavailable on ${url}: ${(exception as Error).message}`);
       return { ...this.problem(503, 'The service is temporarily unavailable; retry shortly'), headers: { 'Retry-After': '5' } };
     }

@@ -1,0 +1,61 @@
+import type { Metadata } from '@cm/contracts';
+import { newSessionId, newTerminationCode } from './ids';
+import type { AccountKey } from './session-store.port';
+import type { HeartbeatResult, InitResult } from './cm-results';
+
+interface Issued {
+  id: string;
+  terminationCode: string;
+  applicationId: string;
+  account: AccountKey;
+  metadata: Metadata;
+  issuedAt: number;
+}
+
+const MAX_ENTRIES = 100_000;
+const KEEP_MS = 60 * 60_000;
+
+/**
+ * Answers of CM_FAIL_MODE=open while the database is unreachable, and the sessions issued meanwhile (kept in
+ * this process, bounded) so that their first heartbeat after recovery can decide them for real.
+ */
+export class DegradedSessions {
+  private readonly issued = new Map<string, Issued>();
+
+  constructor(private readonly expiresSeconds: number) {}
+
+  admit(applicationId: string, account: AccountKey, metadata: Metadata): InitResult {
+    this.prune();
+    const id = newSessionId();
+    const terminationCode = newTerminationCode(new Set());
+    this.issued.set(id, { id, terminationCode, applicationId, account, metadata, issuedAt: Date.now() });
+    const expiresAt = this.expiry();
+    return { body: { sessionId: id, terminationCode, expires: expiresAt.getTime() }, expiresAt, degraded: true };
+  }
+
+  heartbeat(): HeartbeatResult {
+    return { expiresAt: this.expiry(), degraded: true };
+  }
+
+  /** The degraded session `id` of this application and account, removed from the list; undefined if unknown. */
+  take(id: string, applicationId: string, account: AccountKey): Issued | undefined {
+    const entry = this.issued.get(id);
+    if (!entry || entry.applicationId !== applicationId || entry.account.idp !== account.idp || entry.account.subject !== account.subject) {
+      return undefined;
+    }
+    this.issued.delete(id);
+    return entry;
+  }
+
+  private expiry(): Date {
+    return new Date(Date.now() + this.expiresSeconds * 1000);
+  }
+
+  private prune(): void {
+    const cutoff = Date.now() - KEEP_MS;
+    for (const [id, entry] of this.issued) {
+      if (entry.issuedAt >= cutoff && this.issued.size < MAX_ENTRIES) break;
+      this.issued.delete(id);
+    }
+  }
+}

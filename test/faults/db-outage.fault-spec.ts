@@ -1,0 +1,122 @@
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { player, startTestApp, type TestApp } from '../support/app';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+
+const LIMIT_MS = 6000;
+
+async function timed<T>(call: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await call();
+  return { ms: performance.now() - start, value };
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+describe.each(['blackhole', 'refuse'] as const)('database outage (%s) with CM_FAIL_MODE=closed', (mode) => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(`outage_${mode}`);
+    const u = new URL(database.url);
+    proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
+    t = await startTestApp({ database: { ...database, url: proxy.via(database.url) } });
+  });
+  afterAll(async () => {
+    await proxy.restore().catch(() => undefined);
+    await t?.close();
+    await proxy.close();
+    await database.drop();
+  });
+
+  it('answers 503 with Retry-After within 6 s, keeps /healthz up, and recovers by itself', async () => {
+    const p = player(t.url, 'demo-app');
+    const running = await p.init('idp', 'outage', {});
+    expect(running.status).toBe(202);
+    await proxy.cut(mode);
+
+    const calls = [
+      () => p.init('idp', 'outage', {}),
+      () => p.heartbeat('idp', 'outage', running.body.sessionId),
+      () => p.running('idp', 'outage'),
+      () => p.stop('idp', 'outage', running.body.sessionId),
+      () => p.init('idp', 'outage-other', {}),
+    ];
+    const results = await Promise.all([...calls, ...calls].map((c) => timed(c)));
+    for (const { ms, value } of results) {
+      expect(value.status).toBe(503);
+      expect(value.headers.get('retry-after')).toBeTruthy();
+      expect(ms).toBeLessThan(LIMIT_MS);
+    }
+    const slowest = Math.max(...results.map((r) => r.ms));
+    console.log(`[${mode}] slowest 503 during the outage: ${slowest.toFixed(0)} ms`);
+
+    const ready = await timed(() => fetch(`${t.url}/readyz`));
+    expect(ready.value.status).toBe(503);
+    expect(ready.ms).toBeLessThan(LIMIT_MS);
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+
+    await proxy.restore();
+    expect(await until(async () => (await fetch(`${t.url}/readyz`)).status === 200, 15_000)).toBe(true);
+    expect(await until(async () => (await p.heartbeat('idp', 'outage', running.body.sessionId)).status === 202, 15_000)).toBe(true);
+    expect((await p.init('idp', 'outage', {})).status).toBe(202);
+  });
+});
+
+describe('database outage with CM_FAIL_MODE=open', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('outage_open');
+    const u = new URL(database.url);
+    proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
+    t = await startTestApp({ database: { ...database, url: proxy.via(database.url) }, env: { CM_FAIL_MODE: 'open', CM_DEGRADED_EXPIRES_SECONDS: '20' } });
+  });
+  afterAll(async () => {
+    await proxy.restore().catch(() => undefined);
+    await t?.close();
+    await proxy.close();
+    await database.drop();
+  });
+
+  it('keeps playback going with degraded 202s, then decides those sessions after recovery', async () => {
+    const p = player(t.url, 'demo-app');
+    const before = await p.init('idp', 'open', {});
+    expect(before.status).toBe(202);
+    await proxy.cut('refuse');
+
+    const init = await timed(() => p.init('idp', 'open', { channel: 'news' }));
+    expect(init.value.status).toBe(202);
+    expect(init.value.headers.get('x-cm-degraded')).toBe('1');
+    expect(init.ms).toBeLessThan(LIMIT_MS);
+    const expires = Date.parse(init.value.headers.get('expires')!);
+    expect(expires - Date.now()).toBeLessThanOrEqual(21_000);
+    const hb = await p.heartbeat('idp', 'open', before.body.sessionId);
+    expect(hb.status).toBe(202);
+    expect(hb.headers.get('x-cm-degraded')).toBe('1');
+
+    await proxy.restore();
+    const healthy = async () => {
+      const r = await p.heartbeat('idp', 'open', before.body.sessionId);
+      return r.status === 202 && r.headers.get('x-cm-degraded') === null;
+    };
+    expect(await until(healthy, 15_000)).toBe(true);
+    const adopted = await p.heartbeat('idp', 'open', init.value.body.sessionId);
+    expect(adopted.status).toBe(202);
+    expect(adopted.headers.get('x-cm-degraded')).toBeNull();
+    const streams = await p.running('idp', 'open');
+    expect(streams.body.runningStreams.map((s: { sessionId: string }) => s.sessionId).sort()).toEqual(
+      [before.body.sessionId, init.value.body.sessionId].sort(),
+    );
+  });
+});
