@@ -80,7 +80,10 @@ describe('database outage with CM_FAIL_MODE=open', () => {
     database = await createTestDatabase('outage_open');
     const u = new URL(database.url);
     proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
-    t = await startTestApp({ database: { ...database, url: proxy.via(database.url) }, env: { CM_FAIL_MODE: 'open', CM_DEGRADED_EXPIRES_SECONDS: '20' } });
+    t = await startTestApp({
+      database: { ...database, url: proxy.via(database.url) },
+      env: { CM_FAIL_MODE: 'open', CM_DEGRADED_EXPIRES_SECONDS: '20' },
+    });
   });
   afterAll(async () => {
     await proxy.restore().catch(() => undefined);

@@ -39,7 +39,6 @@ export async function createApp(env: Env, databaseUrl: string, options: { logger
       ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: 1_048_576, routerOptions: { maxParamLength: 1024 } }), { logger })
       : await NestFactory.create(module, { logger });
   app.enableCors((req: { url?: string }, callback: (err: Error | null, options: object) => void) => callback(null, corsFor(req.url)));
-  app.enableShutdownHooks();
   if (env.CM_DEMO_SEED) await app.get(FirstRunSeeder).seedDemo();
   return app;
 }

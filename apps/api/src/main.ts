@@ -1,9 +1,29 @@
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { ConfigError, loadEnv } from './config/env';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { DEMO } from './seed/first-run';
+
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * Stops accepting connections and waits for the requests in flight (idle keep-alive connections are closed at
+ * once; after DRAIN_TIMEOUT_MS the remaining ones are cut).
+ */
+function drainHttp(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    server.close(() => {
+      clearTimeout(timer);
+      clearInterval(idle);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -20,25 +40,29 @@ async function main(): Promise<void> {
     logger.log(`embedded PostgreSQL ready: ${embedded.url.replace(/:[^:@/]+@/, ':***@')} (password in ${env.CM_DATA_DIR}/pg-password)`);
   }
 
-  let shuttingDown = false;
   const app = await createApp(env, databaseUrl).catch(async (error: unknown) => {
     await stopEmbedded?.();
     throw error;
   });
+  let shuttingDown = false;
   // SIGHUP too: a closed terminal must not leave the embedded PostgreSQL running.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       if (shuttingDown) return;
       shuttingDown = true;
-      logger.log(`${signal}: shutting down`);
+      logger.log(`${signal}: finishing in-flight requests, then shutting down`);
       void (async () => {
-        await app.close();
+        await drainHttp(app.getHttpServer() as Server);
+        await app.close(); // flushes counters, stops the sweeper, closes the database pool
         await stopEmbedded?.();
+        logger.log('stopped');
         process.exit(0);
-      })();
+      })().catch((error: unknown) => {
+        console.error('shutdown failed:', error);
+        process.exit(1);
+      });
     });
   }
-  // Nest's own shutdown hooks would race ours; we close the app ourselves above.
   await app.listen(env.PORT);
   const base = `http://localhost:${env.PORT}`;
   logger.log(`Concurrency Monitor is listening on ${base} (${env.CM_HTTP_ADAPTER})`);
