@@ -48,7 +48,11 @@ describe('soak: realistic mix', () => {
     const sampler = (async () => {
       while (!done) {
         const connections = Number(
-          (await sql.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'concurrency-monitor'`)).rows[0].count,
+          (
+            await sql.query(
+              `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'concurrency-monitor'`,
+            )
+          ).rows[0].count,
         );
         samples.push({ at: Date.now() - start, rss: rssMb(pid), connections });
         await new Promise((r) => setTimeout(r, 2000));
@@ -61,7 +65,8 @@ describe('soak: realistic mix', () => {
         const init = await p.init('idp', subject, { channel: `c${w % 4}` });
         count(init.status);
         if (init.status !== 202) continue;
-        for (let i = 0; i < 20 && Date.now() - start < DURATION_MS; i++) count((await p.heartbeat('idp', subject, init.body.sessionId)).status);
+        for (let i = 0; i < 20 && Date.now() - start < DURATION_MS; i++)
+          count((await p.heartbeat('idp', subject, init.body.sessionId)).status);
         count((await p.stop('idp', subject, init.body.sessionId)).status);
       }
     };
@@ -80,7 +85,13 @@ describe('soak: realistic mix', () => {
         `database connections ${first.connections} -> ${last.connections} (max ${maxConnections})`,
     );
     expect([...statuses.keys()].filter((s) => s !== 202)).toEqual([]);
-    expect(last.rss).toBeLessThan(first.rss * 1.25 + 20);
+    // RSS moves with V8's lazy collection; a leak shows as a rising floor. Compare the two halves after warm-up.
+    const half = Math.floor(afterWarmUp.length / 2);
+    const floor = (xs: typeof afterWarmUp) => Math.min(...xs.map((x) => x.rss));
+    console.log(
+      `soak: RSS floor first half ${floor(afterWarmUp.slice(0, half)).toFixed(1)} MB, second half ${floor(afterWarmUp.slice(half)).toFixed(1)} MB`,
+    );
+    expect(floor(afterWarmUp.slice(half))).toBeLessThan(floor(afterWarmUp.slice(0, half)) * 1.25 + 25);
     expect(maxConnections).toBeLessThanOrEqual(20);
   });
 });
