@@ -1,29 +1,39 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '@cm/identity';
 import { PoliciesModule } from '@cm/policies';
 import { SessionsModule } from '@cm/sessions';
 import { TenantsModule } from '@cm/tenants';
+import { UsageModule } from '@cm/usage';
 import { ConfigModule } from './config/config.module';
 import type { Env } from './config/env';
 import { dataSourceOptions } from './database/options';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { ConsoleModule } from './http/console.module';
+import { DocsController, OpenApiDocument } from './http/docs.controller';
 import { HealthController } from './http/health.controller';
+import { MetricsController } from './http/metrics.controller';
+import { MetricsRouteGuard } from './http/metrics-route.guard';
+import { MetricsService } from './http/metrics.service';
+import { loggingModule, type LoggingOptions } from './logging/logging';
 import { FirstRunSeeder } from './seed/first-run';
 
 /** The composition root: wires the libraries with the validated environment and the database URL. */
 @Module({})
 export class AppModule {
-  static forRoot(env: Env, databaseUrl: string): DynamicModule {
+  static forRoot(env: Env, databaseUrl: string, logging: LoggingOptions = { enabled: true, level: env.LOG_LEVEL }): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
+        loggingModule(logging),
         EventEmitterModule.forRoot(),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, env.CM_DB_POOL_SIZE), retryAttempts: 0 }),
         TerminusModule,
+        IdentityModule,
         TenantsModule,
         PoliciesModule,
         SessionsModule.forRoot({
@@ -35,9 +45,26 @@ export class AppModule {
           failMode: env.CM_FAIL_MODE,
           degradedExpiresSeconds: env.CM_DEGRADED_EXPIRES_SECONDS,
         }),
+        UsageModule.forRoot({
+          graceSeconds: env.CM_GRACE_SECONDS,
+          flushIntervalSeconds: env.CM_USAGE_FLUSH_SECONDS,
+          retentionDays: {
+            minute: env.CM_USAGE_MINUTE_RETENTION_DAYS,
+            hour: env.CM_USAGE_HOUR_RETENTION_DAYS,
+            day: env.CM_USAGE_RETENTION_DAYS,
+          },
+        }),
+        // Last: its catch-all route (the console's client-side routes) must come after every API route.
+        ConsoleModule.forRoot(),
       ],
-      controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, FirstRunSeeder],
+      controllers: [HealthController, DocsController, MetricsController],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        FirstRunSeeder,
+        OpenApiDocument,
+        MetricsService,
+        { provide: APP_GUARD, useClass: MetricsRouteGuard },
+      ],
     };
   }
 }

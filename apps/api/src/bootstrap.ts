@@ -1,11 +1,17 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FirstOperatorSeeder } from '@cm/identity';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import type { Env } from './config/env';
 import { runMigrations } from './database/migrate';
+import { OpenApiDocument } from './http/docs.controller';
+import { buildOpenApiDocument } from './http/openapi';
 import { validationPipe } from './http/validation';
 import { FirstRunSeeder } from './seed/first-run';
 
@@ -29,22 +35,39 @@ function corsFor(url: string | undefined) {
  * Migrates the database, builds the Nest application on the configured HTTP adapter and seeds an empty
  * database. Used by main.ts and by the e2e tests, so both run the same application.
  */
-export async function createApp(env: Env, databaseUrl: string, options: { logger?: false } = {}): Promise<INestApplication> {
+export async function createApp(
+  env: Env,
+  databaseUrl: string,
+  options: {
+    logger?: false;
+    /** where the generated first-operator password goes (default stdout) */
+    print?: (text: string) => void;
+    /** where the JSON log lines go instead of stdout (tests capture them; logs even with `logger: false`) */
+    logStream?: DestinationStream;
+  } = {},
+): Promise<INestApplication> {
   await runMigrations(databaseUrl);
-  const module = AppModule.forRoot(env, databaseUrl);
-  const logger =
-    options.logger === false
-      ? false
-      : (['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].slice(
-          0,
-          ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].indexOf(env.LOG_LEVEL) + 1,
-        ) as never);
+  // Structured logs (pino) unless the caller silenced them; Nest's own logger is routed through pino.
+  const logging = options.logger !== false || options.logStream !== undefined;
+  const module = AppModule.forRoot(env, databaseUrl, { enabled: logging, level: env.LOG_LEVEL, destination: options.logStream });
+  const logger = logging ? undefined : false;
   const app =
     env.CM_HTTP_ADAPTER === 'fastify'
-      ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 1024 } }), {
-          logger,
-        })
-      : await NestFactory.create<NestExpressApplication>(module, { logger, bodyParser: false });
+      ? await NestFactory.create(
+          module,
+          new FastifyAdapter({
+            bodyLimit: BODY_LIMIT_BYTES,
+            routerOptions: { maxParamLength: 1024 },
+            // The id RequestIds (logging/logging.ts) gave the request, so logs and X-Request-Id agree.
+            genReqId: (req: object) => ('id' in req && typeof req.id === 'string' ? req.id : randomUUID()),
+          }),
+          {
+            logger,
+            bufferLogs: logging,
+          },
+        )
+      : await NestFactory.create<NestExpressApplication>(module, { logger, bufferLogs: logging, bodyParser: false });
+  if (logging) app.useLogger(app.get(PinoLogger));
   if (env.CM_HTTP_ADAPTER === 'express') {
     const express = app as NestExpressApplication;
     express.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
@@ -52,6 +75,13 @@ export async function createApp(env: Env, databaseUrl: string, options: { logger
   }
   app.enableCors((req: { url?: string }, callback: (err: Error | null, options: object) => void) => callback(null, corsFor(req.url)));
   app.useGlobalPipes(validationPipe());
+  app.get(OpenApiDocument).document = buildOpenApiDocument(app);
+  await app.get(FirstOperatorSeeder).ensureFirstOperator({
+    email: env.CM_ADMIN_EMAIL,
+    password: env.CM_ADMIN_PASSWORD,
+    // Tests run with logger: false and no print: they keep the banner out of their output.
+    print: options.print ?? (options.logger === false ? () => undefined : undefined),
+  });
   if (env.CM_DEMO_SEED) await app.get(FirstRunSeeder).seedDemo();
   return app;
 }

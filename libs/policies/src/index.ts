@@ -4,7 +4,8 @@ import { PolicyVersionEntity } from './policy-version.entity';
 import { PolicyEntity } from './policy.entity';
 
 export { PoliciesModule } from './policies.module';
-export { PoliciesService, type Policy, type PolicyInput } from './policies.service';
+export { PoliciesService, type Policy, type PolicyInput, type PolicyVersion } from './policies.service';
+export { simulate, type SimulationInput, type SimulationResult, type SimulatedSession } from './simulate';
 export { PoliciesError, PoliciesErrorCode } from './policies.errors';
 
 /** For the data source (migrations, CLI) only; other libraries never use these. */

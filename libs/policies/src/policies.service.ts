@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { PolicyRule } from '@cm/contracts';
 import { type EnginePolicy, validateRules } from '@cm/policy-engine';
-import { ApplicationsService, ConfigEpochService } from '@cm/tenants';
+import { ApplicationsService, ConfigEpochService, TenantsService } from '@cm/tenants';
 import { ApplicationPolicyEntity } from './application-policy.entity';
 import { PoliciesError, PoliciesErrorCode } from './policies.errors';
 import { PolicyShareEntity } from './policy-share.entity';
@@ -21,6 +21,15 @@ export interface Policy {
   updatedAt: Date;
 }
 
+export interface PolicyVersion {
+  policyId: string;
+  version: number;
+  name: string;
+  description: string;
+  rules: PolicyRule[];
+  createdAt: Date;
+}
+
 export interface PolicyInput {
   name: string;
   description?: string;
@@ -35,65 +44,152 @@ function checkRules(rules: unknown): PolicyRule[] {
   return result.rules;
 }
 
+const toPolicy = (e: PolicyEntity): Policy => ({
+  id: e.id,
+  tenantId: e.tenantId,
+  name: e.name,
+  description: e.description,
+  rules: e.rules,
+  version: e.version,
+  createdAt: e.createdAt,
+  updatedAt: e.updatedAt,
+});
+
+const notFound = (id: string) => new PoliciesError(PoliciesErrorCode.POLICY_NOT_FOUND, `Policy ${id} not found`);
+const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '23505';
+
 @Injectable()
-export class PoliciesService {
+export class PoliciesService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly applications: ApplicationsService,
     private readonly epoch: ConfigEpochService,
+    private readonly tenants: TenantsService,
   ) {}
 
-  async create(tenantId: string, input: PolicyInput): Promise<Policy> {
+  /** Policies belong to their tenant and to the applications they are attached to: take part in deleting those. */
+  onModuleInit(): void {
+    this.tenants.onDelete(async (tenantId, manager) => {
+      const owned = await manager.countBy(PolicyEntity, { tenantId });
+      if (owned > 0) {
+        throw new PoliciesError(PoliciesErrorCode.TENANT_HAS_POLICIES, `The tenant still owns ${owned} policy(ies); delete them first`);
+      }
+      await manager.delete(PolicyShareEntity, { tenantId });
+    });
+    this.applications.onDelete({
+      before: async (application, manager) => {
+        await manager.delete(ApplicationPolicyEntity, { applicationId: application.id });
+      },
+    });
+  }
+
+  private run<T>(manager: EntityManager | undefined, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return manager ? work(manager) : this.dataSource.transaction(work);
+  }
+
+  async create(tenantId: string, input: PolicyInput, manager?: EntityManager): Promise<Policy> {
     const rules = checkRules(input.rules);
-    return this.dataSource.transaction(async (manager) => {
-      await this.assertNameFree(manager, tenantId, input.name);
-      const policy = await manager.save(
-        manager.create(PolicyEntity, { tenantId, name: input.name, description: input.description ?? '', rules, version: 1 }),
-      );
-      await this.saveVersion(manager, policy);
-      await this.epoch.bump(manager);
-      return policy;
+    return this.run(manager, async (m) => {
+      await this.assertNameFree(m, tenantId, input.name);
+      const entity = m.create(PolicyEntity, { tenantId, name: input.name, description: input.description ?? '', rules, version: 1 });
+      const policy = await this.saveUnique(m, entity, input.name);
+      await this.saveVersion(m, policy);
+      await this.epoch.bump(m);
+      return toPolicy(policy);
     });
   }
 
   /** Replaces name, description and rules; keeps the previous state as a version. */
   async update(id: string, input: PolicyInput): Promise<Policy> {
+    return (await this.replace(id, input)).after;
+  }
+
+  /** `update` returning the state before and after, optionally inside the caller's transaction. */
+  async replace(id: string, input: PolicyInput, manager?: EntityManager): Promise<{ before: Policy; after: Policy }> {
     const rules = checkRules(input.rules);
-    return this.dataSource.transaction(async (manager) => {
-      const policy = await manager.findOne(PolicyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!policy) throw new PoliciesError(PoliciesErrorCode.POLICY_NOT_FOUND, `Policy ${id} not found`);
-      if (input.name !== policy.name) await this.assertNameFree(manager, policy.tenantId, input.name);
+    return this.run(manager, async (m) => {
+      const policy = await m.findOne(PolicyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!policy) throw notFound(id);
+      const before = toPolicy(policy);
+      if (input.name !== policy.name) await this.assertNameFree(m, policy.tenantId, input.name);
       Object.assign(policy, { name: input.name, description: input.description ?? policy.description, rules, version: policy.version + 1 });
-      const saved = await manager.save(policy);
-      await this.saveVersion(manager, saved);
-      await this.touchAttachedApplications(manager, [id]);
-      await this.epoch.bump(manager);
-      return saved;
+      const saved = await this.saveUnique(m, policy, input.name);
+      await this.saveVersion(m, saved);
+      await this.touchAttachedApplications(m, [id]);
+      await this.epoch.bump(m);
+      return { before, after: toPolicy(saved) };
+    });
+  }
+
+  /** Deletes a policy attached to no application (POLICY_IN_USE otherwise); its versions and shares go with it. */
+  async delete(id: string, manager?: EntityManager): Promise<Policy> {
+    return this.run(manager, async (m) => {
+      const policy = await m.findOne(PolicyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!policy) throw notFound(id);
+      const attached = await m.find(ApplicationPolicyEntity, { where: { policyId: id }, order: { applicationId: 'ASC' } });
+      if (attached.length > 0) {
+        throw new PoliciesError(
+          PoliciesErrorCode.POLICY_IN_USE,
+          `Policy "${policy.name}" is attached to ${attached.map((a) => a.applicationId).join(', ')}; detach it first`,
+        );
+      }
+      await m.delete(PolicyEntity, { id });
+      await this.epoch.bump(m);
+      return toPolicy(policy);
     });
   }
 
   async get(id: string): Promise<Policy> {
     const policy = await this.dataSource.manager.findOneBy(PolicyEntity, { id });
-    if (!policy) throw new PoliciesError(PoliciesErrorCode.POLICY_NOT_FOUND, `Policy ${id} not found`);
-    return policy;
+    if (!policy) throw notFound(id);
+    return toPolicy(policy);
   }
 
-  findByName(tenantId: string, name: string): Promise<Policy | null> {
-    return this.dataSource.manager.findOneBy(PolicyEntity, { tenantId, name });
+  async findByName(tenantId: string, name: string): Promise<Policy | null> {
+    const e = await this.dataSource.manager.findOneBy(PolicyEntity, { tenantId, name });
+    return e ? toPolicy(e) : null;
   }
 
-  listByTenant(tenantId: string): Promise<Policy[]> {
-    return this.dataSource.manager.find(PolicyEntity, { where: { tenantId }, order: { name: 'ASC' } });
+  async listByTenant(tenantId: string): Promise<Policy[]> {
+    return (await this.dataSource.manager.find(PolicyEntity, { where: { tenantId }, order: { name: 'ASC' } })).map(toPolicy);
+  }
+
+  /** The tenant's own policies and those other tenants share with it (`shared: true`), by name. */
+  async listAvailableToTenant(tenantId: string): Promise<Array<Policy & { shared: boolean }>> {
+    const own = await this.listByTenant(tenantId);
+    const shares = await this.dataSource.manager.find(PolicyShareEntity, { where: { tenantId } });
+    const shared =
+      shares.length === 0
+        ? []
+        : await this.dataSource.manager.find(PolicyEntity, { where: { id: In(shares.map((s) => s.policyId)) }, order: { name: 'ASC' } });
+    return [...own.map((p) => ({ ...p, shared: false })), ...shared.map((p) => ({ ...toPolicy(p), shared: true }))];
+  }
+
+  /** Policies by id (any tenant), keyed by id. */
+  async findMany(ids: string[]): Promise<Map<string, Policy>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.dataSource.manager.find(PolicyEntity, { where: { id: In(ids) } });
+    return new Map(rows.map((p) => [p.id, toPolicy(p)]));
+  }
+
+  /** Tenants the policy is shared with (besides its owner), sorted. */
+  async sharedTenantIds(policyId: string): Promise<string[]> {
+    const rows = await this.dataSource.manager.find(PolicyShareEntity, { where: { policyId } });
+    return rows.map((r) => r.tenantId).sort();
   }
 
   /**
    * Sets the policies attached to an application. A policy is available to the application when its
    * tenant owns it or it is shared with that tenant.
    */
-  async attachToApplication(applicationId: string, policyIds: string[]): Promise<void> {
+  async attachToApplication(
+    applicationId: string,
+    policyIds: string[],
+    manager?: EntityManager,
+  ): Promise<{ before: string[]; after: string[] }> {
     const app = await this.applications.get(applicationId);
     const ids = [...new Set(policyIds)];
-    await this.dataSource.transaction(async (manager) => {
+    return this.run(manager, async (manager) => {
       if (ids.length > 0) {
         const available: Array<{ id: string }> = await manager.query(
           `SELECT p.id FROM policies p
@@ -106,9 +202,14 @@ export class PoliciesService {
           throw new PoliciesError(
             PoliciesErrorCode.POLICY_NOT_AVAILABLE,
             `Policy ${missing.join(', ')} not found for this application's tenant`,
+            missing.map((id) => ({
+              field: `policyIds[${policyIds.indexOf(id)}]`,
+              message: `no policy ${id} is owned by or shared with the tenant`,
+            })),
           );
         }
       }
+      const before = (await manager.find(ApplicationPolicyEntity, { where: { applicationId } })).map((r) => r.policyId).sort();
       await manager.delete(ApplicationPolicyEntity, { applicationId });
       if (ids.length > 0) {
         await manager.insert(
@@ -118,6 +219,7 @@ export class PoliciesService {
       }
       await this.applications.touch(applicationId, manager);
       await this.epoch.bump(manager);
+      return { before, after: [...ids].sort() };
     });
   }
 
@@ -126,22 +228,62 @@ export class PoliciesService {
     return rows.map((r) => r.policyId).sort();
   }
 
-  /** Shares the policy with exactly these tenants (besides its owner). */
-  async share(policyId: string, tenantIds: string[]): Promise<void> {
-    await this.get(policyId);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.delete(PolicyShareEntity, { policyId });
-      const ids = [...new Set(tenantIds)];
-      if (ids.length > 0)
-        await manager.insert(
+  /** Applications the policy is attached to, sorted. */
+  async attachedApplicationIds(policyId: string): Promise<string[]> {
+    const rows = await this.dataSource.manager.find(ApplicationPolicyEntity, { where: { policyId } });
+    return rows.map((r) => r.applicationId).sort();
+  }
+
+  /**
+   * Shares the policy with exactly these tenants (besides its owner). Unknown tenants → TENANT_NOT_FOUND naming
+   * them; a tenant whose applications still use the policy cannot be removed (POLICY_IN_USE).
+   */
+  async share(policyId: string, tenantIds: string[], manager?: EntityManager): Promise<{ before: string[]; after: string[] }> {
+    const policy = await this.get(policyId);
+    const ids = [...new Set(tenantIds)];
+    const own = ids.indexOf(policy.tenantId);
+    if (own >= 0) {
+      throw new PoliciesError(PoliciesErrorCode.INVALID_REQUEST, 'A policy cannot be shared with its own tenant', [
+        { field: `tenantIds[${tenantIds.indexOf(policy.tenantId)}]`, message: 'is the tenant that owns the policy' },
+      ]);
+    }
+    return this.run(manager, async (m) => {
+      const unknown = await this.tenants.unknownIds(ids, m);
+      if (unknown.length > 0) {
+        throw new PoliciesError(
+          PoliciesErrorCode.TENANT_NOT_FOUND,
+          `Tenant ${unknown.join(', ')} not found`,
+          unknown.map((id) => ({ field: `tenantIds[${tenantIds.indexOf(id)}]`, message: `no tenant ${id}` })),
+        );
+      }
+      const before = (await m.find(PolicyShareEntity, { where: { policyId } })).map((s) => s.tenantId).sort();
+      const removed = before.filter((t) => !ids.includes(t));
+      if (removed.length > 0) {
+        const using: Array<{ application_id: string }> = await m.query(
+          `SELECT ap.application_id FROM application_policies ap JOIN applications a ON a.id = ap.application_id
+            WHERE ap.policy_id = $1 AND a.tenant_id = ANY($2::uuid[]) ORDER BY ap.application_id`,
+          [policyId, removed],
+        );
+        if (using.length > 0) {
+          throw new PoliciesError(
+            PoliciesErrorCode.POLICY_IN_USE,
+            `Applications ${using.map((u) => u.application_id).join(', ')} of a tenant you stop sharing with still use this policy; detach it first`,
+          );
+        }
+      }
+      await m.delete(PolicyShareEntity, { policyId });
+      if (ids.length > 0) {
+        await m.insert(
           PolicyShareEntity,
           ids.map((tenantId) => ({ policyId, tenantId })),
         );
-      await this.epoch.bump(manager);
+      }
+      await this.epoch.bump(m);
+      return { before, after: [...ids].sort() };
     });
   }
 
-  async versions(policyId: string): Promise<PolicyVersionEntity[]> {
+  async versions(policyId: string): Promise<PolicyVersion[]> {
     await this.get(policyId);
     return this.dataSource.manager.find(PolicyVersionEntity, { where: { policyId }, order: { version: 'DESC' } });
   }
@@ -174,10 +316,20 @@ export class PoliciesService {
   }
 
   private async assertNameFree(manager: EntityManager, tenantId: string, name: string): Promise<void> {
-    if (await manager.existsBy(PolicyEntity, { tenantId, name })) {
-      throw new PoliciesError(PoliciesErrorCode.POLICY_NAME_TAKEN, `A policy named "${name}" already exists in this tenant`, [
-        { field: 'name', message: 'must be unique within the tenant' },
-      ]);
+    if (await manager.existsBy(PolicyEntity, { tenantId, name })) throw nameTaken(name);
+  }
+
+  /** Saves under a savepoint so a concurrent insert of the same name answers 409, not 500. */
+  private async saveUnique(m: EntityManager, entity: PolicyEntity, name: string): Promise<PolicyEntity> {
+    try {
+      await m.query('SAVEPOINT policy_save');
+      const saved = await m.save(entity);
+      await m.query('RELEASE SAVEPOINT policy_save');
+      return saved;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await m.query('ROLLBACK TO SAVEPOINT policy_save');
+      throw nameTaken(name);
     }
   }
 
@@ -196,3 +348,8 @@ export class PoliciesService {
     for (const r of rows) await this.applications.touch(r.applicationId, manager);
   }
 }
+
+const nameTaken = (name: string) =>
+  new PoliciesError(PoliciesErrorCode.POLICY_NAME_TAKEN, `A policy named "${name}" already exists in this tenant`, [
+    { field: 'name', message: 'must be unique within the tenant' },
+  ]);

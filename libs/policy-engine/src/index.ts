@@ -5,3 +5,12 @@ export { missingMetadata, requiredMetadata } from './metadata';
 export type { ComplianceResult, EnginePolicy, EngineSession, Eviction, InitDecision, RuleViolation } from './types';
 export { RULE_BOUNDS, validateRules } from './validate-rules';
 export type { RuleFieldError, RulesValidation } from './validate-rules';
+export {
+  adviceBody,
+  describeStream,
+  missingMetadataBody,
+  remoteTerminationBody,
+  ruleViolationAdvice,
+  withCandidate,
+  type DescribedSession,
+} from './advice';

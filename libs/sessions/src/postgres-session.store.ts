@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Metadata } from '@cm/contracts';
 import { SessionStoreUnavailableError } from './store-unavailable.error';
@@ -10,6 +10,7 @@ import type {
   HeartbeatFastResult,
   NewSession,
   SessionEnd,
+  SessionRecord,
   SessionStore,
   StoredSession,
 } from './session-store.port';
@@ -20,7 +21,10 @@ export function isConnectionFailure(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof message !== 'string') return false;
-  if (typeof code === 'string' && (/^(08|57P0|53)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code))) {
+  if (
+    typeof code === 'string' &&
+    (/^(08|57P0|53)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code))
+  ) {
     return true;
   }
   return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|canceling statement due to statement timeout|Client has encountered a connection error|Cannot use a pool after calling end/i.test(
@@ -67,11 +71,29 @@ const toSession = (r: SessionRow): StoredSession => ({
  * serialised across every process sharing the database.
  */
 @Injectable()
-export class PostgresSessionStore implements SessionStore {
+export class PostgresSessionStore implements SessionStore, OnApplicationShutdown {
   private readonly pool: Pool;
+
+  /**
+   * Heartbeats commit with `synchronous_commit = off`: they only push an expiry forward, so a crash can at worst
+   * forget the last fraction of a second of them (the session keeps its previous expiry, still inside its interval
+   * plus grace), and they stop waiting for the WAL flush. Inits, stops and every decision commit synchronously.
+   */
+  private readonly heartbeatPool: Pool;
 
   constructor(@InjectDataSource() dataSource: DataSource) {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+    const options = (this.pool as unknown as { options: PoolConfig }).options;
+    this.heartbeatPool = new Pool({
+      ...options,
+      max: Math.max(2, Math.ceil((options.max ?? 10) / 2)),
+      options: '-c synchronous_commit=off',
+    });
+    this.heartbeatPool.on('error', () => undefined); // idle client errors: the next query reconnects
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.heartbeatPool.end();
   }
 
   /** Circuit breaker: while the database is unreachable, answer "unavailable" at once (probing once a second). */
@@ -95,7 +117,7 @@ export class PostgresSessionStore implements SessionStore {
     values: unknown[],
     client: Pool | PoolClient = this.pool,
   ): Promise<R[]> {
-    if (client === this.pool) this.checkBreaker();
+    if (!('release' in client)) this.checkBreaker();
     try {
       const result = await client.query<R>({ name, text, values });
       return result.rows;
@@ -223,6 +245,7 @@ export class PostgresSessionStore implements SessionStore {
           AND policy_epoch = (SELECT epoch FROM config_epoch WHERE id = 1)
        RETURNING expires_at`,
       [id, account.idp, account.subject, applicationId, intervalSeconds, graceSeconds],
+      this.heartbeatPool,
     );
     return rows.length === 1 ? { ok: true, expiresAt: rows[0].expires_at } : { ok: false };
   }
@@ -265,7 +288,7 @@ export class PostgresSessionStore implements SessionStore {
       `WITH silent AS (
          SELECT id FROM sessions
           WHERE ended_at IS NULL AND expires_at <= now() - make_interval(secs => $1)
-          ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+          LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE sessions s SET ended_at = s.expires_at + make_interval(secs => $1), end_reason = 'expired'
          FROM silent WHERE s.id = silent.id
        RETURNING ${COLUMNS.split(', ')
@@ -285,5 +308,36 @@ export class PostgresSessionStore implements SessionStore {
       [endedBefore, batchSize],
     );
     return rows.length;
+  }
+
+  // Operator console (not the CM hot path): plain queries, unnamed.
+
+  async findById(id: string, graceSeconds: number): Promise<SessionRecord | null> {
+    const { rows } = await this.pool.query<SessionRow & { last_heartbeat_at: Date | null; running: boolean }>(
+      `SELECT ${COLUMNS}, last_heartbeat_at, (ended_at IS NULL AND expires_at > now() - make_interval(secs => $2)) AS running
+         FROM sessions WHERE id = $1`,
+      [id, graceSeconds],
+    );
+    return rows[0] ? { ...toSession(rows[0]), lastHeartbeatAt: rows[0].last_heartbeat_at, running: rows[0].running } : null;
+  }
+
+  async listByAccount(account: AccountKey, graceSeconds: number, limit: number): Promise<SessionRecord[]> {
+    const { rows } = await this.pool.query<SessionRow & { last_heartbeat_at: Date | null; running: boolean }>(
+      `SELECT ${COLUMNS}, last_heartbeat_at, (ended_at IS NULL AND expires_at > now() - make_interval(secs => $3)) AS running
+         FROM sessions WHERE idp = $1 AND subject = $2
+        ORDER BY started_at DESC, id DESC LIMIT $4`,
+      [account.idp, account.subject, graceSeconds, limit],
+    );
+    return rows.map((r) => ({ ...toSession(r), lastHeartbeatAt: r.last_heartbeat_at, running: r.running }));
+  }
+
+  async endByApplication(applicationId: string, reason: SessionEnd['reason'], detail: unknown): Promise<StoredSession[]> {
+    const { rows } = await this.pool.query<SessionRow>(
+      `UPDATE sessions SET ended_at = now(), end_reason = $2, end_detail = $3::jsonb
+        WHERE application_id = $1 AND ended_at IS NULL
+       RETURNING ${COLUMNS}`,
+      [applicationId, reason, detail === undefined ? null : JSON.stringify(detail)],
+    );
+    return rows.map(toSession);
   }
 }

@@ -79,6 +79,19 @@ export interface SessionStore {
   expireSilent(graceSeconds: number, batchSize: number): Promise<StoredSession[]>;
   /** Deletes sessions ended before the cut-off; returns how many. */
   purgeEnded(endedBefore: Date, batchSize: number): Promise<number>;
+  /** One session by id, whatever its account (operator look-up and kill). */
+  findById(id: string, graceSeconds: number): Promise<SessionRecord | null>;
+  /** Every kept session of an account (running and ended, within retention), newest first. */
+  listByAccount(account: AccountKey, graceSeconds: number, limit: number): Promise<SessionRecord[]>;
+  /** Ends an application's unended sessions (it is being deleted) with this reason and body; returns them. */
+  endByApplication(applicationId: string, reason: SessionEnd['reason'], detail: unknown): Promise<StoredSession[]>;
+}
+
+/** A session as the operator console shows it. */
+export interface SessionRecord extends StoredSession {
+  lastHeartbeatAt: Date | null;
+  /** Not ended and expiry + grace not passed. */
+  running: boolean;
 }
 
 export const SESSION_STORE = Symbol('SessionStore');

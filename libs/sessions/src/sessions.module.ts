@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PoliciesModule } from '@cm/policies';
 import { TenantsModule } from '@cm/tenants';
+import { AccountsController } from './accounts.controller';
+import { AccountSessionsService } from './accounts.service';
 import { ApplicationDirectory } from './application-directory';
 import { CmAuthGuard } from './cm-auth.guard';
 import { CmReplyInterceptor } from './cm-reply';
@@ -17,7 +19,7 @@ export class SessionsModule {
     return {
       module: SessionsModule,
       imports: [TenantsModule, PoliciesModule],
-      controllers: [CmV2Controller],
+      controllers: [CmV2Controller, AccountsController],
       providers: [
         { provide: SESSIONS_OPTIONS, useValue: options },
         { provide: SESSION_STORE, useClass: PostgresSessionStore },
@@ -26,6 +28,7 @@ export class SessionsModule {
         CmReplyInterceptor,
         SessionsService,
         ExpirySweeper,
+        AccountSessionsService,
       ],
       exports: [SessionsService, ExpirySweeper],
     };

@@ -1,8 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { AdviceBody, Metadata, RunningStreamsBody } from '@cm/contracts';
-import { checkCompliance, type EngineSession, evaluate, missingMetadata, type RuleViolation } from '@cm/policy-engine';
-import { adviceBody, type DescribedSession, missingMetadataBody, remoteTerminationBody, ruleViolationAdvice } from './advice';
+import { checkCompliance, type EngineSession, evaluate, missingMetadata } from '@cm/policy-engine';
+import {
+  adviceBody,
+  type DescribedSession,
+  missingMetadataBody,
+  remoteTerminationBody,
+  ruleViolationAdvice,
+  withCandidate,
+} from './advice';
 import { type ApplicationContext, ApplicationDirectory } from './application-directory';
 import { isSessionId, newSessionId, newTerminationCode } from './ids';
 import { mergeHeartbeatMetadata } from './metadata';
@@ -14,7 +21,6 @@ import type { HeartbeatResult, InitResult } from './cm-results';
 import { DegradedSessions } from './degraded-sessions';
 import { SessionStoreUnavailableError } from './store-unavailable.error';
 import { Throttle } from './throttle';
-
 
 const toEngine = (s: { id: string; applicationId: string; startedAt: Date; metadata: Metadata }): EngineSession => ({
   sessionId: s.id,
@@ -280,12 +286,4 @@ export class SessionsService {
     const byId = new Map(sessions.map((s) => [s.id, { ...s, applicationName: names.get(s.applicationId) ?? 'Unknown' }]));
     return (id) => byId.get(id);
   }
-}
-
-/** A victim's advice lists the new session among the conflicts: it is the stream that took the place. */
-function withCandidate(v: RuleViolation, candidate: EngineSession): RuleViolation {
-  const key = v.rule.countBy ? (candidate.metadata[v.rule.countBy] ?? 'Unknown') : candidate.sessionId;
-  const list = v.conflicts[key] ?? [];
-  if (list.some((s) => s.sessionId === candidate.sessionId)) return v;
-  return { ...v, conflicts: { ...v.conflicts, [key]: [...list, candidate] } };
 }

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { ApplicationEntity } from './application.entity';
 import { ConfigEpochService } from './config-epoch.service';
 import { generateSecret, hashSecret } from './secrets';
 import { TenantEntity } from './tenant.entity';
 import { TenantsError, TenantsErrorCode } from './tenants.errors';
+import { inTransaction, isUniqueViolation } from './transactions';
 
 export interface Application {
   id: string;
@@ -33,6 +34,24 @@ export interface CreateApplicationInput {
   requireSecret?: boolean;
 }
 
+export interface UpdateApplicationInput {
+  name?: string;
+  platform?: string;
+  heartbeatIntervalSeconds?: number;
+  enabled?: boolean;
+  /** true: the application gets a secret (generated and returned once when it had none); false: it needs none. */
+  requireSecret?: boolean;
+}
+
+/**
+ * Lets another library take part in deleting an application: `before` runs inside the deleting transaction
+ * (remove what refers to the application, or throw a typed error to refuse); `after` runs once it committed.
+ */
+export interface ApplicationDeletionHook {
+  before?: (application: Application, manager: EntityManager) => Promise<void>;
+  after?: (application: Application) => Promise<void>;
+}
+
 export const APPLICATION_ID_PATTERN = /^[A-Za-z0-9_.-]{3,64}$/;
 export const HEARTBEAT_INTERVAL_RANGE = { min: 10, max: 3600 } as const;
 
@@ -50,49 +69,146 @@ function toApplication(e: ApplicationEntity): Application {
   };
 }
 
+function checkInterval(interval: number): number {
+  if (!Number.isInteger(interval) || interval < HEARTBEAT_INTERVAL_RANGE.min || interval > HEARTBEAT_INTERVAL_RANGE.max) {
+    throw new TenantsError(
+      TenantsErrorCode.INVALID_APPLICATION,
+      `heartbeatIntervalSeconds must be an integer between ${HEARTBEAT_INTERVAL_RANGE.min} and ${HEARTBEAT_INTERVAL_RANGE.max}`,
+      'heartbeatIntervalSeconds',
+    );
+  }
+  return interval;
+}
+
 @Injectable()
 export class ApplicationsService {
+  private readonly deletionHooks: ApplicationDeletionHook[] = [];
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly epoch: ConfigEpochService,
   ) {}
 
   /** Creates an application; `secret` is returned once when `requireSecret`, never stored in clear. */
-  async create(tenantId: string, input: CreateApplicationInput): Promise<{ application: Application; secret?: string }> {
+  async create(
+    tenantId: string,
+    input: CreateApplicationInput,
+    manager?: EntityManager,
+  ): Promise<{ application: Application; secret?: string }> {
     const id = input.id ?? `app-${randomBytes(6).toString('hex')}`;
     if (!APPLICATION_ID_PATTERN.test(id)) {
       throw new TenantsError(TenantsErrorCode.INVALID_APPLICATION, 'id must be 3-64 characters of A-Z a-z 0-9 _ . -', 'id');
     }
-    const interval = input.heartbeatIntervalSeconds ?? 60;
-    if (!Number.isInteger(interval) || interval < HEARTBEAT_INTERVAL_RANGE.min || interval > HEARTBEAT_INTERVAL_RANGE.max) {
-      throw new TenantsError(
-        TenantsErrorCode.INVALID_APPLICATION,
-        `heartbeatIntervalSeconds must be an integer between ${HEARTBEAT_INTERVAL_RANGE.min} and ${HEARTBEAT_INTERVAL_RANGE.max}`,
-        'heartbeatIntervalSeconds',
-      );
-    }
+    const interval = checkInterval(input.heartbeatIntervalSeconds ?? 60);
     const secret = input.requireSecret ? generateSecret() : undefined;
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, manager, async (manager) => {
       if (!(await manager.existsBy(TenantEntity, { id: tenantId }))) {
         throw new TenantsError(TenantsErrorCode.TENANT_NOT_FOUND, `Tenant ${tenantId} not found`);
       }
       if (await manager.existsBy(ApplicationEntity, { id })) {
         throw new TenantsError(TenantsErrorCode.APPLICATION_ID_TAKEN, `An application with id "${id}" already exists`, 'id');
       }
-      const saved = await manager.save(
-        manager.create(ApplicationEntity, {
-          id,
-          tenantId,
-          name: input.name,
-          platform: input.platform ?? 'web',
-          heartbeatIntervalSeconds: interval,
-          secretHash: secret ? hashSecret(secret) : null,
-          enabled: true,
-        }),
-      );
+      const entity = manager.create(ApplicationEntity, {
+        id,
+        tenantId,
+        name: input.name,
+        platform: input.platform ?? 'web',
+        heartbeatIntervalSeconds: interval,
+        secretHash: secret ? hashSecret(secret) : null,
+        enabled: true,
+      });
+      let saved: ApplicationEntity;
+      try {
+        await manager.query('SAVEPOINT application_insert');
+        saved = await manager.save(entity);
+        await manager.query('RELEASE SAVEPOINT application_insert');
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        await manager.query('ROLLBACK TO SAVEPOINT application_insert');
+        throw new TenantsError(TenantsErrorCode.APPLICATION_ID_TAKEN, `An application with id "${id}" already exists`, 'id');
+      }
       await this.epoch.bump(manager);
       return { application: toApplication(saved), secret };
     });
+  }
+
+  /**
+   * Changes an application's settings; every change can alter CM answers, so it bumps the configuration epoch
+   * and `updated_at` in the same transaction. `secret` is set (once) when the change made it require one.
+   */
+  async update(
+    id: string,
+    input: UpdateApplicationInput,
+    manager?: EntityManager,
+  ): Promise<{ before: Application; after: Application; secret?: string }> {
+    const interval = input.heartbeatIntervalSeconds === undefined ? undefined : checkInterval(input.heartbeatIntervalSeconds);
+    return inTransaction(this.dataSource, manager, async (m) => {
+      const entity = await this.lock(m, id);
+      const before = toApplication(entity);
+      let secret: string | undefined;
+      if (input.name !== undefined) entity.name = input.name;
+      if (input.platform !== undefined) entity.platform = input.platform;
+      if (interval !== undefined) entity.heartbeatIntervalSeconds = interval;
+      if (input.enabled !== undefined) entity.enabled = input.enabled;
+      if (input.requireSecret === true && entity.secretHash === null) {
+        secret = generateSecret();
+        entity.secretHash = hashSecret(secret);
+      } else if (input.requireSecret === false) {
+        entity.secretHash = null;
+      }
+      await m.save(entity);
+      await this.touch(id, m);
+      await this.epoch.bump(m);
+      return { before, after: toApplication(await this.lock(m, id)), secret };
+    });
+  }
+
+  /** Replaces the application's secret (it requires one from now on); the new secret is returned once. */
+  async rotateSecret(id: string, manager?: EntityManager): Promise<{ before: Application; after: Application; secret: string }> {
+    const secret = generateSecret();
+    return inTransaction(this.dataSource, manager, async (m) => {
+      const entity = await this.lock(m, id);
+      const before = toApplication(entity);
+      await m.update(ApplicationEntity, { id }, { secretHash: hashSecret(secret) });
+      await this.touch(id, m);
+      await this.epoch.bump(m);
+      return { before, after: toApplication(await this.lock(m, id)), secret };
+    });
+  }
+
+  /** Deletes an application, running the deletion hooks (policies detach it, sessions end its running streams). */
+  async delete(id: string, manager?: EntityManager): Promise<Application> {
+    const deleted = await inTransaction(this.dataSource, manager, async (m) => {
+      const application = toApplication(await this.lock(m, id));
+      for (const hook of this.deletionHooks) await hook.before?.(application, m);
+      await m.delete(ApplicationEntity, { id });
+      await this.epoch.bump(m);
+      return application;
+    });
+    if (!manager) await this.afterDelete(deleted);
+    return deleted;
+  }
+
+  /** The post-commit part of `delete`, for callers that passed their own transaction (call it after commit). */
+  async afterDelete(application: Application): Promise<void> {
+    for (const hook of this.deletionHooks) await hook.after?.(application);
+  }
+
+  onDelete(hook: ApplicationDeletionHook): void {
+    this.deletionHooks.push(hook);
+  }
+
+  /** The given applications that exist (any tenant), keyed by id. */
+  async findMany(ids: string[]): Promise<Map<string, Application>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.dataSource.manager.find(ApplicationEntity, { where: { id: In(ids) } });
+    return new Map(rows.map((e) => [e.id, toApplication(e)]));
+  }
+
+  private async lock(m: EntityManager, id: string): Promise<ApplicationEntity> {
+    const entity = await m.findOne(ApplicationEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!entity) throw new TenantsError(TenantsErrorCode.APPLICATION_NOT_FOUND, `Application ${id} not found`);
+    return entity;
   }
 
   async findCredentials(id: string): Promise<ApplicationCredentials | null> {

@@ -3,7 +3,7 @@ import { ConfigEpochEntity } from './config-epoch.entity';
 import { TenantEntity } from './tenant.entity';
 
 export { TenantsModule } from './tenants.module';
-export { TenantsService, TENANT_SLUG_PATTERN, type Tenant } from './tenants.service';
+export { TenantsService, TENANT_SLUG_PATTERN, type Tenant, type TenantDeletionHook } from './tenants.service';
 export {
   ApplicationsService,
   APPLICATION_ID_PATTERN,
@@ -11,6 +11,8 @@ export {
   type Application,
   type ApplicationCredentials,
   type CreateApplicationInput,
+  type UpdateApplicationInput,
+  type ApplicationDeletionHook,
 } from './applications.service';
 export { ConfigEpochService } from './config-epoch.service';
 export { TenantsError, TenantsErrorCode } from './tenants.errors';

@@ -81,7 +81,10 @@ export class Env {
   CM_FAIL_MODE: 'closed' | 'open' = 'closed';
 
   /** Expires of degraded answers (CM_FAIL_MODE=open), in seconds. */
-  @Transform(toInt) @IsInt() @Min(5) @Max(3600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(3600)
   CM_DEGRADED_EXPIRES_SECONDS = 30;
 
   /** Database connection pool size per process. */
@@ -90,6 +93,34 @@ export class Env {
   @Min(1)
   @Max(500)
   CM_DB_POOL_SIZE = 20;
+
+  /** How often each process writes its usage counts to the database (seconds). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  CM_USAGE_FLUSH_SECONDS = 10;
+
+  /** How long per-minute usage history is kept (days). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  CM_USAGE_MINUTE_RETENTION_DAYS = 7;
+
+  /** How long hourly usage history is kept (days). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  CM_USAGE_HOUR_RETENTION_DAYS = 90;
+
+  /** How long daily usage history is kept (days). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  CM_USAGE_RETENTION_DAYS = 730;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

@@ -1,7 +1,9 @@
 import { DataSourceOptions } from 'typeorm';
+import { IDENTITY_ENTITIES } from '@cm/identity';
 import { POLICY_ENTITIES } from '@cm/policies';
 import { SESSION_ENTITIES } from '@cm/sessions';
 import { TENANT_ENTITIES } from '@cm/tenants';
+import { USAGE_ENTITIES } from '@cm/usage';
 import { MIGRATIONS } from './migrations';
 
 /** The one TypeORM configuration, used by the app, the tests and the TypeORM CLI (data-source.ts). */
@@ -9,7 +11,7 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
   return {
     type: 'postgres',
     url,
-    entities: [...TENANT_ENTITIES, ...POLICY_ENTITIES, ...SESSION_ENTITIES],
+    entities: [...TENANT_ENTITIES, ...POLICY_ENTITIES, ...SESSION_ENTITIES, ...IDENTITY_ENTITIES, ...USAGE_ENTITIES],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { IDENTITY_ERROR_STATUS, IdentityError } from '@cm/identity';
 import { PoliciesError, PoliciesErrorCode } from '@cm/policies';
-import { CM_ERROR_STATUS, CmError, CmErrorCode, SessionStoreUnavailableError } from '@cm/sessions';
+import { ACCOUNTS_ERROR_STATUS, AccountsError, CM_ERROR_STATUS, CmError, CmErrorCode, SessionStoreUnavailableError } from '@cm/sessions';
 import { TenantsError, TenantsErrorCode } from '@cm/tenants';
+import { UsageError, UsageErrorCode } from '@cm/usage';
 import { problem, type Problem } from './problem';
 
 const TENANTS_STATUS: Record<TenantsErrorCode, number> = {
@@ -21,6 +23,16 @@ const POLICIES_STATUS: Record<PoliciesErrorCode, number> = {
   [PoliciesErrorCode.POLICY_NAME_TAKEN]: 409,
   [PoliciesErrorCode.INVALID_RULES]: 400,
   [PoliciesErrorCode.POLICY_NOT_AVAILABLE]: 404,
+  [PoliciesErrorCode.POLICY_IN_USE]: 409,
+  [PoliciesErrorCode.TENANT_HAS_POLICIES]: 409,
+  [PoliciesErrorCode.TENANT_NOT_FOUND]: 404,
+  [PoliciesErrorCode.INVALID_REQUEST]: 400,
+};
+
+const USAGE_STATUS: Record<UsageErrorCode, number> = {
+  [UsageErrorCode.INVALID_QUERY]: 400,
+  [UsageErrorCode.RANGE_TOO_LARGE]: 400,
+  [UsageErrorCode.APPLICATION_NOT_FOUND]: 404,
 };
 
 /** Errors that mean "the database is unreachable or too slow right now", not a bug. */
@@ -80,8 +92,29 @@ export class AllExceptionsFilter implements ExceptionFilter {
         ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}),
       });
     }
+    if (exception instanceof IdentityError) {
+      return {
+        ...this.problem(IDENTITY_ERROR_STATUS[exception.code], exception.message, {
+          code: exception.code,
+          ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}),
+        }),
+        headers: exception.headers,
+      };
+    }
     if (exception instanceof PoliciesError) {
       return this.problem(POLICIES_STATUS[exception.code], exception.message, {
+        code: exception.code,
+        ...(exception.errors.length ? { errors: exception.errors } : {}),
+      });
+    }
+    if (exception instanceof AccountsError) {
+      return this.problem(ACCOUNTS_ERROR_STATUS[exception.code], exception.message, {
+        code: exception.code,
+        ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}),
+      });
+    }
+    if (exception instanceof UsageError) {
+      return this.problem(USAGE_STATUS[exception.code], exception.message, {
         code: exception.code,
         ...(exception.errors.length ? { errors: exception.errors } : {}),
       });
@@ -91,7 +124,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const response = exception.getResponse();
       const detail = typeof response === 'string' ? response : (response as { message?: unknown }).message;
       const message = Array.isArray(detail) ? detail.join('; ') : typeof detail === 'string' ? detail : exception.message;
-      return this.problem(status, message);
+      // Request validation (http/validation.ts) names each bad field.
+      const errors = typeof response === 'object' ? (response as { errors?: unknown }).errors : undefined;
+      return this.problem(status, message, Array.isArray(errors) ? { errors: errors as Problem['errors'] } : {});
     }
     if (exception instanceof SessionStoreUnavailableError || isDatabaseUnavailable(exception)) {
       this.logger.warn(`database unavailable on ${url}: ${(exception as Error).message}`);

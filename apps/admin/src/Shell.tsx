@@ -1,0 +1,102 @@
+import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import {
+  IconActivity,
+  IconApps,
+  IconBuilding,
+  IconChartBar,
+  IconFileText,
+  IconKey,
+  IconLogout,
+  IconShieldCheck,
+  IconUserSearch,
+  IconUsers,
+} from '@tabler/icons-react';
+import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
+import type { Actor } from './features/auth/api';
+import { can, useSignOut } from './features/auth/hooks';
+import { TenantPicker } from './features/tenants/current-tenant';
+
+interface Item {
+  to: string;
+  label: string;
+  icon: typeof IconActivity;
+  show: boolean;
+}
+
+export function Shell({ actor }: { actor: Actor }) {
+  const [opened, { toggle, close }] = useDisclosure();
+  const signOut = useSignOut();
+  const location = useLocation();
+  const rights = can(actor);
+  const items: Item[] = [
+    { to: '/', label: 'Live', icon: IconActivity, show: true },
+    { to: '/applications', label: 'Applications', icon: IconApps, show: true },
+    { to: '/policies', label: 'Policies', icon: IconShieldCheck, show: true },
+    { to: '/accounts', label: 'Accounts', icon: IconUserSearch, show: true },
+    { to: '/history', label: 'History', icon: IconChartBar, show: true },
+  ];
+  const adminItems: Item[] = [
+    { to: '/admin/tenants', label: 'Tenants', icon: IconBuilding, show: rights.manageTenants },
+    { to: '/admin/operators', label: 'Operators', icon: IconUsers, show: rights.manageOperators },
+    { to: '/admin/tokens', label: 'API tokens', icon: IconKey, show: true },
+    { to: '/admin/audit', label: 'Audit log', icon: IconFileText, show: rights.seeAudit },
+  ];
+  const active = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname.startsWith(to));
+  const link = (item: Item) =>
+    item.show && (
+      <NavLink
+        key={item.to}
+        component={RouterLink}
+        to={item.to}
+        label={item.label}
+        leftSection={<item.icon size={18} stroke={1.6} />}
+        active={active(item.to)}
+        onClick={close}
+      />
+    );
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Title order={4} style={{ whiteSpace: 'nowrap' }}>
+              Concurrency Monitor
+            </Title>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            {actor.role === 'admin' && <TenantPicker />}
+            <Text size="sm" visibleFrom="md" truncate maw={220}>
+              {actor.email}
+            </Text>
+            <Badge variant="light" visibleFrom="xs">
+              {actor.role}
+            </Badge>
+            <Button
+              variant="subtle"
+              size="xs"
+              leftSection={<IconLogout size={16} />}
+              onClick={() => signOut.mutate()}
+              loading={signOut.isPending}
+            >
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        <AppShell.Section grow component={ScrollArea}>
+          {items.map(link)}
+          <Text size="xs" c="dimmed" fw={600} tt="uppercase" mt="md" mb={4} px="sm">
+            Administration
+          </Text>
+          {adminItems.map(link)}
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,151 @@
+import { Button, Card, Code, Group, Select, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { useState } from 'react';
+import { formatDateTime, Page } from '../../components/page';
+import { Empty, QueryState } from '../../components/states';
+import { useCurrentTenant } from '../tenants/current-tenant';
+import type { AuditFilters } from './api';
+import { useAudit } from './hooks';
+
+const TARGET_TYPES = ['tenant', 'application', 'policy', 'operator', 'token', 'session'];
+
+function Change({ before, after }: { before: unknown; after: unknown }) {
+  if (!before && !after) return <Text c="dimmed">—</Text>;
+  const text = JSON.stringify({ ...(before ? { before } : {}), ...(after ? { after } : {}) }, null, 1);
+  return (
+    <Tooltip label={<pre style={{ margin: 0, maxWidth: 480, whiteSpace: 'pre-wrap' }}>{text}</pre>} multiline withinPortal>
+      <Code style={{ display: 'block', maxWidth: 320, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
+        {text.replace(/\s+/g, ' ')}
+      </Code>
+    </Tooltip>
+  );
+}
+
+export function AuditPage() {
+  const { tenants, tenantName } = useCurrentTenant();
+  const [filters, setFilters] = useState<AuditFilters>({ limit: 50 });
+  const [cursors, setCursors] = useState<string[]>([]);
+  const audit = useAudit(filters);
+  const set = (patch: Partial<AuditFilters>) => {
+    setCursors([]);
+    setFilters((f) => {
+      const next: AuditFilters = { ...f, ...patch, cursor: undefined };
+      for (const key of Object.keys(next) as Array<keyof AuditFilters>) if (next[key] === '' || next[key] === null) delete next[key];
+      return next;
+    });
+  };
+  return (
+    <Page title="Audit log" description="Who changed what, newest first">
+      <Card withBorder radius="md">
+        <Group align="flex-end" wrap="wrap">
+          {tenants.length > 1 && (
+            <Select
+              label="Tenant"
+              placeholder="All tenants"
+              data={tenants.map((t) => ({ value: t.id, label: t.name }))}
+              value={filters.tenantId ?? null}
+              onChange={(v) => set({ tenantId: v ?? undefined })}
+              clearable
+              w={200}
+            />
+          )}
+          <Select
+            label="Target type"
+            placeholder="Any"
+            data={TARGET_TYPES}
+            value={filters.targetType ?? null}
+            onChange={(v) => set({ targetType: v ?? undefined })}
+            clearable
+            w={160}
+          />
+          <TextInput label="Target id" value={filters.targetId ?? ''} onChange={(e) => set({ targetId: e.currentTarget.value })} w={220} />
+          <TextInput
+            label="From"
+            type="date"
+            value={filters.from?.slice(0, 10) ?? ''}
+            onChange={(e) => set({ from: e.currentTarget.value ? new Date(e.currentTarget.value).toISOString() : undefined })}
+          />
+          <TextInput
+            label="To"
+            type="date"
+            value={filters.to?.slice(0, 10) ?? ''}
+            onChange={(e) => set({ to: e.currentTarget.value ? new Date(e.currentTarget.value).toISOString() : undefined })}
+          />
+        </Group>
+      </Card>
+      <Card withBorder radius="md" p={0}>
+        <QueryState query={audit} isEmpty={(p) => p.items.length === 0} empty={<Empty title="No audit entries match" />}>
+          {(page) => (
+            <>
+              <Table.ScrollContainer minWidth={900}>
+                <Table verticalSpacing="xs" aria-label="Audit log">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>When</Table.Th>
+                      <Table.Th>Who</Table.Th>
+                      <Table.Th>Action</Table.Th>
+                      <Table.Th>Target</Table.Th>
+                      <Table.Th>Tenant</Table.Th>
+                      <Table.Th>Change</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {page.items.map((e) => (
+                      <Table.Tr key={e.id}>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at)}</Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{e.actorEmail}</Text>
+                          {e.actorTokenId && (
+                            <Text size="xs" c="dimmed">
+                              with an API token
+                            </Text>
+                          )}
+                        </Table.Td>
+                        <Table.Td>{e.action}</Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{e.targetType}</Text>
+                          <Text size="xs" c="dimmed" ff="monospace">
+                            {e.targetId}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>{e.tenantId ? tenantName(e.tenantId) : '—'}</Table.Td>
+                        <Table.Td>
+                          <Change before={e.before} after={e.after} />
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+              <Group justify="flex-end" p="sm">
+                <Button
+                  variant="default"
+                  size="xs"
+                  disabled={cursors.length === 0}
+                  onClick={() => {
+                    const previous = cursors.slice(0, -1);
+                    setCursors(previous);
+                    setFilters((f) => ({ ...f, cursor: previous[previous.length - 1] }));
+                  }}
+                >
+                  Newer
+                </Button>
+                <Button
+                  variant="default"
+                  size="xs"
+                  disabled={!page.nextCursor}
+                  onClick={() => {
+                    if (!page.nextCursor) return;
+                    setCursors((c) => [...c, page.nextCursor!]);
+                    setFilters((f) => ({ ...f, cursor: page.nextCursor! }));
+                  }}
+                >
+                  Older
+                </Button>
+              </Group>
+            </>
+          )}
+        </QueryState>
+      </Card>
+    </Page>
+  );
+}

@@ -1,0 +1,106 @@
+import { Button, Card, Group, Table, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { ApiError, describeError } from '../../api/client';
+import { ConfirmButton } from '../../components/confirm';
+import { formatDateTime, Page } from '../../components/page';
+import { Empty, ErrorState, QueryState } from '../../components/states';
+import { can, useMe } from '../auth/hooks';
+import { useCreateTenant, useDeleteTenant, useTenants } from '../tenants/hooks';
+
+export function TenantsPage() {
+  const rights = can(useMe().data);
+  const tenants = useTenants();
+  const create = useCreateTenant();
+  const remove = useDeleteTenant();
+  const form = useForm({ initialValues: { slug: '', name: '' } });
+  if (!rights.manageTenants) return <ErrorState title="Admins only" error={new Error('Only admins manage tenants.')} />;
+  return (
+    <Page title="Tenants" description="Each tenant owns its applications, policies and operators">
+      <Card withBorder radius="md">
+        <form
+          onSubmit={form.onSubmit((values) => {
+            form.clearErrors();
+            create.mutate(
+              { slug: values.slug.trim(), name: values.name.trim() },
+              {
+                onSuccess: (t) => {
+                  form.reset();
+                  notifications.show({ color: 'teal', message: `Tenant ${t.name} created` });
+                },
+                onError: (error) => {
+                  if (error instanceof ApiError) for (const e of error.fieldErrors) form.setFieldError(e.field, e.message);
+                },
+              },
+            );
+          })}
+        >
+          <Group align="flex-start" wrap="wrap">
+            <TextInput label="Slug" placeholder="acme" required {...form.getInputProps('slug')} disabled={create.isPending} />
+            <TextInput
+              label="Tenant name"
+              placeholder="Acme Streaming"
+              required
+              {...form.getInputProps('name')}
+              disabled={create.isPending}
+            />
+            <Button type="submit" mt={25} loading={create.isPending}>
+              Create tenant
+            </Button>
+          </Group>
+          {create.isError && !(create.error instanceof ApiError && create.error.fieldErrors.length) && (
+            <Text c="red" size="sm" role="alert">
+              {describeError(create.error)}
+            </Text>
+          )}
+        </form>
+      </Card>
+      <Card withBorder radius="md" p={0}>
+        <QueryState query={tenants} isEmpty={(d) => d.length === 0} empty={<Empty title="No tenants yet" />}>
+          {(list) => (
+            <Table.ScrollContainer minWidth={560}>
+              <Table verticalSpacing="sm" aria-label="Tenants">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Name</Table.Th>
+                    <Table.Th>Slug</Table.Th>
+                    <Table.Th>Created</Table.Th>
+                    <Table.Th />
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {list.map((t) => (
+                    <Table.Tr key={t.id}>
+                      <Table.Td>{t.name}</Table.Td>
+                      <Table.Td>{t.slug}</Table.Td>
+                      <Table.Td>{formatDateTime(t.createdAt)}</Table.Td>
+                      <Table.Td>
+                        <ConfirmButton
+                          size="xs"
+                          title="Delete this tenant?"
+                          message={`"${t.name}" will be deleted. A tenant that still has applications or policies cannot be deleted.`}
+                          confirmLabel="Delete tenant"
+                          aria-label={`Delete tenant ${t.name}`}
+                          loading={remove.isPending && remove.variables === t.id}
+                          onConfirm={() =>
+                            remove.mutate(t.id, {
+                              onSuccess: () => notifications.show({ color: 'teal', message: `Tenant ${t.name} deleted` }),
+                              onError: (error) =>
+                                notifications.show({ color: 'red', title: 'Could not delete', message: describeError(error) }),
+                            })
+                          }
+                        >
+                          Delete
+                        </ConfirmButton>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </QueryState>
+      </Card>
+    </Page>
+  );
+}

@@ -1,0 +1,30 @@
+import { api, type Schemas, unwrap } from '../../api/client';
+
+export type Operator = Schemas['OperatorDto'];
+export type Token = Schemas['TokenDto'];
+export type CreatedToken = Schemas['CreatedTokenDto'];
+export type AuditPage = Schemas['AuditPageDto'];
+export type AuditRecord = Schemas['AuditRecordDto'];
+
+export interface AuditFilters {
+  tenantId?: string;
+  actorId?: string;
+  targetType?: string;
+  targetId?: string;
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export const adminApi = {
+  operators: () => unwrap(api.GET('/api/v1/operators')),
+  createOperator: (body: Schemas['CreateOperatorDto']) => unwrap(api.POST('/api/v1/operators', { body })),
+  updateOperator: (id: string, body: Schemas['UpdateOperatorDto']) =>
+    unwrap(api.PATCH('/api/v1/operators/{id}', { params: { path: { id } }, body })),
+  deleteOperator: (id: string) => unwrap(api.DELETE('/api/v1/operators/{id}', { params: { path: { id } } })),
+  tokens: () => unwrap(api.GET('/api/v1/tokens')),
+  createToken: (body: Schemas['CreateTokenDto']) => unwrap(api.POST('/api/v1/tokens', { body })),
+  revokeToken: (id: string) => unwrap(api.DELETE('/api/v1/tokens/{id}', { params: { path: { id } } })),
+  audit: (filters: AuditFilters) => unwrap(api.GET('/api/v1/audit', { params: { query: filters as never } })),
+};

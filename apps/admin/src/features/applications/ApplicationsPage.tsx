@@ -1,0 +1,181 @@
+import { Badge, Button, Card, Checkbox, Group, Modal, NumberInput, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconPlus } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { ApiError, describeError } from '../../api/client';
+import { Page } from '../../components/page';
+import { Empty, QueryState } from '../../components/states';
+import { can, useMe } from '../auth/hooks';
+import { useCurrentTenant } from '../tenants/current-tenant';
+import { useApplications, useCreateApplication } from './hooks';
+import { SecretReveal } from './SecretReveal';
+
+function CreateApplicationModal({ tenantId, opened, onClose }: { tenantId: string; opened: boolean; onClose: () => void }) {
+  const create = useCreateApplication();
+  const navigate = useNavigate();
+  const [secret, setSecret] = useState<{ value: string; appId: string } | null>(null);
+  const form = useForm({
+    initialValues: { id: '', name: '', platform: 'web', heartbeatIntervalSeconds: 60 as number | string, requireSecret: true },
+  });
+  const submit = form.onSubmit((values) => {
+    form.clearErrors();
+    create.mutate(
+      {
+        tenantId,
+        input: {
+          name: values.name.trim(),
+          platform: values.platform.trim() || undefined,
+          heartbeatIntervalSeconds: Number(values.heartbeatIntervalSeconds),
+          requireSecret: values.requireSecret,
+          ...(values.id.trim() ? { id: values.id.trim() } : {}),
+        } as never,
+      },
+      {
+        onSuccess: (app) => {
+          form.reset();
+          onClose();
+          if (app.secret) setSecret({ value: app.secret, appId: app.id });
+          else void navigate(`/applications/${encodeURIComponent(app.id)}`);
+        },
+        onError: (error) => {
+          if (error instanceof ApiError) for (const e of error.fieldErrors) form.setFieldError(e.field, e.message);
+        },
+      },
+    );
+  });
+  return (
+    <>
+      <Modal opened={opened} onClose={onClose} title="New application" centered>
+        <form onSubmit={submit}>
+          <Stack>
+            {create.isError && !(create.error instanceof ApiError && create.error.fieldErrors.length) && (
+              <Text c="red" size="sm" role="alert">
+                {describeError(create.error)}
+              </Text>
+            )}
+            <TextInput label="Name" required placeholder="Acme web player" {...form.getInputProps('name')} disabled={create.isPending} />
+            <TextInput
+              label="Application id"
+              description="What players send as the Basic auth user; generated when empty"
+              placeholder="acme-web"
+              {...form.getInputProps('id')}
+              disabled={create.isPending}
+            />
+            <TextInput label="Platform" placeholder="web" {...form.getInputProps('platform')} disabled={create.isPending} />
+            <NumberInput
+              label="Heartbeat interval (seconds)"
+              min={10}
+              max={3600}
+              {...form.getInputProps('heartbeatIntervalSeconds')}
+              disabled={create.isPending}
+            />
+            <Checkbox label="Require a secret" {...form.getInputProps('requireSecret', { type: 'checkbox' })} disabled={create.isPending} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={onClose} disabled={create.isPending}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={create.isPending}>
+                Create application
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+      <SecretReveal
+        title="Application secret"
+        secret={secret?.value ?? null}
+        onClose={() => {
+          const appId = secret?.appId;
+          setSecret(null);
+          if (appId) void navigate(`/applications/${encodeURIComponent(appId)}`);
+        }}
+      />
+    </>
+  );
+}
+
+export function ApplicationsPage() {
+  const { tenantId, tenantName } = useCurrentTenant();
+  const applications = useApplications(tenantId);
+  const rights = can(useMe().data);
+  const [creating, setCreating] = useState(false);
+  const navigate = useNavigate();
+  return (
+    <Page
+      title="Applications"
+      description={`Players of ${tenantName(tenantId)} that call the CM API`}
+      actions={
+        rights.write &&
+        tenantId && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+            New application
+          </Button>
+        )
+      }
+    >
+      {!tenantId ? (
+        <Empty title="No tenant yet">Create a tenant first (Administration → Tenants).</Empty>
+      ) : (
+        <Card withBorder radius="md" p={0}>
+          <QueryState
+            query={applications}
+            isEmpty={(d) => d.length === 0}
+            empty={<Empty title="No applications yet">Create one to get its integration snippet.</Empty>}
+          >
+            {(list) => (
+              <Table.ScrollContainer minWidth={640}>
+                <Table highlightOnHover verticalSpacing="sm" aria-label="Applications">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Name</Table.Th>
+                      <Table.Th>Id</Table.Th>
+                      <Table.Th>Platform</Table.Th>
+                      <Table.Th>Heartbeat</Table.Th>
+                      <Table.Th>Status</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {list.map((a) => (
+                      <Table.Tr
+                        key={a.id}
+                        style={{ cursor: 'pointer' }}
+                        onClick={() => void navigate(`/applications/${encodeURIComponent(a.id)}`)}
+                      >
+                        <Table.Td>
+                          <Link to={`/applications/${encodeURIComponent(a.id)}`} onClick={(e) => e.stopPropagation()}>
+                            {a.name}
+                          </Link>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm" ff="monospace">
+                            {a.id}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>{a.platform}</Table.Td>
+                        <Table.Td>{a.heartbeatIntervalSeconds} s</Table.Td>
+                        <Table.Td>
+                          <Group gap={4}>
+                            <Badge color={a.enabled ? 'teal' : 'gray'} variant="light">
+                              {a.enabled ? 'enabled' : 'disabled'}
+                            </Badge>
+                            {a.requireSecret && (
+                              <Badge color="blue" variant="outline">
+                                secret
+                              </Badge>
+                            )}
+                          </Group>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )}
+          </QueryState>
+        </Card>
+      )}
+      {tenantId && <CreateApplicationModal tenantId={tenantId} opened={creating} onClose={() => setCreating(false)} />}
+    </Page>
+  );
+}

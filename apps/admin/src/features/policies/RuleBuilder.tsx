@@ -1,0 +1,315 @@
+import { ActionIcon, Button, Card, Group, NumberInput, Radio, Select, Stack, TagsInput, Text, TextInput, Tooltip } from '@mantine/core';
+import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { type ConditionDraft, emptyCondition, emptyRule, type RuleDraft, describeRule, ruleHasErrors, toRule } from './rules';
+
+const OPS = [
+  { value: 'eq', label: 'equals' },
+  { value: 'neq', label: 'does not equal' },
+  { value: 'in', label: 'is one of' },
+  { value: 'nin', label: 'is none of' },
+  { value: 'exists', label: 'is present / absent' },
+];
+
+/** Every error under `path` (the path itself and its children), joined. */
+function under(errors: Record<string, string>, path: string): string | undefined {
+  const found = Object.entries(errors)
+    .filter(([k]) => k === path || k.startsWith(`${path}.`) || k.startsWith(`${path}[`))
+    .map(([k, v]) => (k === path ? v : `${k.slice(path.length).replace(/^\./, '')}: ${v}`));
+  return found.length ? found.join('; ') : undefined;
+}
+
+function ConditionRow({
+  condition,
+  index,
+  path,
+  errors,
+  disabled,
+  onChange,
+  onRemove,
+}: {
+  condition: ConditionDraft;
+  index: number;
+  path: string;
+  errors: Record<string, string>;
+  disabled?: boolean;
+  onChange: (c: ConditionDraft) => void;
+  onRemove: () => void;
+}) {
+  const n = index + 1;
+  return (
+    <Group align="flex-start" gap="xs" wrap="wrap">
+      <TextInput
+        label={`Condition ${n} attribute`}
+        placeholder="contentType"
+        value={condition.attribute}
+        onChange={(e) => onChange({ ...condition, attribute: e.currentTarget.value })}
+        error={errors[`${path}.attribute`]}
+        disabled={disabled}
+        w={170}
+      />
+      <Select
+        label={`Condition ${n} operator`}
+        data={OPS}
+        value={condition.op}
+        onChange={(op) => op && onChange({ ...condition, op: op as ConditionDraft['op'] })}
+        error={errors[`${path}.op`]}
+        disabled={disabled}
+        allowDeselect={false}
+        w={180}
+      />
+      {condition.op === 'in' || condition.op === 'nin' ? (
+        <TagsInput
+          label={`Condition ${n} values`}
+          placeholder="Type a value, press Enter"
+          value={condition.values}
+          onChange={(values) => onChange({ ...condition, values })}
+          error={under(errors, `${path}.value`)}
+          disabled={disabled}
+          style={{ flex: 1, minWidth: 200 }}
+        />
+      ) : condition.op === 'exists' ? (
+        <Select
+          label={`Condition ${n} presence`}
+          data={[
+            { value: 'true', label: 'present' },
+            { value: 'false', label: 'absent' },
+          ]}
+          value={condition.value === 'false' ? 'false' : 'true'}
+          onChange={(v) => onChange({ ...condition, value: v ?? 'true' })}
+          disabled={disabled}
+          allowDeselect={false}
+          w={140}
+        />
+      ) : (
+        <TextInput
+          label={`Condition ${n} value`}
+          placeholder="live"
+          value={condition.value}
+          onChange={(e) => onChange({ ...condition, value: e.currentTarget.value })}
+          error={errors[`${path}.value`]}
+          disabled={disabled}
+          style={{ flex: 1, minWidth: 160 }}
+        />
+      )}
+      <Tooltip label="Remove this condition">
+        <ActionIcon variant="subtle" color="red" mt={26} onClick={onRemove} disabled={disabled} aria-label={`Remove condition ${n}`}>
+          <IconTrash size={16} />
+        </ActionIcon>
+      </Tooltip>
+    </Group>
+  );
+}
+
+function RuleCard({
+  rule,
+  index,
+  errors,
+  disabled,
+  canRemove,
+  onChange,
+  onRemove,
+}: {
+  rule: RuleDraft;
+  index: number;
+  errors: Record<string, string>;
+  disabled?: boolean;
+  canRemove: boolean;
+  onChange: (r: RuleDraft) => void;
+  onRemove: () => void;
+}) {
+  const path = `rules[${index}]`;
+  const n = index + 1;
+  const invalid = ruleHasErrors(errors, index);
+  const summary = Number.isFinite(Number(rule.limit)) ? describeRule(toRule(rule)) : '';
+  return (
+    <Card
+      withBorder
+      radius="md"
+      p="md"
+      style={invalid ? { borderColor: 'var(--mantine-color-red-5)' } : undefined}
+      aria-label={`Rule ${n}`}
+      component="section"
+    >
+      <Group justify="space-between" mb="xs">
+        <div>
+          <Text fw={600}>Rule {n}</Text>
+          <Text size="xs" c="dimmed" data-testid={`rule-summary-${index}`}>
+            {summary}
+          </Text>
+        </div>
+        {canRemove && (
+          <Button
+            variant="subtle"
+            color="red"
+            size="xs"
+            leftSection={<IconTrash size={14} />}
+            onClick={onRemove}
+            disabled={disabled}
+            aria-label={`Remove rule ${n}`}
+          >
+            Remove
+          </Button>
+        )}
+      </Group>
+      {errors[path] && (
+        <Text c="red" size="sm" role="alert">
+          {errors[path]}
+        </Text>
+      )}
+      <Stack gap="sm">
+        <Group align="flex-start" grow wrap="wrap">
+          <TextInput
+            label={`Rule ${n} name`}
+            placeholder="2 devices per channel"
+            value={rule.name}
+            onChange={(e) => onChange({ ...rule, name: e.currentTarget.value })}
+            error={errors[`${path}.name`]}
+            disabled={disabled}
+            required
+          />
+          <NumberInput
+            label={`Rule ${n} limit`}
+            description="Most allowed at once"
+            value={rule.limit}
+            onChange={(limit) => onChange({ ...rule, limit })}
+            error={errors[`${path}.limit`]}
+            disabled={disabled}
+            allowDecimal={false}
+            required
+          />
+        </Group>
+        <Radio.Group
+          label={`Rule ${n} counts`}
+          value={rule.counting}
+          onChange={(v) => onChange({ ...rule, counting: v as RuleDraft['counting'] })}
+        >
+          <Group mt={4}>
+            <Radio value="streams" label="Streams" disabled={disabled} />
+            <Radio value="distinct" label="Distinct values of an attribute" disabled={disabled} />
+          </Group>
+        </Radio.Group>
+        {rule.counting === 'distinct' && (
+          <TextInput
+            label={`Rule ${n} attribute to count`}
+            description="e.g. deviceId: at most N different devices"
+            placeholder="deviceId"
+            value={rule.countBy}
+            onChange={(e) => onChange({ ...rule, countBy: e.currentTarget.value })}
+            error={errors[`${path}.countBy`]}
+            disabled={disabled}
+          />
+        )}
+        <TagsInput
+          label={`Rule ${n} scope`}
+          description="The limit holds separately for each value of these attributes (empty: the whole account). Press Enter after each."
+          placeholder="channel"
+          value={rule.scope}
+          onChange={(scope) => onChange({ ...rule, scope })}
+          error={under(errors, `${path}.scope`)}
+          disabled={disabled}
+        />
+        <Stack gap={6}>
+          <Text size="sm" fw={500}>
+            Conditions{' '}
+            <Text span size="xs" c="dimmed">
+              (the rule only concerns streams matching all of them)
+            </Text>
+          </Text>
+          {rule.where.map((c, i) => (
+            <ConditionRow
+              key={i}
+              condition={c}
+              index={i}
+              path={`${path}.where[${i}]`}
+              errors={errors}
+              disabled={disabled}
+              onChange={(next) => onChange({ ...rule, where: rule.where.map((x, j) => (j === i ? next : x)) })}
+              onRemove={() => onChange({ ...rule, where: rule.where.filter((_, j) => j !== i) })}
+            />
+          ))}
+          {errors[`${path}.where`] && (
+            <Text c="red" size="xs">
+              {errors[`${path}.where`]}
+            </Text>
+          )}
+          <Group>
+            <Button
+              variant="light"
+              size="xs"
+              leftSection={<IconPlus size={14} />}
+              onClick={() => onChange({ ...rule, where: [...rule.where, emptyCondition()] })}
+              disabled={disabled}
+            >
+              Add condition to rule {n}
+            </Button>
+          </Group>
+        </Stack>
+        <Radio.Group
+          label={`Rule ${n}: when the limit is reached`}
+          value={rule.onConflict}
+          onChange={(v) => onChange({ ...rule, onConflict: v as RuleDraft['onConflict'] })}
+          error={errors[`${path}.onConflict`]}
+        >
+          <Group mt={4}>
+            <Radio value="reject" label="First wins (the new stream is denied)" disabled={disabled} />
+            <Radio value="evict-oldest" label="Latest wins (the oldest stream is dismissed)" disabled={disabled} />
+          </Group>
+        </Radio.Group>
+        <TextInput
+          label={`Rule ${n} message`}
+          description="Shown to the player; a default is derived from the rule when empty"
+          placeholder="Too many devices on this channel"
+          value={rule.message}
+          onChange={(e) => onChange({ ...rule, message: e.currentTarget.value })}
+          error={errors[`${path}.message`]}
+          disabled={disabled}
+        />
+      </Stack>
+    </Card>
+  );
+}
+
+/** Edits a policy's rules; `errors` are the server's field errors by path (`rules[0].limit` …). */
+export function RuleBuilder({
+  rules,
+  onChange,
+  errors = {},
+  disabled,
+}: {
+  rules: RuleDraft[];
+  onChange: (rules: RuleDraft[]) => void;
+  errors?: Record<string, string>;
+  disabled?: boolean;
+}) {
+  return (
+    <Stack gap="md">
+      {errors.rules && (
+        <Text c="red" size="sm" role="alert">
+          {errors.rules}
+        </Text>
+      )}
+      {rules.map((rule, i) => (
+        <RuleCard
+          key={i}
+          rule={rule}
+          index={i}
+          errors={errors}
+          disabled={disabled}
+          canRemove={rules.length > 1}
+          onChange={(next) => onChange(rules.map((r, j) => (j === i ? next : r)))}
+          onRemove={() => onChange(rules.filter((_, j) => j !== i))}
+        />
+      ))}
+      <Group>
+        <Button
+          variant="default"
+          leftSection={<IconPlus size={16} />}
+          onClick={() => onChange([...rules, emptyRule()])}
+          disabled={disabled}
+        >
+          Add rule
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,186 @@
+import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Select, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import { IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
+import { useState } from 'react';
+import { ApiError, describeError } from '../../api/client';
+import type { Application } from '../applications/api';
+import type { PolicyRule, SimulateRequest } from './api';
+import { useSimulate } from './hooks';
+import { parseMetadata } from './simulator';
+
+interface SessionRow {
+  applicationId: string | null;
+  metadata: string;
+}
+
+const DECISION_COLOR = { admit: 'teal', deny: 'red', 'missing-metadata': 'orange' } as const;
+
+/**
+ * What would the CM API answer? Hypothetical running sessions of one account and a candidate stream, decided by
+ * the rules being edited (saved or not) with the same engine and advice builders as the player API.
+ */
+export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; applications: Application[] }) {
+  const simulate = useSimulate();
+  const appOptions = applications.map((a) => ({ value: a.id, label: `${a.name} (${a.id})` }));
+  const [sessions, setSessions] = useState<SessionRow[]>([
+    { applicationId: null, metadata: 'channel=news, deviceId=tv' },
+    { applicationId: null, metadata: 'channel=news, deviceId=tablet' },
+  ]);
+  const [candidateApp, setCandidateApp] = useState<string | null>(applications[0]?.id ?? null);
+  const [candidate, setCandidate] = useState('channel=news, deviceId=phone');
+  const [terminate, setTerminate] = useState<string[]>([]);
+  const [inputError, setInputError] = useState<string | null>(null);
+
+  const run = () => {
+    const parsedSessions = sessions.map((s, i) => ({ ...parseMetadata(s.metadata), i, applicationId: s.applicationId }));
+    const bad = parsedSessions.find((s) => s.error);
+    const parsedCandidate = parseMetadata(candidate);
+    if (bad) return setInputError(`Session ${bad.i + 1}: ${bad.error}`);
+    if (parsedCandidate.error) return setInputError(`Candidate: ${parsedCandidate.error}`);
+    setInputError(null);
+    const body: SimulateRequest = {
+      rules,
+      sessions: parsedSessions.map((s) => ({ metadata: s.metadata, ...(s.applicationId ? { applicationId: s.applicationId } : {}) })),
+      candidate: { metadata: parsedCandidate.metadata, ...(candidateApp ? { applicationId: candidateApp } : {}) },
+      ...(terminate.length ? { terminate } : {}),
+    };
+    simulate.mutate(body);
+  };
+
+  const result = simulate.data;
+  return (
+    <Stack gap="md">
+      <Text size="sm" c="dimmed">
+        Describe one account&apos;s running streams and a new one; see the decision and the exact body the player receives. Metadata is
+        written as attribute=value pairs separated by commas.
+      </Text>
+      <Card withBorder radius="md">
+        <Title order={5} mb="xs">
+          Running sessions
+        </Title>
+        <Stack gap="xs">
+          {sessions.length === 0 && (
+            <Text size="sm" c="dimmed">
+              None: the account has no running stream.
+            </Text>
+          )}
+          {sessions.map((s, i) => (
+            <Group key={i} align="flex-end" gap="xs" wrap="wrap">
+              <Text size="sm" fw={500} w={80} pb={8}>
+                Session {i + 1}
+              </Text>
+              <TextInput
+                label={`Session ${i + 1} metadata`}
+                value={s.metadata}
+                onChange={(e) => {
+                  const metadata = e.currentTarget.value;
+                  setSessions((all) => all.map((x, j) => (j === i ? { ...x, metadata } : x)));
+                }}
+                style={{ flex: 1, minWidth: 220 }}
+              />
+              {appOptions.length > 0 && (
+                <Select
+                  label={`Session ${i + 1} application`}
+                  placeholder="Same as the candidate"
+                  data={appOptions}
+                  value={s.applicationId}
+                  onChange={(applicationId) => setSessions((all) => all.map((x, j) => (j === i ? { ...x, applicationId } : x)))}
+                  clearable
+                  w={220}
+                />
+              )}
+              <ActionIcon
+                variant="subtle"
+                color="red"
+                mb={4}
+                onClick={() => setSessions((all) => all.filter((_, j) => j !== i))}
+                aria-label={`Remove session ${i + 1}`}
+              >
+                <IconTrash size={16} />
+              </ActionIcon>
+            </Group>
+          ))}
+          <Group>
+            <Button
+              variant="light"
+              size="xs"
+              leftSection={<IconPlus size={14} />}
+              onClick={() => setSessions((all) => [...all, { applicationId: null, metadata: '' }])}
+            >
+              Add running session
+            </Button>
+          </Group>
+        </Stack>
+      </Card>
+      <Card withBorder radius="md">
+        <Title order={5} mb="xs">
+          New stream (candidate)
+        </Title>
+        <Group align="flex-end" gap="xs" wrap="wrap">
+          <TextInput
+            label="Candidate metadata"
+            value={candidate}
+            onChange={(e) => setCandidate(e.currentTarget.value)}
+            style={{ flex: 1, minWidth: 220 }}
+          />
+          {appOptions.length > 0 && (
+            <Select label="Candidate application" data={appOptions} value={candidateApp} onChange={setCandidateApp} clearable w={220} />
+          )}
+          <TagsInput label="Terminate (X-Terminate codes)" placeholder="Optional" value={terminate} onChange={setTerminate} w={220} />
+        </Group>
+      </Card>
+      {inputError && (
+        <Alert color="orange" role="alert">
+          {inputError}
+        </Alert>
+      )}
+      <Group>
+        <Button leftSection={<IconPlayerPlay size={16} />} onClick={run} loading={simulate.isPending}>
+          Simulate
+        </Button>
+      </Group>
+      {simulate.isError && (
+        <Alert
+          color="red"
+          role="alert"
+          title={simulate.error instanceof ApiError ? `The server answered ${simulate.error.status}` : 'Simulation failed'}
+        >
+          {describeError(simulate.error)}
+        </Alert>
+      )}
+      {result && (
+        <Card withBorder radius="md" aria-label="Simulation result" component="section">
+          <Group mb="sm">
+            <Text fw={600}>Decision</Text>
+            <Badge color={DECISION_COLOR[result.decision]} size="lg" data-testid="simulation-decision">
+              {result.decision}
+            </Badge>
+            <Text size="sm" c="dimmed">
+              The player gets HTTP {result.status}
+            </Text>
+          </Group>
+          <Text size="sm" fw={500}>
+            Body the player receives
+          </Text>
+          <Code block data-testid="simulation-body">
+            {JSON.stringify(result.body, null, 2)}
+          </Code>
+          {result.dismissed.length > 0 && (
+            <Stack gap="xs" mt="md">
+              <Text size="sm" fw={500}>
+                Streams this would end
+              </Text>
+              {result.dismissed.map((d) => (
+                <Card key={d.sessionId} withBorder p="xs">
+                  <Text size="sm">
+                    Session {d.sessionId} ({d.terminationCode}): {d.reason}; its next heartbeat gets HTTP {d.status}
+                  </Text>
+                  <Code block>{JSON.stringify(d.body, null, 2)}</Code>
+                </Card>
+              ))}
+            </Stack>
+          )}
+        </Card>
+      )}
+    </Stack>
+  );
+}

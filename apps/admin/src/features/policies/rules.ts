@@ -1,0 +1,107 @@
+import type { FieldError } from '../../api/client';
+import type { PolicyRule, RuleCondition } from './api';
+
+export type ConditionOp = RuleCondition['op'];
+export type OnConflict = PolicyRule['onConflict'];
+
+/** A rule as the form edits it: every field present, strings for what the user types. */
+export interface RuleDraft {
+  name: string;
+  limit: number | string;
+  counting: 'streams' | 'distinct';
+  countBy: string;
+  scope: string[];
+  where: ConditionDraft[];
+  onConflict: OnConflict;
+  message: string;
+}
+
+export interface ConditionDraft {
+  attribute: string;
+  op: ConditionOp;
+  /** eq/neq: the value; in/nin: the values; exists: 'true' | 'false'. */
+  value: string;
+  values: string[];
+}
+
+export const emptyRule = (): RuleDraft => ({
+  name: '',
+  limit: 1,
+  counting: 'streams',
+  countBy: '',
+  scope: [],
+  where: [],
+  onConflict: 'reject',
+  message: '',
+});
+
+export const emptyCondition = (): ConditionDraft => ({ attribute: '', op: 'eq', value: '', values: [] });
+
+export function toDraft(rule: PolicyRule): RuleDraft {
+  return {
+    name: rule.name,
+    limit: rule.limit,
+    counting: rule.countBy ? 'distinct' : 'streams',
+    countBy: rule.countBy ?? '',
+    scope: rule.scope ?? [],
+    where: (rule.where ?? []).map((c) => ({
+      attribute: c.attribute,
+      op: c.op,
+      value: c.op === 'exists' ? String(c.value ?? true) : typeof c.value === 'string' ? c.value : '',
+      values: Array.isArray(c.value) ? c.value : [],
+    })),
+    onConflict: rule.onConflict,
+    message: rule.message ?? '',
+  };
+}
+
+function toCondition(c: ConditionDraft): RuleCondition {
+  switch (c.op) {
+    case 'eq':
+    case 'neq':
+      return { attribute: c.attribute.trim(), op: c.op, value: c.value };
+    case 'in':
+    case 'nin':
+      return { attribute: c.attribute.trim(), op: c.op, value: c.values };
+    case 'exists':
+      return { attribute: c.attribute.trim(), op: 'exists', value: c.value !== 'false' };
+  }
+}
+
+/**
+ * The rule the server receives. Optional parts are left out when empty; the limit is sent as typed (a number when
+ * it reads as one), so the server, not the form, decides what is valid and names the field when it is not.
+ */
+export function toRule(draft: RuleDraft): PolicyRule {
+  const limit = typeof draft.limit === 'number' ? draft.limit : draft.limit.trim() === '' ? Number.NaN : Number(draft.limit);
+  const rule: PolicyRule = { name: draft.name.trim(), limit, onConflict: draft.onConflict };
+  if (draft.counting === 'distinct') rule.countBy = draft.countBy.trim();
+  if (draft.scope.length > 0) rule.scope = draft.scope;
+  if (draft.where.length > 0) rule.where = draft.where.map(toCondition);
+  if (draft.message.trim()) rule.message = draft.message.trim();
+  return rule;
+}
+
+/** Plain-words summary of a rule ("At most 2 distinct deviceId per channel; latest wins"). */
+export function describeRule(rule: PolicyRule): string {
+  const what = rule.countBy ? `distinct ${rule.countBy}` : rule.limit === 1 ? 'stream' : 'streams';
+  const per = rule.scope?.length ? ` per ${rule.scope.join(' + ')}` : ' per account';
+  const when = rule.where?.length
+    ? ` when ${rule.where.map((c) => `${c.attribute} ${c.op}${c.op === 'exists' ? '' : ` ${Array.isArray(c.value) ? c.value.join('|') : String(c.value)}`}`).join(' and ')}`
+    : '';
+  const wins = rule.onConflict === 'evict-oldest' ? 'latest wins' : 'first wins';
+  return `At most ${rule.limit} ${what}${per}${when}; ${wins}`;
+}
+
+/** The server's field errors by path (`rules[0].limit` → message); several on one path are joined. */
+export function errorsByField(errors: FieldError[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of errors) out[e.field] = out[e.field] ? `${out[e.field]}; ${e.message}` : e.message;
+  return out;
+}
+
+/** Errors about one rule (any path under `rules[i]`), for the rule's header. */
+export function ruleHasErrors(errors: Record<string, string>, index: number): boolean {
+  const prefix = `rules[${index}]`;
+  return Object.keys(errors).some((k) => k === prefix || k.startsWith(`${prefix}.`) || k.startsWith(`${prefix}[`));
+}

@@ -1,0 +1,139 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { OnEvent } from '@nestjs/event-emitter';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { SessionEvents, type SessionEndedEvent } from '@cm/sessions';
+import { LiveUsageService } from '@cm/usage';
+import { type LabelledRequest, ROUTE_LABEL } from './metrics-route.guard';
+
+/** How old the running-sessions gauge may be when scraped. */
+const RUNNING_MAX_AGE_MS = 5_000;
+
+interface PgPool {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+/** The Prometheus registry of this process (its own, not prom-client's global one). */
+@Injectable()
+export class MetricsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Metrics');
+  readonly registry = new Registry();
+  private readonly decisions: Counter<'outcome'>;
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  private server?: Server;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly live: LiveUsageService,
+  ) {
+    collectDefaultMetrics({ register: this.registry });
+    const registers = [this.registry];
+
+    this.decisions = new Counter({
+      name: 'cm_decisions_total',
+      help: 'Session decisions and endings by outcome: admitted, denied, dismissed, killed, stopped, expired',
+      labelNames: ['outcome'],
+      registers,
+    });
+    for (const outcome of ['admitted', 'denied', 'dismissed', 'killed', 'stopped', 'expired']) this.decisions.inc({ outcome }, 0);
+
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by method, route pattern and status code',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+
+    const usage = this.live;
+    const logger = this.logger;
+    new Gauge({
+      name: 'cm_sessions_running',
+      help: 'Running sessions per tenant and application (from the database, across processes; at most 5 s old)',
+      labelNames: ['tenant', 'application'],
+      registers,
+      async collect() {
+        try {
+          const apps = await usage.runningApplications(RUNNING_MAX_AGE_MS);
+          this.reset();
+          for (const a of apps) this.set({ tenant: a.tenantSlug, application: a.applicationId }, a.running);
+        } catch (error) {
+          logger.warn(`cm_sessions_running not refreshed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+    });
+    new Gauge({
+      name: 'cm_usage_streams_open',
+      help: 'Open live-usage event streams (SSE) on this process',
+      registers,
+      collect() {
+        this.set(usage.openStreams);
+      },
+    });
+
+    const pool = () => (this.dataSource.driver as unknown as { master?: PgPool }).master;
+    const poolGauge = (name: string, help: string, read: (p: PgPool) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          const p = pool();
+          if (p) this.set(read(p));
+        },
+      });
+    poolGauge('cm_db_pool_connections', 'Database connections open in the pool of this process', (p) => p.totalCount);
+    poolGauge('cm_db_pool_idle', 'Idle database connections in the pool of this process', (p) => p.idleCount);
+    poolGauge('cm_db_pool_waiting', 'Queries waiting for a database connection in this process', (p) => p.waitingCount);
+  }
+
+  onApplicationBootstrap(): void {
+    // Every request the server receives, whichever adapter, including 404s and refused ones.
+    this.server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    this.server.prependListener('request', this.onRequest);
+  }
+
+  onApplicationShutdown(): void {
+    this.server?.off('request', this.onRequest);
+  }
+
+  private readonly onRequest = (req: IncomingMessage & LabelledRequest, res: ServerResponse): void => {
+    const start = process.hrtime.bigint();
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      this.httpDuration.observe(
+        { method: req.method ?? 'GET', route: req[ROUTE_LABEL] ?? 'unmatched', status_code: String(res.statusCode) },
+        seconds,
+      );
+    });
+  };
+
+  @OnEvent(SessionEvents.started)
+  onStarted(): void {
+    this.decisions.inc({ outcome: 'admitted' });
+  }
+
+  @OnEvent(SessionEvents.denied)
+  onDenied(): void {
+    this.decisions.inc({ outcome: 'denied' });
+  }
+
+  @OnEvent(SessionEvents.ended)
+  onEnded(event: SessionEndedEvent): void {
+    this.decisions.inc({ outcome: event.reason });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,615 @@
+#!/usr/bin/env node
+// Benchmark of the CM v2 player API: builds, starts the real server as a child process per HTTP adapter,
+// seeds accounts and sessions, drives load with autocannon from this process, prints a Markdown summary and
+// writes bench/results/<date>-<adapter>.json. Plain JavaScript so that it runs without a TypeScript loader.
+//
+//   npm run bench -- [--adapter express|fastify|both] [--duration 10] [--sessions 1000] [--connections 32]
+//                    [--only healthz,heartbeat,...] [--profile] [--async-commit] [--no-build]
+//
+// DATABASE_URL set: a fresh database per adapter is created on that server (and dropped afterwards).
+// Unset: an embedded PostgreSQL under .data/bench (started by this process, shared by both adapters).
+
+import autocannon from 'autocannon';
+import { execSync, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS = path.join(ROOT, 'bench', 'results');
+const require = createRequire(import.meta.url);
+
+const APP = 'demo-app'; // seeded on an empty database: no secret, 60 s heartbeat, "3 streams cap" (reject)
+const AUTH = `Basic ${Buffer.from(`${APP}:`).toString('base64')}`;
+const IDP = 'bench';
+const HEARTBEAT_SET = 1000; // distinct sessions the heartbeat scenarios go round
+const FULL_ACCOUNTS = 100; // accounts at their limit (3 streams) for the denial scenario
+const SCENARIOS = ['healthz', 'heartbeat', 'heartbeat-half', 'mix', 'init', 'init-denied'];
+
+// ---------------------------------------------------------------------------------------------- options
+
+function parseArgs(argv) {
+  const o = { adapter: 'both', duration: 10, sessions: HEARTBEAT_SET, connections: 32, only: SCENARIOS, profile: false, build: true };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--adapter':
+        o.adapter = value();
+        break;
+      case '--duration':
+        o.duration = Number(value());
+        break;
+      case '--sessions':
+        o.sessions = Number(value());
+        break;
+      case '--connections':
+        o.connections = Number(value());
+        break;
+      case '--only':
+        o.only = value().split(',');
+        break;
+      case '--profile':
+        o.profile = true;
+        break;
+      case '--async-commit':
+        // Experiment: the database runs with synchronous_commit = off (what a heartbeat-only setting would give).
+        o.asyncCommit = true;
+        break;
+      case '--no-build':
+        o.build = false;
+        break;
+      case '--help':
+      case '-h':
+        console.log(
+          readFileSync(fileURLToPath(import.meta.url), 'utf8')
+            .split('\n')
+            .slice(1, 11)
+            .join('\n')
+            .replace(/^\/\/ ?/gm, ''),
+        );
+        process.exit(0);
+        break;
+      default:
+        fail(`unknown option ${argv[i]} (see --help)`);
+    }
+  }
+  if (!['express', 'fastify', 'both'].includes(o.adapter)) fail('--adapter must be express, fastify or both');
+  if (!(o.duration >= 1)) fail('--duration must be a number of seconds >= 1');
+  if (!Number.isInteger(o.sessions) || o.sessions < 1 || o.sessions > 20_000_000) fail('--sessions must be an integer from 1 to 20000000');
+  if (!Number.isInteger(o.connections) || o.connections < 1) fail('--connections must be a positive integer');
+  const unknown = o.only.filter((s) => !SCENARIOS.includes(s));
+  if (unknown.length) fail(`--only: unknown scenario ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+  return o;
+}
+
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------------------------------------- progress
+
+const t0 = Date.now();
+const step = (message) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${message}`);
+const ms = (x) => (x === undefined || x === null ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(1));
+const int = (x) => Math.round(x).toLocaleString('en-US');
+
+// ---------------------------------------------------------------------------------------------- database
+
+async function withClient(url, work) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const withDatabase = (url, name) => {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+
+/** Where the databases live: the given DATABASE_URL's server, or an embedded PostgreSQL. */
+async function databaseServer() {
+  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, stop: async () => undefined };
+  step('starting an embedded PostgreSQL under .data/bench');
+  const { startEmbeddedPostgres } = require(path.join(ROOT, 'dist/apps/api/src/database/embedded-postgres.js'));
+  const embedded = await startEmbeddedPostgres({ dataDir: path.join(ROOT, '.data', 'bench') });
+  return { adminUrl: embedded.url, stop: embedded.stop };
+}
+
+async function freshDatabase(adminUrl, adapter, options) {
+  const name = `cm_bench_${adapter}`;
+  await withClient(adminUrl, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+    if (options.asyncCommit) await c.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
+  });
+  return {
+    url: withDatabase(adminUrl, name),
+    drop: () => withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- server
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+async function startServer(adapter, databaseUrl, options) {
+  const port = await freePort();
+  const profileDir = path.join(RESULTS, 'profiles');
+  if (options.profile) mkdirSync(profileDir, { recursive: true });
+  const args = [...(options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), 'dist/apps/api/src/main.js'];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      CM_HTTP_ADAPTER: adapter,
+      LOG_LEVEL: 'warn',
+      CM_DEMO_SEED: 'true',
+      CM_THROTTLE_SESSION_PER_MINUTE: '1000000000',
+      CM_THROTTLE_ACCOUNT_INITS_PER_MINUTE: '1000000000',
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output = (output + d).slice(-20_000)));
+  child.stderr.on('data', (d) => (output = (output + d).slice(-20_000)));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 200))]);
+    if (early) throw new Error(`the server exited (${JSON.stringify(early)}) before answering:\n${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the server did not answer /healthz within 120 s:\n${output}`);
+    }
+  }
+  const before = new Set(options.profile ? readdirSync(profileDir) : []);
+  return {
+    url,
+    pid: child.pid,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+      if (!options.profile) return undefined;
+      const fresh = readdirSync(profileDir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'));
+      return fresh.length ? path.join(profileDir, fresh[0]) : undefined;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- seeding
+
+async function cm(url, method, pathname, headers = {}) {
+  const res = await fetch(`${url}${pathname}`, { method, headers: { authorization: AUTH, ...headers } });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Runs `work(i)` for i in [0, n) with `concurrency` calls in flight. */
+async function pool(n, concurrency, work) {
+  let next = 0;
+  const out = new Array(n);
+  await Promise.all(
+    Array.from({ length: Math.min(n, concurrency) }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await work(i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** `count` accounts `<prefix>-<i>` with `perAccount` running sessions each, started over HTTP. */
+async function seedOverHttp(url, prefix, count, perAccount) {
+  const sessions = await pool(count * perAccount, 16, async (i) => {
+    const subject = `${prefix}-${Math.floor(i / perAccount)}`;
+    const r = await cm(url, 'POST', `/v2/sessions/${IDP}/${subject}?channel=c${i % perAccount}`);
+    if (r.status !== 202) throw new Error(`seeding ${subject}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    return { subject, id: r.body.sessionId };
+  });
+  return sessions;
+}
+
+/** Running sessions straight in SQL (INSERT … SELECT generate_series), in batches, for the large sizes. */
+async function seedInBulk(databaseUrl, total) {
+  const BATCH = 100_000;
+  await withClient(databaseUrl, async (c) => {
+    for (let from = 0; from < total; from += BATCH) {
+      const to = Math.min(total, from + BATCH) - 1;
+      // UUIDv7 built in SQL: 48-bit ms timestamp, version 7, variant 8, the rest from md5(g).
+      await c.query(
+        `INSERT INTO sessions (id, idp, subject, application_id, termination_code, metadata, started_at, expires_at, policy_epoch)
+         SELECT (lpad(to_hex((extract(epoch FROM now()) * 1000)::bigint - 1800000 + g / 1000), 12, '0')
+                  || '7' || substr(h, 1, 3) || '8' || substr(h, 4, 15))::uuid,
+                'bulk', 'acct-' || (g / 3), $3, lpad(to_hex(g), 8, '0'),
+                jsonb_build_object('channel', 'ch' || (g % 50), 'deviceName', 'Device ' || (g % 3)),
+                now() - interval '30 minutes', now() + interval '1 hour' + (g % 600) * interval '1 second',
+                (SELECT epoch FROM config_epoch WHERE id = 1)
+           FROM generate_series($1::bigint, $2::bigint) AS g, LATERAL (SELECT md5(g::text) AS h) AS x`,
+        [from, to, APP],
+      );
+      step(`  bulk-inserted ${int(to + 1)} / ${int(total)} sessions`);
+    }
+    await c.query('VACUUM ANALYZE sessions');
+  });
+}
+
+/** The live snapshot the usage API will serve: running sessions per application. Median of 5 runs, in ms. */
+async function timeSnapshot(databaseUrl) {
+  return withClient(databaseUrl, async (c) => {
+    const sql = `SELECT application_id, count(*) FROM sessions
+                  WHERE ended_at IS NULL AND expires_at > now() - make_interval(secs => 30) GROUP BY application_id`;
+    const times = [];
+    let rows = [];
+    for (let i = 0; i < 5; i++) {
+      const start = process.hrtime.bigint();
+      rows = (await c.query(sql)).rows;
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    const running = rows.reduce((n, r) => n + Number(r.count), 0);
+    return { medianMs: times[2], running };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- load
+
+const roundRobin = (sessions) => {
+  let i = 0;
+  return (req) => {
+    const s = sessions[i++ % sessions.length];
+    return { ...req, path: `/v2/sessions/${s.idp ?? IDP}/${s.subject}/${s.id}` };
+  };
+};
+
+let uniq = 0;
+
+/** autocannon request lists per scenario; `data` holds the seeded sessions. */
+function requestsFor(scenario, data) {
+  switch (scenario) {
+    case 'healthz':
+      return { requests: [{ method: 'GET', path: '/healthz' }] };
+    case 'heartbeat':
+    case 'heartbeat-half':
+      return { requests: [{ method: 'POST', setupRequest: roundRobin(data.heartbeat) }] };
+    case 'init':
+      // Every start on a fresh account: admitted (202).
+      return {
+        requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: `/v2/sessions/${IDP}/init-${uniq++}?channel=news` }) }],
+      };
+    case 'init-denied': {
+      let i = 0;
+      // Accounts already at their 3 streams: every start is an intended 409.
+      return {
+        requests: [
+          { method: 'POST', setupRequest: (req) => ({ ...req, path: `/v2/sessions/${IDP}/full-${i++ % FULL_ACCOUNTS}?channel=x` }) },
+        ],
+      };
+    }
+    case 'mix': {
+      // One viewer's life on each connection: start, 20 heartbeats, stop, then again on a new account.
+      const heartbeat = {
+        method: 'POST',
+        setupRequest: (req, ctx) => (ctx.sessionId ? { ...req, path: `/v2/sessions/${IDP}/${ctx.subject}/${ctx.sessionId}` } : null),
+      };
+      return {
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (req, ctx) => {
+              ctx.subject = `mix-${uniq++}`;
+              return { ...req, path: `/v2/sessions/${IDP}/${ctx.subject}?channel=news` };
+            },
+            onResponse: (status, body, ctx) => {
+              if (status === 202) ctx.sessionId = JSON.parse(body).sessionId;
+            },
+          },
+          ...Array.from({ length: 20 }, () => heartbeat),
+          {
+            method: 'DELETE',
+            setupRequest: (req, ctx) => (ctx.sessionId ? { ...req, path: `/v2/sessions/${IDP}/${ctx.subject}/${ctx.sessionId}` } : null),
+          },
+        ],
+      };
+    }
+    default:
+      throw new Error(`no scenario ${scenario}`);
+  }
+}
+
+async function load(url, scenario, data, options, extra = {}) {
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.duration,
+    headers: { authorization: AUTH },
+    ...requestsFor(scenario, data),
+    ...extra,
+  });
+  const codes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, Number(v.count)]));
+  const intended409 = scenario === 'init-denied' ? (codes['409'] ?? 0) : 0;
+  const ok = Object.entries(codes)
+    .filter(([code]) => code.startsWith('2'))
+    .reduce((n, [, c]) => n + c, 0);
+  return {
+    scenario,
+    requestsPerSecond: result.requests.average,
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    total: result.requests.total,
+    ok,
+    intended409,
+    unexpected: result.non2xx - intended409 + result.errors + result.timeouts,
+    statusCodes: codes,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    ...(extra.overallRate ? { overallRate: extra.overallRate } : {}),
+  };
+}
+
+const describe = (r) =>
+  `${int(r.requestsPerSecond)} req/s, p50 ${ms(r.latencyMs.p50)} ms, p99 ${ms(r.latencyMs.p99)} ms` +
+  (r.intended409 ? `, ${int(r.intended409)} intended 409` : '') +
+  (r.unexpected ? `, ${int(r.unexpected)} UNEXPECTED (${JSON.stringify(r.statusCodes)}, errors ${r.errors}, timeouts ${r.timeouts})` : '');
+
+// ---------------------------------------------------------------------------------------------- one adapter
+
+async function runAdapter(adapter, adminUrl, options) {
+  const database = await freshDatabase(adminUrl, adapter, options);
+  step(
+    `[${adapter}] starting the server (${options.profile ? 'with --cpu-prof, ' : ''}database ${new URL(database.url).pathname.slice(1)})`,
+  );
+  const server = await startServer(adapter, database.url, options);
+  const results = {};
+  const snapshots = [];
+  const data = {};
+  const want = (s) => options.only.includes(s);
+  let profile;
+  try {
+    step(`[${adapter}] warming up (3 s)`);
+    data.heartbeat = await seedOverHttp(server.url, 'warm', 50, 1);
+    await load(server.url, 'heartbeat', data, { ...options, duration: 3 });
+
+    const run = async (name, scenario, extra) => {
+      step(
+        `[${adapter}] ${name}: ${options.duration} s, ${options.connections} connections${extra?.overallRate ? `, ${int(extra.overallRate)} req/s` : ''}`,
+      );
+      const r = await load(server.url, scenario, data, options, extra);
+      results[name] = r;
+      step(`[${adapter}] ${name}: ${describe(r)}`);
+      return r;
+    };
+
+    if (want('healthz')) await run('healthz', 'healthz');
+    if (want('heartbeat') || want('heartbeat-half')) {
+      step(`[${adapter}] seeding ${int(HEARTBEAT_SET)} sessions over HTTP`);
+      data.heartbeat = await seedOverHttp(server.url, 'hb', HEARTBEAT_SET, 1);
+      const snap = await timeSnapshot(database.url);
+      snapshots.push({ at: 'small', ...snap });
+      step(`[${adapter}] live snapshot over ${int(snap.running)} running sessions: ${ms(snap.medianMs)} ms`);
+      const full = want('heartbeat') ? await run('heartbeat', 'heartbeat') : undefined;
+      if (want('heartbeat-half')) {
+        const rate = Math.max(1, Math.floor((full?.requestsPerSecond ?? 2000) / 2));
+        await run('heartbeat-half', 'heartbeat-half', { overallRate: rate });
+      }
+    }
+    if (want('mix')) await run('mix', 'mix');
+    if (want('init')) await run('init', 'init');
+    if (want('init-denied')) {
+      step(`[${adapter}] seeding ${FULL_ACCOUNTS} accounts at their limit (3 streams) over HTTP`);
+      await seedOverHttp(server.url, 'full', FULL_ACCOUNTS, 3);
+      await run('init-denied', 'init-denied');
+    }
+    if (options.sessions > HEARTBEAT_SET && want('heartbeat')) {
+      const { running } = await timeSnapshot(database.url);
+      const missing = Math.max(0, options.sessions - running);
+      step(`[${adapter}] seeding ${int(missing)} running sessions in bulk SQL (to ${int(options.sessions)})`);
+      await seedInBulk(database.url, missing);
+      const snap = await timeSnapshot(database.url);
+      snapshots.push({ at: 'large', ...snap });
+      step(`[${adapter}] live snapshot over ${int(snap.running)} running sessions: ${ms(snap.medianMs)} ms`);
+      data.heartbeat = await withClient(database.url, async (c) =>
+        (
+          await c.query(`SELECT id, idp, subject FROM sessions TABLESAMPLE SYSTEM (1) WHERE idp = 'bulk' AND ended_at IS NULL LIMIT $1`, [
+            HEARTBEAT_SET,
+          ])
+        ).rows.map((r) => ({ id: r.id, idp: r.idp, subject: r.subject })),
+      );
+      await run(`heartbeat@${options.sessions}`, 'heartbeat');
+    }
+  } catch (error) {
+    console.error(server.output());
+    throw error;
+  } finally {
+    step(`[${adapter}] stopping the server`);
+    profile = await server.stop();
+    await database.drop().catch(() => undefined);
+  }
+  return { adapter, results, snapshots, profile };
+}
+
+// ---------------------------------------------------------------------------------------------- report
+
+function targets(run, options) {
+  const r = run.results;
+  const base = r.healthz?.requestsPerSecond;
+  const ratio = (name) => (base && r[name] ? r[name].requestsPerSecond / base : undefined);
+  const checks = [];
+  const check = (name, value, pass, shown) => value !== undefined && checks.push({ name, value, pass, shown });
+  check('heartbeat ≥ 0.5 × /healthz', ratio('heartbeat'), ratio('heartbeat') >= 0.5, ratio('heartbeat')?.toFixed(2));
+  check('init ≥ 0.25 × /healthz', ratio('init'), ratio('init') >= 0.25, ratio('init')?.toFixed(2));
+  check('init (denied) ≥ 0.25 × /healthz', ratio('init-denied'), ratio('init-denied') >= 0.25, ratio('init-denied')?.toFixed(2));
+  const unexpected = Object.values(r).reduce((n, x) => n + x.unexpected, 0);
+  check('no non-2xx but intended 409s', unexpected, unexpected === 0, String(unexpected));
+  const half = r['heartbeat-half']?.latencyMs.p99;
+  check('heartbeat p99 < 10 ms at half the max rate', half, half < 10, `${ms(half)} ms`);
+  const large = r[`heartbeat@${options.sessions}`];
+  if (large && r.heartbeat) {
+    const rel = large.requestsPerSecond / r.heartbeat.requestsPerSecond;
+    check(
+      `heartbeat at ${int(options.sessions)} sessions within 20 % of ${int(HEARTBEAT_SET)}`,
+      rel,
+      rel >= 0.8,
+      `${(rel * 100).toFixed(0)} %`,
+    );
+  }
+  return checks;
+}
+
+function markdown(run, options) {
+  const r = run.results;
+  const base = r.healthz?.requestsPerSecond;
+  const lines = [
+    `### ${run.adapter}`,
+    '',
+    '| scenario | req/s | × /healthz | p50 ms | p99 ms | 2xx | intended 409 | other non-2xx / errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const [name, x] of Object.entries(r)) {
+    const label = x.overallRate ? `${name} (at ${int(x.overallRate)} req/s)` : name;
+    const ratio = base && !x.overallRate ? (x.requestsPerSecond / base).toFixed(2) : '–';
+    lines.push(
+      `| ${label} | ${int(x.requestsPerSecond)} | ${ratio} | ${ms(x.latencyMs.p50)} | ${ms(x.latencyMs.p99)} | ${int(x.ok)} | ${int(x.intended409)} | ${int(x.unexpected)} |`,
+    );
+  }
+  if (run.snapshots.length) {
+    lines.push('', run.snapshots.map((s) => `live snapshot SQL over ${int(s.running)} running sessions: ${ms(s.medianMs)} ms`).join('; '));
+  }
+  lines.push('', '| target | value | |', '| --- | ---: | --- |');
+  for (const c of targets(run, options)) lines.push(`| ${c.name} | ${c.shown} | ${c.pass ? 'met' : '**missed**'} |`);
+  return lines.join('\n');
+}
+
+/** Top self-time functions of a V8 .cpuprofile. */
+function summariseProfile(file, top = 15) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const interval = (profile.endTime - profile.startTime) / Math.max(1, profile.samples.length);
+  const byKey = new Map();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url ? `${url.replace(`file://${ROOT}/`, '').replace(/^.*node_modules\//, '')}:${lineNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'} ${where}`.trim();
+    byKey.set(key, (byKey.get(key) ?? 0) + node.hitCount);
+    total += node.hitCount;
+  }
+  const rows = [...byKey.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
+  // Self time by package (node_modules/<pkg>), by our own code, by Node internals and by V8.
+  const byPackage = new Map();
+  for (const node of profile.nodes) {
+    const { url, functionName } = node.callFrame;
+    const pkg = url.includes('node_modules/')
+      ? url
+          .split('node_modules/')
+          .pop()
+          .split('/')
+          .slice(0, url.split('node_modules/').pop().startsWith('@') ? 2 : 1)
+          .join('/')
+      : url.startsWith('node:')
+        ? 'node internals'
+        : url.includes('/dist/')
+          ? 'our code (dist)'
+          : `(${functionName || 'native'})`;
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + node.hitCount);
+  }
+  const packages = [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  return [
+    `CPU profile ${path.relative(ROOT, file)} (${int(total)} samples, ~${(interval / 1000).toFixed(2)} ms each)`,
+    '',
+    '| self % | function |',
+    '| ---: | --- |',
+    ...rows.map(([key, hits]) => `| ${((hits / total) * 100).toFixed(1)} | \`${key}\` |`),
+    '',
+    '| self % | package |',
+    '| ---: | --- |',
+    ...packages.map(([key, hits]) => `| ${((hits / total) * 100).toFixed(1)} | ${key} |`),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------- main
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const adapters = options.adapter === 'both' ? ['express', 'fastify'] : [options.adapter];
+  mkdirSync(RESULTS, { recursive: true });
+  if (options.build) {
+    step('building (npm run build)');
+    execSync('npm run build --silent', { cwd: ROOT, stdio: 'inherit' });
+  }
+  const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model };
+  const db = await databaseServer();
+  const summaries = [];
+  try {
+    for (const adapter of adapters) {
+      const run = await runAdapter(adapter, db.adminUrl, options);
+      const date = new Date().toISOString().replace(/[:.]/g, '-');
+      const file = path.join(RESULTS, `${date}-${adapter}.json`);
+      const report = {
+        date: new Date().toISOString(),
+        adapter,
+        machine,
+        loadAverage: loadavg(),
+        options,
+        ...run,
+        targets: targets(run, options),
+      };
+      // Formatted as Prettier would, so `npm run format:check` stays clean with the results kept in the tree.
+      const prettier = await import('prettier');
+      writeFileSync(file, await prettier.format(JSON.stringify(report), { parser: 'json', filepath: file }));
+      step(`[${adapter}] results written to ${path.relative(ROOT, file)}`);
+      summaries.push(markdown(run, options));
+      if (run.profile) summaries.push(summariseProfile(run.profile));
+    }
+  } finally {
+    await db.stop();
+  }
+  console.log(
+    [
+      '',
+      `## Benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      '',
+      `${machine.cpus} CPU (${machine.cpuModel}), Node ${machine.node}, ${options.duration} s per scenario, ${options.connections} connections, ` +
+        `autocannon on the same machine as the server and PostgreSQL (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}); ` +
+        `load average at the end ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}.`,
+      '',
+      ...summaries.flatMap((s) => [s, '']),
+    ].join('\n'),
+  );
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+export type Role = 'admin' | 'tenant-admin' | 'viewer';
+
+export const ROLES: readonly Role[] = ['admin', 'tenant-admin', 'viewer'];
+
+/** Who is calling the management API: an operator through a session cookie, or an API token acting for its operator. */
+export interface Actor {
+  kind: 'operator' | 'token';
+  operatorId: string;
+  email: string;
+  role: Role;
+  /** null for admin */
+  tenantId: string | null;
+  /** when authenticated by an API token */
+  tokenId?: string;
+}
+
+/** admin: every tenant; tenant-admin and viewer: only their own. Answer 404 (never 403) for another tenant's object. */
+export function canAccessTenant(actor: Actor, tenantId: string): boolean {
+  return actor.role === 'admin' || (actor.tenantId !== null && actor.tenantId === tenantId);
+}
+
+/** Tenant ids the actor may see, or 'all' for admin. */
+export function visibleTenants(actor: Actor): 'all' | string[] {
+  if (actor.role === 'admin') return 'all';
+  return actor.tenantId === null ? [] : [actor.tenantId];
+}

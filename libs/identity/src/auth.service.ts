@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import type { Actor } from './actor';
+import { AuditService } from './audit.service';
+import { SESSION_IDLE_HOURS } from './authenticator';
+import { IdentityError, IdentityErrorCode } from './identity.errors';
+import { LoginThrottle } from './login-throttle';
+import { OperatorSessionEntity } from './operator-session.entity';
+import { OperatorEntity } from './operator.entity';
+import { normalizeEmail } from './operators.service';
+import { verifyPassword } from './passwords';
+import { randomSecret, sha256Hex } from './secrets';
+
+export interface LoginResult {
+  actor: Actor;
+  /** The cookie value; only its hash is stored. */
+  secret: string;
+  expiresAt: Date;
+}
+
+/** Login and logout with email + password; sessions live in `operator_sessions`. */
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditService,
+  ) {}
+
+  async login(rawEmail: string, password: string, ip: string): Promise<LoginResult> {
+    const email = normalizeEmail(rawEmail);
+    const wait = await this.throttle.retryAfter(email, ip);
+    if (wait > 0) {
+      throw new IdentityError(IdentityErrorCode.TOO_MANY_ATTEMPTS, `Too many failed logins; retry in ${wait} seconds`, undefined, {
+        'Retry-After': String(wait),
+      });
+    }
+    const operator = await this.dataSource.manager.findOneBy(OperatorEntity, { email });
+    // Unknown email and wrong password cost the same and answer the same.
+    const ok = await verifyPassword(operator?.passwordHash ?? null, password);
+    if (!operator || !ok) {
+      await this.throttle.recordFailure(email, ip);
+      throw new IdentityError(IdentityErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
+    }
+    await this.throttle.recordSuccess(email);
+    const secret = randomSecret();
+    const expiresAt = new Date(Date.now() + SESSION_IDLE_HOURS * 3600_000);
+    const actor: Actor = {
+      kind: 'operator',
+      operatorId: operator.id,
+      email: operator.email,
+      role: operator.role,
+      tenantId: operator.tenantId,
+    };
+    await this.dataSource.transaction(async (m) => {
+      const now = new Date();
+      await m.insert(OperatorSessionEntity, {
+        id: uuidv7(),
+        operatorId: operator.id,
+        secretHash: sha256Hex(secret),
+        expiresAt,
+        lastSeenAt: now,
+      });
+      await this.audit.record(
+        { actor, action: 'operator.login', targetType: 'operator', targetId: operator.id, tenantId: operator.tenantId },
+        m,
+      );
+    });
+    return { actor, secret, expiresAt };
+  }
+
+  /** Ends the session of this cookie value (unknown or expired: nothing to do). */
+  async logout(secret: string): Promise<void> {
+    await this.dataSource.manager.delete(OperatorSessionEntity, { secretHash: sha256Hex(secret) });
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor, Role } from './actor';
+import { sha256Hex, TOKEN_PREFIX } from './secrets';
+
+interface ActorRow {
+  operator_id: string;
+  email: string;
+  role: Role;
+  tenant_id: string | null;
+  credential_id: string;
+}
+
+const toActor = (row: ActorRow, kind: Actor['kind']): Actor => ({
+  kind,
+  operatorId: row.operator_id,
+  email: row.email,
+  role: row.role,
+  tenantId: row.tenant_id,
+  ...(kind === 'token' ? { tokenId: row.credential_id } : {}),
+});
+
+/** Login sessions slide by this much on activity, but never past SESSION_MAX_AGE after login. */
+export const SESSION_IDLE_HOURS = 12;
+export const SESSION_MAX_AGE_DAYS = 7;
+
+/** Turns a session cookie or an API token into the actor behind it (or null). */
+@Injectable()
+export class Authenticator {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async fromSessionSecret(secret: string): Promise<Actor | null> {
+    // One statement: find the live session and slide it (at most once a minute, so reads stay cheap).
+    const rows: ActorRow[] = await this.dataSource.query(
+      `WITH found AS (
+         SELECT s.id, s.created_at FROM operator_sessions s WHERE s.secret_hash = $1 AND s.expires_at > now()
+       ), slid AS (
+         UPDATE operator_sessions s
+            SET expires_at = LEAST(now() + make_interval(hours => $2), found.created_at + make_interval(days => $3)),
+                last_seen_at = now()
+           FROM found WHERE s.id = found.id AND s.last_seen_at < now() - interval '1 minute'
+       )
+       SELECT o.id AS operator_id, o.email, o.role, o.tenant_id, s.id AS credential_id
+         FROM operator_sessions s JOIN found ON found.id = s.id JOIN operators o ON o.id = s.operator_id`,
+      [sha256Hex(secret), SESSION_IDLE_HOURS, SESSION_MAX_AGE_DAYS],
+    );
+    return rows[0] ? toActor(rows[0], 'operator') : null;
+  }
+
+  async fromToken(token: string): Promise<Actor | null> {
+    if (!token.startsWith(TOKEN_PREFIX)) return null;
+    const rows: ActorRow[] = await this.dataSource.query(
+      `WITH found AS (
+         SELECT t.id FROM api_tokens t WHERE t.secret_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > now())
+       ), used AS (
+         UPDATE api_tokens t SET last_used_at = now()
+           FROM found WHERE t.id = found.id AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute')
+       )
+       SELECT o.id AS operator_id, o.email, o.role, o.tenant_id, t.id AS credential_id
+         FROM api_tokens t JOIN found ON found.id = t.id JOIN operators o ON o.id = t.operator_id`,
+      [sha256Hex(token)],
+    );
+    return rows[0] ? toActor(rows[0], 'token') : null;
+  }
+}

@@ -1,0 +1,56 @@
+import {
+  applyDecorators,
+  Controller,
+  createParamDecorator,
+  type ExecutionContext,
+  SetMetadata,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiForbiddenResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Role } from './actor';
+import { IdentityError } from './identity.errors';
+import { ManagementAuthGuard } from './management-auth.guard';
+import { ManagementReplyInterceptor } from './management-reply';
+import { PUBLIC_KEY, ROLES_KEY } from './metadata-keys';
+import type { ManagementRequest } from './request';
+
+/** Names of the security schemes in the OpenAPI document. */
+export const COOKIE_SCHEME = 'session';
+export const BEARER_SCHEME = 'token';
+
+/**
+ * Class decorator for every management controller: `Controller('api/v1/<path>')`, authentication (session cookie
+ * or `Authorization: Bearer <token>`), role checks, the CSRF check for cookie-authenticated writes, no-store
+ * answers, and the OpenAPI tag and security.
+ */
+export function ManagementController(path: string, tag: string): ClassDecorator {
+  const route = path.replace(/^\/+|\/+$/g, '');
+  return applyDecorators(
+    Controller(route ? `api/v1/${route}` : 'api/v1'),
+    UseGuards(ManagementAuthGuard),
+    UseInterceptors(ManagementReplyInterceptor),
+    ApiTags(tag),
+    ApiCookieAuth(COOKIE_SCHEME),
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiUnauthorizedResponse({ description: 'Not signed in: no valid session cookie or API token' }),
+    ApiForbiddenResponse({ description: 'The role may not do this, or a cookie-authenticated write failed the CSRF check' }),
+  );
+}
+
+/** Roles allowed on a route. Without it: GET/HEAD → every role; other methods → admin and tenant-admin. */
+export function Roles(...roles: Role[]): MethodDecorator & ClassDecorator {
+  return SetMetadata(ROLES_KEY, roles);
+}
+
+/** A route of a ManagementController that needs no authentication (login). */
+export function Public(): MethodDecorator {
+  return applyDecorators(SetMetadata(PUBLIC_KEY, true));
+}
+
+/** The authenticated actor of the request. */
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext) => {
+  const actor = context.switchToHttp().getRequest<ManagementRequest>().cmActor;
+  if (!actor) throw IdentityError.unauthenticated('Sign in first');
+  return actor;
+});

@@ -1,0 +1,56 @@
+export enum IdentityErrorCode {
+  /** No or unusable credentials (401). */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** Wrong email or password: one message for both (401). */
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  /** Too many failed logins for the account or the address (429 + Retry-After). */
+  TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS',
+  /** The role may not do this (403). */
+  FORBIDDEN = 'FORBIDDEN',
+  /** A cookie-authenticated write without a same-origin Origin/Referer or without a JSON body (403). */
+  CSRF_REJECTED = 'CSRF_REJECTED',
+  OPERATOR_NOT_FOUND = 'OPERATOR_NOT_FOUND',
+  EMAIL_TAKEN = 'EMAIL_TAKEN',
+  /** Deleting or demoting the last admin would lock everyone out (409). */
+  LAST_ADMIN = 'LAST_ADMIN',
+  INVALID_OPERATOR = 'INVALID_OPERATOR',
+  TOKEN_NOT_FOUND = 'TOKEN_NOT_FOUND',
+  INVALID_TOKEN_REQUEST = 'INVALID_TOKEN_REQUEST',
+  INVALID_AUDIT_QUERY = 'INVALID_AUDIT_QUERY',
+}
+
+/** Typed error of the identity library; the global HTTP filter maps the code to a status. */
+export class IdentityError extends Error {
+  constructor(
+    readonly code: IdentityErrorCode,
+    message: string,
+    readonly field?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'IdentityError';
+  }
+
+  static unauthenticated(message: string): IdentityError {
+    return new IdentityError(IdentityErrorCode.UNAUTHENTICATED, message, undefined, { 'WWW-Authenticate': 'Bearer realm="cm"' });
+  }
+
+  static forbidden(message: string): IdentityError {
+    return new IdentityError(IdentityErrorCode.FORBIDDEN, message);
+  }
+}
+
+export const IDENTITY_ERROR_STATUS: Record<IdentityErrorCode, number> = {
+  [IdentityErrorCode.UNAUTHENTICATED]: 401,
+  [IdentityErrorCode.INVALID_CREDENTIALS]: 401,
+  [IdentityErrorCode.TOO_MANY_ATTEMPTS]: 429,
+  [IdentityErrorCode.FORBIDDEN]: 403,
+  [IdentityErrorCode.CSRF_REJECTED]: 403,
+  [IdentityErrorCode.OPERATOR_NOT_FOUND]: 404,
+  [IdentityErrorCode.EMAIL_TAKEN]: 409,
+  [IdentityErrorCode.LAST_ADMIN]: 409,
+  [IdentityErrorCode.INVALID_OPERATOR]: 400,
+  [IdentityErrorCode.TOKEN_NOT_FOUND]: 404,
+  [IdentityErrorCode.INVALID_TOKEN_REQUEST]: 400,
+  [IdentityErrorCode.INVALID_AUDIT_QUERY]: 400,
+};

@@ -1,0 +1,33 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { map, type Observable } from 'rxjs';
+
+/** A management answer that also sets headers (e.g. Set-Cookie): the controller stays adapter-agnostic. */
+export class WithHeaders<T = unknown> {
+  constructor(
+    readonly body: T,
+    readonly headers: Record<string, string>,
+  ) {}
+}
+
+/** `Cache-Control: no-store` on every management answer, plus the headers of a WithHeaders result. */
+@Injectable()
+export class ManagementReplyInterceptor implements NestInterceptor {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const response: unknown = context.switchToHttp().getResponse();
+    const adapter = this.adapterHost.httpAdapter;
+    return next.handle().pipe(
+      map((result: unknown) => {
+        // A streaming route (SSE) emits many values; its headers went out with the first one.
+        if (adapter.isHeadersSent(response)) return result;
+        adapter.setHeader(response, 'Cache-Control', 'no-store');
+        if (!(result instanceof WithHeaders)) return result;
+        const reply: WithHeaders = result;
+        for (const [name, value] of Object.entries(reply.headers)) adapter.setHeader(response, name, value);
+        return reply.body;
+      }),
+    );
+  }
+}

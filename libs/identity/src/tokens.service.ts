@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import type { Actor } from './actor';
+import { ApiTokenEntity } from './api-token.entity';
+import { AuditService } from './audit.service';
+import { IdentityError, IdentityErrorCode } from './identity.errors';
+import { randomSecret, sha256Hex, TOKEN_PREFIX } from './secrets';
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  /** The first characters of the token, to recognise it. */
+  prefix: string;
+  operatorId: string;
+  operatorEmail: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+interface TokenRow {
+  id: string;
+  name: string;
+  prefix: string;
+  operator_id: string;
+  operator_email: string;
+  created_at: Date;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+}
+
+const toToken = (r: TokenRow): ApiToken => ({
+  id: r.id,
+  name: r.name,
+  prefix: r.prefix,
+  operatorId: r.operator_id,
+  operatorEmail: r.operator_email,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  lastUsedAt: r.last_used_at,
+});
+
+const audited = (t: ApiToken) => ({ id: t.id, name: t.name, prefix: t.prefix, operatorId: t.operatorId, expiresAt: t.expiresAt });
+
+const SELECT = `SELECT t.id, t.name, t.prefix, t.operator_id, o.email AS operator_email, t.created_at, t.expires_at, t.last_used_at
+                  FROM api_tokens t JOIN operators o ON o.id = t.operator_id`;
+
+/** API tokens: `cmt_` + 32 random bytes, shown once, stored as SHA-256; they act for their operator. */
+@Injectable()
+export class TokensService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: Actor, input: { name: string; expiresAt?: Date }): Promise<ApiToken & { token: string }> {
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      throw new IdentityError(IdentityErrorCode.INVALID_TOKEN_REQUEST, 'expiresAt must be in the future', 'expiresAt');
+    }
+    const token = `${TOKEN_PREFIX}${randomSecret()}`;
+    const id = uuidv7();
+    return this.dataSource.transaction(async (m) => {
+      await m.insert(ApiTokenEntity, {
+        id,
+        operatorId: actor.operatorId,
+        name: input.name,
+        prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+        secretHash: sha256Hex(token),
+        expiresAt: input.expiresAt ?? null,
+      });
+      const created = toToken((await m.query<TokenRow[]>(`${SELECT} WHERE t.id = $1`, [id]))[0]);
+      await this.audit.record(
+        { actor, action: 'token.create', targetType: 'token', targetId: id, tenantId: actor.tenantId, after: audited(created) },
+        m,
+      );
+      return { ...created, token };
+    });
+  }
+
+  /** The actor's own tokens; an admin sees everyone's. Newest first. */
+  async list(actor: Actor): Promise<ApiToken[]> {
+    const rows =
+      actor.role === 'admin'
+        ? await this.dataSource.query<TokenRow[]>(`${SELECT} ORDER BY t.id DESC`)
+        : await this.dataSource.query<TokenRow[]>(`${SELECT} WHERE t.operator_id = $1 ORDER BY t.id DESC`, [actor.operatorId]);
+    return rows.map(toToken);
+  }
+
+  /** Revokes (deletes) a token: the actor's own, or anyone's for an admin. */
+  async revoke(actor: Actor, id: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const rows = await m.query<(TokenRow & { tenant_id: string | null })[]>(
+        `SELECT t.id, t.name, t.prefix, t.operator_id, o.email AS operator_email, t.created_at, t.expires_at, t.last_used_at, o.tenant_id
+           FROM api_tokens t JOIN operators o ON o.id = t.operator_id WHERE t.id = $1 FOR UPDATE OF t`,
+        [id],
+      );
+      const row = rows[0];
+      if (!row || (actor.role !== 'admin' && row.operator_id !== actor.operatorId)) {
+        throw new IdentityError(IdentityErrorCode.TOKEN_NOT_FOUND, `Token ${id} not found`);
+      }
+      await m.delete(ApiTokenEntity, { id });
+      await this.audit.record(
+        { actor, action: 'token.revoke', targetType: 'token', targetId: id, tenantId: row.tenant_id, before: audited(toToken(row)) },
+        m,
+      );
+    });
+  }
+}

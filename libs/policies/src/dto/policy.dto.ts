@@ -1,0 +1,96 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { CONDITION_OPS, ON_CONFLICT, type PolicyRule } from '@cm/contracts';
+
+/** OpenAPI description of a condition; the policy engine validates it (errors name `rules[i].where[j].<field>`). */
+export class RuleConditionDto {
+  @ApiProperty({ example: 'contentType' }) attribute!: string;
+  @ApiProperty({ enum: CONDITION_OPS }) op!: string;
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }, { type: 'boolean' }],
+    description: 'string for eq/neq, non-empty string array for in/nin, boolean for exists (default true)',
+  })
+  value?: string | string[] | boolean;
+}
+
+/** OpenAPI description of a rule (DESIGN §3); the policy engine validates it. */
+export class PolicyRuleDto {
+  @ApiProperty({ example: '2 devices per channel' }) name!: string;
+  @ApiProperty({ example: 2, minimum: 0, maximum: 10000 }) limit!: number;
+  @ApiPropertyOptional({ example: 'deviceId', description: 'Absent: count streams; present: count distinct values' })
+  countBy?: string;
+  @ApiPropertyOptional({ example: ['channel'], type: [String] }) scope?: string[];
+  @ApiPropertyOptional({ type: [RuleConditionDto] }) where?: RuleConditionDto[];
+  @ApiPropertyOptional({ enum: ON_CONFLICT, default: 'reject' }) onConflict?: string;
+  @ApiPropertyOptional({ example: 'Number of streams per channel exceeded' }) message?: string;
+}
+
+export class PolicyInputDto {
+  @ApiProperty({ example: '2 devices per channel', minLength: 1, maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @ApiPropertyOptional({ maxLength: 2000, default: '' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiProperty({ type: [PolicyRuleDto], description: '1-50 rules' })
+  @IsArray()
+  rules!: unknown[];
+}
+
+export class PolicyDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', description: 'The tenant that owns the policy' }) tenantId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ type: [PolicyRuleDto] }) rules!: PolicyRule[];
+  @ApiProperty({ description: 'Grows by one on every change' }) version!: number;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
+}
+
+export class PolicyListItemDto extends PolicyDto {
+  @ApiProperty({ description: 'true when another tenant owns the policy and shares it with this one' })
+  shared!: boolean;
+}
+
+export class PolicyDetailDto extends PolicyDto {
+  @ApiProperty({ type: [String], description: 'Tenants the owner shares the policy with (empty unless you can see the owner)' })
+  sharedWithTenantIds!: string[];
+  @ApiProperty({ type: [String], description: 'Applications (that you can see) the policy is attached to' })
+  attachedApplicationIds!: string[];
+}
+
+export class PolicyVersionDto {
+  @ApiProperty({ format: 'uuid' }) policyId!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ type: [PolicyRuleDto] }) rules!: PolicyRule[];
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+}
+
+export class SharesDto {
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Exactly the tenants to share with (besides the owner)' })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true, message: 'each value in tenantIds must be a tenant id (UUID)' })
+  tenantIds!: string[];
+}
+
+export class AttachPoliciesDto {
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Exactly the policies that decide the application' })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true, message: 'each value in policyIds must be a policy id (UUID)' })
+  policyIds!: string[];
+}
+
+export class AttachedPoliciesDto {
+  @ApiProperty({ type: [String], format: 'uuid' }) policyIds!: string[];
+}

@@ -1,0 +1,117 @@
+/**
+ * The policy simulator's core (pure): what the CM API would answer to an init, given policies, the account's
+ * running sessions and a candidate. It runs the same engine and the same advice builders as
+ * SessionsService.init, so the bodies are the ones a player would receive.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AdviceBody, InitResponseBody, Metadata } from '@cm/contracts';
+import {
+  adviceBody,
+  type DescribedSession,
+  type EnginePolicy,
+  type EngineSession,
+  evaluate,
+  missingMetadata,
+  missingMetadataBody,
+  remoteTerminationBody,
+  ruleViolationAdvice,
+  withCandidate,
+} from '@cm/policy-engine';
+import { v7 as uuidv7 } from 'uuid';
+
+export interface SimulatedSession {
+  sessionId: string;
+  applicationId: string;
+  applicationName: string;
+  terminationCode: string;
+  startedAt: Date;
+  metadata: Metadata;
+}
+
+export interface SimulationInput {
+  /** Policies as the engine sees them; in a simulation every policy applies to every application of the scenario. */
+  policies: Array<Pick<EnginePolicy, 'id' | 'name' | 'rules'>>;
+  running: SimulatedSession[];
+  candidate: { applicationId: string; applicationName: string; metadata: Metadata; heartbeatIntervalSeconds: number };
+  /** Termination codes sent in `X-Terminate`. */
+  terminate: string[];
+  now: Date;
+}
+
+export interface SimulatedEnd {
+  sessionId: string;
+  terminationCode: string;
+  /** `dismissed` by an evict-oldest rule (next heartbeat 409) or `killed` through X-Terminate (next heartbeat 410). */
+  reason: 'dismissed' | 'killed';
+  status: 409 | 410;
+  /** The body of that session's next heartbeat. */
+  body: AdviceBody;
+}
+
+export type SimulationResult =
+  | { decision: 'admit'; status: 202; body: InitResponseBody; dismissed: SimulatedEnd[] }
+  | { decision: 'deny'; status: 409; body: AdviceBody; dismissed: [] }
+  | { decision: 'missing-metadata'; status: 400; body: AdviceBody; missing: string[]; dismissed: [] };
+
+const toEngine = (s: SimulatedSession): EngineSession => ({
+  sessionId: s.sessionId,
+  applicationId: s.applicationId,
+  startedAt: s.startedAt.getTime(),
+  metadata: s.metadata,
+});
+
+export function newTerminationCode(taken: ReadonlySet<string>): string {
+  for (;;) {
+    const code = randomBytes(4).toString('hex');
+    if (!taken.has(code)) return code;
+  }
+}
+
+export function simulate(input: SimulationInput): SimulationResult {
+  const { running, candidate: c, now } = input;
+  const applicationIds = [...new Set([c.applicationId, ...running.map((s) => s.applicationId)])].sort();
+  const policies: EnginePolicy[] = input.policies.map((p) => ({ id: p.id, name: p.name, rules: p.rules, applicationIds }));
+
+  const missing = missingMetadata(c.metadata, policies);
+  if (missing.length > 0) return { decision: 'missing-metadata', status: 400, body: missingMetadataBody(), missing, dismissed: [] };
+
+  const terminate = input.terminate.map((code) => code.trim().toLowerCase());
+  const killed = running.filter((s) => terminate.includes(s.terminationCode));
+  const others = running.filter((s) => !killed.includes(s));
+  const metadata = killed.length > 0 ? { ...c.metadata, superseded: killed.map((s) => s.terminationCode).join(',') } : c.metadata;
+  const candidate: EngineSession = { sessionId: uuidv7(), applicationId: c.applicationId, startedAt: now.getTime(), metadata };
+  const byId = new Map<string, DescribedSession>(running.map((s) => [s.sessionId, { ...s, id: s.sessionId }]));
+  const describe = (id: string) => byId.get(id);
+
+  const decision = evaluate(candidate, others.map(toEngine), policies);
+  if (decision.outcome === 'deny') {
+    return {
+      decision: 'deny',
+      status: 409,
+      body: adviceBody(decision.violations.map((v) => ruleViolationAdvice(v, describe))),
+      dismissed: [],
+    };
+  }
+  const terminationCode = newTerminationCode(new Set(running.map((s) => s.terminationCode)));
+  const self: DescribedSession = { id: candidate.sessionId, terminationCode, metadata, startedAt: now, applicationName: c.applicationName };
+  const describeWithSelf = (id: string) => (id === candidate.sessionId ? self : describe(id));
+  const codeOf = (id: string) => byId.get(id)?.terminationCode ?? '';
+  const dismissed: SimulatedEnd[] = [
+    ...decision.victims.map((v) => ({
+      sessionId: v.session.sessionId,
+      terminationCode: codeOf(v.session.sessionId),
+      reason: 'dismissed' as const,
+      status: 409 as const,
+      body: adviceBody([ruleViolationAdvice(withCandidate(v.violation, candidate), describeWithSelf)]),
+    })),
+    ...killed.map((s) => ({
+      sessionId: s.sessionId,
+      terminationCode: s.terminationCode,
+      reason: 'killed' as const,
+      status: 410 as const,
+      body: remoteTerminationBody(self),
+    })),
+  ];
+  const expires = now.getTime() + c.heartbeatIntervalSeconds * 1000;
+  return { decision: 'admit', status: 202, body: { sessionId: candidate.sessionId, terminationCode, expires }, dismissed };
+}

@@ -1,0 +1,25 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { END_REASONS } from '@cm/contracts';
+
+export class AccountSessionDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'demo-app' }) applicationId!: string;
+  @ApiProperty({ example: 'Demo application' }) applicationName!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null when the application no longer exists' })
+  tenantId!: string | null;
+  @ApiProperty({ example: '51fd351f' }) terminationCode!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) metadata!: Record<string, string>;
+  @ApiProperty({ type: String, format: 'date-time' }) startedAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) expiresAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastHeartbeatAt!: Date | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Ended sessions only' }) endedAt?: Date;
+  @ApiPropertyOptional({ enum: END_REASONS, description: 'Ended sessions only' }) endReason?: string;
+}
+
+export class AccountSessionsDto {
+  @ApiProperty() idp!: string;
+  @ApiProperty() subject!: string;
+  @ApiProperty({ type: [AccountSessionDto], description: 'Running sessions, newest first' }) running!: AccountSessionDto[];
+  @ApiProperty({ type: [AccountSessionDto], description: 'Recently ended sessions (kept CM_ENDED_RETENTION_HOURS), newest first' })
+  ended!: AccountSessionDto[];
+}

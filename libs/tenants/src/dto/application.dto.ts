@@ -1,0 +1,93 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { APPLICATION_ID_PATTERN, HEARTBEAT_INTERVAL_RANGE } from '../applications.service';
+
+const { min, max } = HEARTBEAT_INTERVAL_RANGE;
+
+export class CreateApplicationDto {
+  @ApiPropertyOptional({
+    example: 'acme-web',
+    description: 'The application id players send as the Basic auth user name; 3-64 of A-Z a-z 0-9 _ . - (generated when absent)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(APPLICATION_ID_PATTERN, { message: 'id must be 3-64 characters of A-Z a-z 0-9 _ . -' })
+  id?: string;
+
+  @ApiProperty({ example: 'Acme web player', minLength: 1, maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'web', default: 'web', maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  platform?: string;
+
+  @ApiPropertyOptional({ default: 60, minimum: min, maximum: max, description: 'Seconds between heartbeats (the `Expires` players get)' })
+  @IsOptional()
+  @IsInt()
+  @Min(min)
+  @Max(max)
+  heartbeatIntervalSeconds?: number;
+
+  @ApiPropertyOptional({ default: false, description: 'Players must send a secret as the Basic auth password; it is returned once' })
+  @IsOptional()
+  @IsBoolean()
+  requireSecret?: boolean;
+}
+
+export class UpdateApplicationDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  platform?: string;
+
+  @ApiPropertyOptional({ minimum: min, maximum: max })
+  @IsOptional()
+  @IsInt()
+  @Min(min)
+  @Max(max)
+  heartbeatIntervalSeconds?: number;
+
+  @ApiPropertyOptional({ description: 'A disabled application answers 401 to every CM call' })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'true: require a secret (a new one is generated and returned once if there was none); false: remove the secret',
+  })
+  @IsOptional()
+  @IsBoolean()
+  requireSecret?: boolean;
+}
+
+export class ApplicationDto {
+  @ApiProperty({ example: 'acme-web' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) tenantId!: string;
+  @ApiProperty({ example: 'Acme web player' }) name!: string;
+  @ApiProperty({ example: 'web' }) platform!: string;
+  @ApiProperty({ example: 60 }) heartbeatIntervalSeconds!: number;
+  @ApiProperty() requireSecret!: boolean;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
+}
+
+export class ApplicationWithSecretDto extends ApplicationDto {
+  @ApiPropertyOptional({ description: 'The application secret, shown only in this answer (only its hash is stored)' })
+  secret?: string;
+}

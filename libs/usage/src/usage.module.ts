@@ -1,0 +1,38 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PoliciesModule } from '@cm/policies';
+import { TenantsModule } from '@cm/tenants';
+import { CsvReplyInterceptor } from './csv-reply.interceptor';
+import { LiveUsageService } from './live-usage.service';
+import { RunningCounts } from './running-counts';
+import { UsageBucketEntity } from './usage-bucket.entity';
+import { UsageDirectory } from './usage-directory';
+import { UsageHistoryService } from './usage-history.service';
+import { UsageRecentEntity } from './usage-recent.entity';
+import { UsageRecorder } from './usage-recorder';
+import { UsageController } from './usage.controller';
+import { USAGE_OPTIONS, type UsageOptions } from './usage.options';
+import { UsageRepository } from './usage.repository';
+
+/** Live usage (snapshot, SSE), per-minute history with hour and day roll-ups, fed by the session events. */
+@Module({})
+export class UsageModule {
+  static forRoot(options: UsageOptions): DynamicModule {
+    return {
+      module: UsageModule,
+      imports: [TenantsModule, PoliciesModule, TypeOrmModule.forFeature([UsageBucketEntity, UsageRecentEntity])],
+      controllers: [UsageController],
+      providers: [
+        { provide: USAGE_OPTIONS, useValue: options },
+        UsageRepository,
+        UsageDirectory,
+        RunningCounts,
+        UsageRecorder,
+        LiveUsageService,
+        UsageHistoryService,
+        CsvReplyInterceptor,
+      ],
+      exports: [LiveUsageService, UsageHistoryService, UsageRecorder],
+    };
+  }
+}

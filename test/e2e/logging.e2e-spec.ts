@@ -1,0 +1,3 @@
+import { describeLogging } from './logging-suite';
+
+describeLogging('express');
