@@ -2,28 +2,10 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
+import { HttpDrain } from './http/http-drain';
 import { ConfigError, loadEnv } from './config/env';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { DEMO } from './seed/first-run';
-
-const DRAIN_TIMEOUT_MS = 10_000;
-
-/**
- * Stops accepting connections and waits for the requests in flight (idle keep-alive connections are closed at
- * once; after DRAIN_TIMEOUT_MS the remaining ones are cut).
- */
-function drainHttp(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
-    const idle = setInterval(() => server.closeIdleConnections(), 100);
-    server.close(() => {
-      clearTimeout(timer);
-      clearInterval(idle);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
-}
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -44,6 +26,7 @@ async function main(): Promise<void> {
     await stopEmbedded?.();
     throw error;
   });
+  const drain = new HttpDrain(app.getHttpServer() as Server);
   let shuttingDown = false;
   // SIGHUP too: a closed terminal must not leave the embedded PostgreSQL running.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -52,7 +35,7 @@ async function main(): Promise<void> {
       shuttingDown = true;
       logger.log(`${signal}: finishing in-flight requests, then shutting down`);
       void (async () => {
-        await drainHttp(app.getHttpServer() as Server);
+        await drain.drain();
         await app.close(); // flushes counters, stops the sweeper, closes the database pool
         await stopEmbedded?.();
         logger.log('stopped');
