@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 /** The api `npm run dev` proxies to (the one `npm start` runs: PORT, default 3000). */
@@ -8,6 +9,13 @@ const api = process.env.CM_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 30
 export default defineConfig({
   root: import.meta.dirname,
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  // The player simulator runs the real player SDK (libs/client), built from source like the api's libraries.
+  resolve: {
+    alias: {
+      '@cm/client': fileURLToPath(new URL('../../libs/client/src/index.ts', import.meta.url)),
+      '@cm/contracts': fileURLToPath(new URL('../../libs/contracts/src/index.ts', import.meta.url)),
+    },
+  },
   server: {
     port: 5173,
     // Host and Origin stay the dev server's, so the api's same-origin (CSRF) check passes through the proxy.

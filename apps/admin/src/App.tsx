@@ -13,6 +13,7 @@ import { useMe } from './features/auth/hooks';
 import { SignInPage } from './features/auth/SignInPage';
 import { HistoryPage } from './features/history/HistoryPage';
 import { LivePage } from './features/live/LivePage';
+import { PlayerSimulatorPage } from './features/player/PlayerSimulatorPage';
 import { PoliciesPage } from './features/policies/PoliciesPage';
 import { PolicyEditorPage } from './features/policies/PolicyEditorPage';
 import { CurrentTenantProvider } from './features/tenants/current-tenant';
@@ -34,6 +35,7 @@ function routerFor(actor: Actor) {
         { path: 'policies/:policyId', element: <PolicyEditorPage /> },
         { path: 'accounts', element: <AccountsPage /> },
         { path: 'history', element: <HistoryPage /> },
+        { path: 'player', element: <PlayerSimulatorPage /> },
         { path: 'admin/tenants', element: <TenantsPage /> },
         { path: 'admin/operators', element: <OperatorsPage /> },
         { path: 'admin/tokens', element: <TokensPage /> },

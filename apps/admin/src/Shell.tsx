@@ -8,6 +8,7 @@ import {
   IconFileText,
   IconKey,
   IconLogout,
+  IconPlayerPlay,
   IconShieldCheck,
   IconUserSearch,
   IconUsers,
@@ -35,6 +36,7 @@ export function Shell({ actor }: { actor: Actor }) {
     { to: '/policies', label: 'Policies', icon: IconShieldCheck, show: true },
     { to: '/accounts', label: 'Accounts', icon: IconUserSearch, show: true },
     { to: '/history', label: 'History', icon: IconChartBar, show: true },
+    { to: '/player', label: 'Player simulator', icon: IconPlayerPlay, show: true },
   ];
   const adminItems: Item[] = [
     { to: '/admin/tenants', label: 'Tenants', icon: IconBuilding, show: rights.manageTenants },

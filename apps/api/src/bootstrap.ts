@@ -4,7 +4,9 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FirstOperatorSeeder } from '@cm/identity';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import fastifyHelmet from '@fastify/helmet';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
@@ -17,6 +19,19 @@ import { FirstRunSeeder } from './seed/first-run';
 
 /** Largest request body either adapter reads (413 beyond); headers are capped by Node at 16 KiB (431). */
 const BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * Security headers (helmet) on every answer: the console and the API docs load only their own scripts; styles may be
+ * inline (Mantine, Swagger UI). No `upgrade-insecure-requests`: a self-hosted server is often reached over plain
+ * HTTP, where it would send the browser to https for every asset.
+ */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: {
+    directives: { upgradeInsecureRequests: null, frameAncestors: ["'none'"], connectSrc: ["'self'"] },
+  },
+  frameguard: { action: 'deny' as const },
+  referrerPolicy: { policy: 'no-referrer' as const },
+};
 
 /** CORS only for the player API: browsers call it cross-origin; the management API stays same-origin. */
 const CM_CORS = {
@@ -70,8 +85,11 @@ export async function createApp(
   if (logging) app.useLogger(app.get(PinoLogger));
   if (env.CM_HTTP_ADAPTER === 'express') {
     const express = app as NestExpressApplication;
+    express.use(helmet(SECURITY_HEADERS));
     express.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
     express.useBodyParser('urlencoded', { limit: BODY_LIMIT_BYTES, extended: false });
+  } else {
+    await (app as NestFastifyApplication).register(fastifyHelmet, SECURITY_HEADERS);
   }
   app.enableCors((req: { url?: string }, callback: (err: Error | null, options: object) => void) => callback(null, corsFor(req.url)));
   app.useGlobalPipes(validationPipe());

@@ -200,24 +200,29 @@ export class ApplicationsService {
 
   /** The given applications that exist (any tenant), keyed by id. */
   async findMany(ids: string[]): Promise<Map<string, Application>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.dataSource.manager.find(ApplicationEntity, { where: { id: In(ids) } });
+    const valid = ids.filter((id) => APPLICATION_ID_PATTERN.test(id));
+    if (valid.length === 0) return new Map();
+    const rows = await this.dataSource.manager.find(ApplicationEntity, { where: { id: In(valid) } });
     return new Map(rows.map((e) => [e.id, toApplication(e)]));
   }
 
   private async lock(m: EntityManager, id: string): Promise<ApplicationEntity> {
-    const entity = await m.findOne(ApplicationEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    const entity = !APPLICATION_ID_PATTERN.test(id)
+      ? null
+      : await m.findOne(ApplicationEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
     if (!entity) throw new TenantsError(TenantsErrorCode.APPLICATION_NOT_FOUND, `Application ${id} not found`);
     return entity;
   }
 
   async findCredentials(id: string): Promise<ApplicationCredentials | null> {
+    // An id that cannot exist (bad characters, NUL) is simply unknown; it never reaches the database.
+    if (!APPLICATION_ID_PATTERN.test(id)) return null;
     const e = await this.dataSource.manager.findOneBy(ApplicationEntity, { id });
     return e ? { ...toApplication(e), secretHash: e.secretHash } : null;
   }
 
   async get(id: string): Promise<Application> {
-    const e = await this.dataSource.manager.findOneBy(ApplicationEntity, { id });
+    const e = APPLICATION_ID_PATTERN.test(id) ? await this.dataSource.manager.findOneBy(ApplicationEntity, { id }) : null;
     if (!e) throw new TenantsError(TenantsErrorCode.APPLICATION_NOT_FOUND, `Application ${id} not found`);
     return toApplication(e);
   }
