@@ -21,6 +21,12 @@ describeWithChromium('Player simulator in Chromium', (executablePath) => {
     const subject = `sim-${Math.random().toString(36).slice(2, 8)}`;
     const device = (n: number): Locator => page.getByRole('region', { name: `Device ${n}`, exact: true });
     const stateOf = (n: number) => device(n).getByTestId('device-state');
+    /** Full-page shot from the top (the fixed header would otherwise be drawn where the page was scrolled to). */
+    const shot = async (name: string) => {
+      if (adapter !== 'express') return;
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    };
     const waitForState = (n: number, state: string) =>
       stateOf(n)
         .filter({ hasText: new RegExp(`^${state}$`) })
@@ -62,12 +68,16 @@ describeWithChromium('Player simulator in Chromium', (executablePath) => {
       for (let n = 1; n <= 3; n++) {
         await device(n).getByRole('button', { name: 'Play' }).click();
         await waitForState(n, 'playing');
-        await device(n).getByText(/Start 202 — playing/).waitFor();
+        await device(n)
+          .getByText(/Start 202 — playing/)
+          .waitFor();
       }
       await device(4).getByRole('button', { name: 'Play' }).click();
       await waitForState(4, 'denied');
       await device(4).getByText('Denied: Number of active streams exceeded').waitFor();
-      await device(4).getByText(/Start 409 — Number of active streams exceeded: 3 conflicting stream/).waitFor();
+      await device(4)
+        .getByText(/Start 409 — Number of active streams exceeded: 3 conflicting stream/)
+        .waitFor();
       const conflicts = device(4).getByTestId('conflict');
       expect(await conflicts.count()).toBe(3);
       const listed = (await conflicts.allTextContents()).join('\n');
@@ -79,6 +89,7 @@ describeWithChromium('Player simulator in Chromium', (executablePath) => {
       }
       const running = await player(t.url, 'demo-app').running(IDP, subject);
       expect(running.body.runningStreams).toHaveLength(3);
+      await shot('14-player-simulator-denied');
     });
 
     it('"Stop this one and play" ends the first conflict and plays the fourth; the killed device is terminated at its next heartbeat', async () => {
@@ -95,20 +106,35 @@ describeWithChromium('Player simulator in Chromium', (executablePath) => {
       await waitForState(victim, 'playing');
       await device(victim).getByRole('button', { name: 'Heartbeat now' }).click();
       await waitForState(victim, 'terminated');
-      await device(victim).getByText(/Heartbeat 410 — terminated: .*\(by Device 4 on Demo application\)/).waitFor();
+      await device(victim)
+        .getByText(/Heartbeat 410 — terminated: .*\(by Device 4 on Demo application\)/)
+        .waitFor();
       expect(await device(victim).getByRole('button', { name: 'Heartbeat now' }).isDisabled()).toBe(true);
 
       // The two others are untouched: their heartbeat is accepted.
       const other = [1, 2, 3].find((n) => n !== victim)!;
       await device(other).getByRole('button', { name: 'Heartbeat now' }).click();
-      await device(other).getByText(/Heartbeat 202 — expires in 60 s/).waitFor();
+      await device(other)
+        .getByText(/Heartbeat 202 — expires in 60 s/)
+        .waitFor();
       await waitForState(other, 'playing');
 
       const running = await player(t.url, 'demo-app').running(IDP, subject);
       const codes = running.body.runningStreams.map((s: { terminationCode: string }) => s.terminationCode);
       expect(codes).toHaveLength(3);
       expect(codes).not.toContain(victimCode);
-      if (adapter === 'express') await page.screenshot({ path: join(SCREENSHOTS, '14-player-simulator.png'), fullPage: true });
+      await shot('14-player-simulator');
+    });
+
+    it('is usable at tablet width', async () => {
+      await page.setViewportSize({ width: 800, height: 1024 });
+      await device(4).getByRole('button', { name: 'Heartbeat now' }).click();
+      await device(4)
+        .getByText(/Heartbeat 202/)
+        .waitFor();
+      expect(await device(4).getByRole('button', { name: 'Stop' }).isVisible()).toBe(true);
+      await shot('14-player-simulator-tablet');
+      await page.setViewportSize({ width: 1280, height: 860 });
     });
 
     it('stops every stream when the user leaves the page', async () => {

@@ -87,7 +87,12 @@ export function DeviceCard({ device, ready, ownerOf, onEdit, onPlay, onHeartbeat
           <Alert color="orange" title={`Denied: ${device.denial.message}`} p="sm">
             <Stack gap="xs">
               <Text size="sm">Stop one of these streams to play here (X-Terminate):</Text>
-              <Stack gap={6} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={`Conflicting streams for ${device.name}`}>
+              <Stack
+                gap={6}
+                component="ul"
+                style={{ listStyle: 'none', padding: 0, margin: 0 }}
+                aria-label={`Conflicting streams for ${device.name}`}
+              >
                 {device.denial.conflicts.map((c) => {
                   const owner = ownerOf(c.terminationCode);
                   return (

@@ -169,7 +169,12 @@ export function PlayerSimulatorPage() {
                 >
                   Add device
                 </Button>
-                <Button variant="default" leftSection={<IconPlayerStop size={16} />} onClick={() => void sim.stopAll()} disabled={!anyActive}>
+                <Button
+                  variant="default"
+                  leftSection={<IconPlayerStop size={16} />}
+                  onClick={() => void sim.stopAll()}
+                  disabled={!anyActive}
+                >
                   Stop all
                 </Button>
               </Group>

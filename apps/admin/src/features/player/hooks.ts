@@ -2,14 +2,19 @@ import type { ConcurrencyClient, Conflict, PlaybackSession } from '@cm/client';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { describePlayerError, type PlayerConfig, playerClient } from './api';
-import { type Device, type DevicePatch, type DeviceState, devicesReducer, initialDevices, type LogTone, parseDeviceMetadata } from './devices';
+import {
+  type Device,
+  type DevicePatch,
+  type DeviceState,
+  devicesReducer,
+  initialDevices,
+  type LogTone,
+  parseDeviceMetadata,
+} from './devices';
 
 export function usePlayerClient(config: PlayerConfig | null): ConcurrencyClient | null {
   const { applicationId, secret, timeScale } = config ?? { applicationId: '', secret: '', timeScale: 1 };
-  return useMemo(
-    () => (applicationId ? playerClient({ applicationId, secret, timeScale }) : null),
-    [applicationId, secret, timeScale],
-  );
+  return useMemo(() => (applicationId ? playerClient({ applicationId, secret, timeScale }) : null), [applicationId, secret, timeScale]);
 }
 
 /** `GET /v2/metadata` as the player sees it (Basic auth with the application id and the typed secret). */
@@ -78,7 +83,11 @@ export function useSimulator(client: ConcurrencyClient | null, account: { idp: s
       session.on('expired', ({ reason }) => {
         ended();
         setState(id, 'expired');
-        log(id, reason === 'server' ? 'Heartbeat 410 — the server expired the session' : 'Expired — no heartbeat got through in time', 'bad');
+        log(
+          id,
+          reason === 'server' ? 'Heartbeat 410 — the server expired the session' : 'Expired — no heartbeat got through in time',
+          'bad',
+        );
       });
       session.on('error', ({ error, willRetry }) => {
         log(id, `${willRetry ? 'Retrying' : 'Error'} — ${describePlayerError(error)}`, willRetry ? 'warn' : 'bad');
