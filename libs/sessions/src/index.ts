@@ -6,7 +6,7 @@ export { ExpirySweeper } from './expiry-sweeper';
 export { CmError, CmErrorCode, CM_ERROR_STATUS } from './sessions.errors';
 export { AccountsError, AccountsErrorCode, ACCOUNTS_ERROR_STATUS } from './accounts.errors';
 export { OPERATOR_CONSOLE } from './accounts.service';
-export { SessionStoreUnavailableError } from './store-unavailable.error';
+export { isConnectionFailure, SessionStoreUnavailableError } from './store-unavailable.error';
 export type { SessionsOptions } from './sessions.options';
 export { SessionEvents, type SessionStartedEvent, type SessionDeniedEvent, type SessionEndedEvent } from './session.events';
 

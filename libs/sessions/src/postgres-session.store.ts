@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Metadata } from '@cm/contracts';
-import { SessionStoreUnavailableError } from './store-unavailable.error';
+import { isConnectionFailure, SessionStoreUnavailableError } from './store-unavailable.error';
 import type {
   AccountKey,
   AccountTransaction,
@@ -14,23 +14,6 @@ import type {
   SessionStore,
   StoredSession,
 } from './session-store.port';
-
-/** PostgreSQL or socket errors meaning "the database cannot be reached right now". */
-export function isConnectionFailure(error: unknown): boolean {
-  // Duck-typed: errors raised by Node's own modules may come from another realm (e.g. under Jest).
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof message !== 'string') return false;
-  if (
-    typeof code === 'string' &&
-    (/^(08|57P0|53)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code))
-  ) {
-    return true;
-  }
-  return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|canceling statement due to statement timeout|Client has encountered a connection error|Cannot use a pool after calling end/i.test(
-    message,
-  );
-}
 
 /** After a connection failure, calls fail fast for this long instead of each waiting for its own timeout. */
 const BREAKER_OPEN_MS = 1000;

@@ -3,7 +3,15 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { HttpAdapterHost } from '@nestjs/core';
 import { IDENTITY_ERROR_STATUS, IdentityError } from '@cm/identity';
 import { PoliciesError, PoliciesErrorCode } from '@cm/policies';
-import { ACCOUNTS_ERROR_STATUS, AccountsError, CM_ERROR_STATUS, CmError, CmErrorCode, SessionStoreUnavailableError } from '@cm/sessions';
+import {
+  ACCOUNTS_ERROR_STATUS,
+  AccountsError,
+  CM_ERROR_STATUS,
+  CmError,
+  CmErrorCode,
+  isConnectionFailure,
+  SessionStoreUnavailableError,
+} from '@cm/sessions';
 import { TenantsError, TenantsErrorCode } from '@cm/tenants';
 import { UsageError, UsageErrorCode } from '@cm/usage';
 import { problem, type Problem } from './problem';
@@ -34,23 +42,6 @@ const USAGE_STATUS: Record<UsageErrorCode, number> = {
   [UsageErrorCode.RANGE_TOO_LARGE]: 400,
   [UsageErrorCode.APPLICATION_NOT_FOUND]: 404,
 };
-
-/** Errors that mean "the database is unreachable or too slow right now", not a bug. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  // Duck-typed: errors raised by Node's own modules may come from another realm (e.g. under Jest).
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof message !== 'string') return false;
-  if (
-    typeof code === 'string' &&
-    (/^(08|57P0|53)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))
-  ) {
-    return true;
-  }
-  return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connect ECONNREFUSED|canceling statement due to statement timeout|Client has encountered a connection error|Connection is not established/i.test(
-    message,
-  );
-}
 
 interface Answer {
   status: number;
@@ -128,7 +119,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const errors = typeof response === 'object' ? (response as { errors?: unknown }).errors : undefined;
       return this.problem(status, message, Array.isArray(errors) ? { errors: errors as Problem['errors'] } : {});
     }
-    if (exception instanceof SessionStoreUnavailableError || isDatabaseUnavailable(exception)) {
+    if (exception instanceof SessionStoreUnavailableError || isConnectionFailure(exception)) {
       this.logger.warn(`database unavailable on ${url}: ${(exception as Error).message}`);
       return { ...this.problem(503, 'The service is temporarily unavailable; retry shortly'), headers: { 'Retry-After': '5' } };
     }
