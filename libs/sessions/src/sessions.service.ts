@@ -1,15 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { AdviceBody, Metadata, RunningStreamsBody } from '@cm/contracts';
-import { checkCompliance, type EngineSession, evaluate, missingMetadata } from '@cm/policy-engine';
 import {
   adviceBody,
+  checkCompliance,
   type DescribedSession,
+  type EngineSession,
+  evaluate,
+  missingMetadata,
   missingMetadataBody,
   remoteTerminationBody,
   ruleViolationAdvice,
   withCandidate,
-} from './advice';
+} from '@cm/policy-engine';
 import { type ApplicationContext, ApplicationDirectory } from './application-directory';
 import { isSessionId, newSessionId, newTerminationCode } from './ids';
 import { mergeHeartbeatMetadata } from './metadata';
