@@ -1,7 +1,7 @@
 import { Alert, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconInbox } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import { describeError } from '../api/client';
+import { ApiError, describeError } from '../api/client';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -62,4 +62,16 @@ export function QueryState<T>({
   const data = query.data as T;
   if (empty && isEmpty?.(data)) return <>{empty}</>;
   return <>{children(data)}</>;
+}
+
+/**
+ * A failed form submission's message, unless the server named the fields (those errors show under the fields).
+ */
+export function FormError({ error }: { error: unknown }) {
+  if (!error || (error instanceof ApiError && error.fieldErrors.length > 0)) return null;
+  return (
+    <Text c="red" size="sm" role="alert">
+      {describeError(error)}
+    </Text>
+  );
 }

@@ -1,10 +1,10 @@
-import { Button, Card, Group, Table, Text, TextInput } from '@mantine/core';
+import { Button, Card, Group, Table, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { ApiError, describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
 import { formatDateTime, Page } from '../../components/page';
-import { Empty, ErrorState, QueryState } from '../../components/states';
+import { Empty, ErrorState, FormError, QueryState } from '../../components/states';
 import { can, useMe } from '../auth/hooks';
 import { useCreateTenant, useDeleteTenant, useTenants } from '../tenants/hooks';
 
@@ -48,11 +48,7 @@ export function TenantsPage() {
               Create tenant
             </Button>
           </Group>
-          {create.isError && !(create.error instanceof ApiError && create.error.fieldErrors.length) && (
-            <Text c="red" size="sm" role="alert">
-              {describeError(create.error)}
-            </Text>
-          )}
+          <FormError error={create.isError ? create.error : null} />
         </form>
       </Card>
       <Card withBorder radius="md" p={0}>

@@ -3,9 +3,9 @@ import { useForm } from '@mantine/form';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError, describeError } from '../../api/client';
+import { ApiError } from '../../api/client';
 import { Page } from '../../components/page';
-import { Empty, QueryState } from '../../components/states';
+import { Empty, FormError, QueryState } from '../../components/states';
 import { can, useMe } from '../auth/hooks';
 import { useCurrentTenant } from '../tenants/current-tenant';
 import { useApplications, useCreateApplication } from './hooks';
@@ -49,11 +49,7 @@ function CreateApplicationModal({ tenantId, opened, onClose }: { tenantId: strin
       <Modal opened={opened} onClose={onClose} title="New application" centered>
         <form onSubmit={submit}>
           <Stack>
-            {create.isError && !(create.error instanceof ApiError && create.error.fieldErrors.length) && (
-              <Text c="red" size="sm" role="alert">
-                {describeError(create.error)}
-              </Text>
-            )}
+            <FormError error={create.isError ? create.error : null} />
             <TextInput label="Name" required placeholder="Acme web player" {...form.getInputProps('name')} disabled={create.isPending} />
             <TextInput
               label="Application id"
