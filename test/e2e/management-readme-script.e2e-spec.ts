@@ -8,16 +8,16 @@ import { apiToken } from './management-helpers';
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'configure-with-api.sh');
 
-describe.each(ADAPTERS)('README "Configure with the API" on %s', (adapter) => {
+describe.each(ADAPTERS)('docs/management-api.md "Configure with the API" on %s', (adapter) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ adapter });
   });
   afterAll(() => t.close());
 
-  it('the README shows the script verbatim', () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toContain(readFileSync(SCRIPT, 'utf8').trim());
+  it('docs/management-api.md shows the script verbatim', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs', 'management-api.md'), 'utf8');
+    expect(doc).toContain(readFileSync(SCRIPT, 'utf8').trim());
   });
 
   it('runs with curl and a token: the policy decides the sessions (latest wins on "news")', async () => {
