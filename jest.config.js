@@ -37,6 +37,7 @@ module.exports = {
   testMatch: [
     '<rootDir>/libs/**/*.spec.ts',
     '<rootDir>/apps/api/**/*.spec.ts',
+    '<rootDir>/apps/cli/**/*.spec.ts',
     '<rootDir>/test/**/*.e2e-spec.ts',
     '<rootDir>/apps/admin/src/**/*.spec.{ts,tsx}',
   ],

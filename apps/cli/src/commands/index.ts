@@ -1,0 +1,5 @@
+import type { CliCommand } from '../command';
+import { versionCommand } from './version';
+
+/** Every `cm` subcommand, in the order `cm help` lists them. Add yours here (one file per command). */
+export const COMMANDS: readonly CliCommand[] = [versionCommand];
