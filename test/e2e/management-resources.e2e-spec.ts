@@ -442,7 +442,7 @@ describe.each(ADAPTERS)('management API resources on %s', (adapter) => {
         associatedAdvice: [
           {
             type: 'remote-termination',
-            message: 'This session was terminated by a remote session',
+            message: 'This session was terminated by a remote user',
             terminator: {
               channel: 'Unknown',
               startedAt: expect.any(String),

@@ -107,7 +107,7 @@ describe.each(ADAPTERS)('policy semantics on %s', (adapter) => {
         associatedAdvice: [
           {
             type: 'remote-termination',
-            message: 'This session was terminated by a remote session',
+            message: 'This session was terminated by a remote user',
             terminator: { channel: 'c', startedAt: expect.any(String), deviceName: 'Living room', applicationName: 'Test app' },
           },
         ],

@@ -87,7 +87,7 @@ const termination: AdviceBody = {
   associatedAdvice: [
     {
       type: 'remote-termination',
-      message: 'This session was terminated by a remote session',
+      message: 'This session was terminated by a remote user',
       terminator: { channel: 'news', startedAt: '2031-05-06T07:08:00.000Z', deviceName: 'Phone', applicationName: 'App' },
     },
   ],
@@ -269,10 +269,10 @@ describe(ConcurrencyClient.name, () => {
       expect(events[0].payload).toMatchObject({ advice: { terminator: { deviceName: 'Phone' } } });
     });
 
-    it('on 410 without body emit expired', async () => {
+    it.each([410, 404])('on %s without body emit expired', async (status) => {
       const session = await started(60);
       const { events } = record(session);
-      server.reply('POST', { status: 410 });
+      server.reply('POST', { status });
 
       expect(await session.heartbeatNow()).toBe('expired');
       expect(events).toEqual([{ type: 'expired', payload: { reason: 'server' } }]);
@@ -390,13 +390,16 @@ describe(ConcurrencyClient.name, () => {
       expect(server.heartbeats()).toHaveLength(0);
     });
 
-    it('answers already-ended for a session the server ended, and for a second stop without calling', async () => {
-      const session = await started(60);
-      server.reply('DELETE', { status: 410 });
-      expect(await session.stop()).toBe('already-ended');
-      expect(await session.stop()).toBe('already-ended');
-      expect(server.calls.filter((c) => c.method === 'DELETE')).toHaveLength(1);
-    });
+    it.each([410, 404])(
+      'answers already-ended for a session the server ended (%s), and for a second stop without calling',
+      async (status) => {
+        const session = await started(60);
+        server.reply('DELETE', { status });
+        expect(await session.stop()).toBe('already-ended');
+        expect(await session.stop()).toBe('already-ended');
+        expect(server.calls.filter((c) => c.method === 'DELETE')).toHaveLength(1);
+      },
+    );
 
     it('never rejects: unreachable when the server does not answer', async () => {
       const session = await started(60);

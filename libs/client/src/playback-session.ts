@@ -6,8 +6,8 @@ import { TypedEmitter } from './typed-emitter';
 
 /**
  * `playing`: heartbeats run. Every other state is final: `stopped` by `stop()`; `dismissed` (409) by the
- * policies; `terminated` (410 + remote-termination) by another stream or an operator; `expired` (410, or no
- * successful heartbeat before the server's expiry); `failed` (an answer retrying cannot change, e.g. 401).
+ * policies; `terminated` (410 + remote-termination) by another stream or an operator; `expired` (410, 404 when the
+ * server no longer knows the session, or no successful heartbeat before the server's expiry); `failed` (an answer retrying cannot change, e.g. 401).
  */
 export type SessionState = 'playing' | 'stopped' | 'dismissed' | 'terminated' | 'expired' | 'failed';
 
@@ -18,7 +18,7 @@ export interface PlaybackSessionEvents {
   dismissed: { advice: RuleViolationAdvice[]; conflicts: Conflict[]; body: AdviceBody };
   /** 410 with a remote-termination advice: another stream ended this one through X-Terminate, or an operator. */
   terminated: { advice: RemoteTerminationAdvice; body: AdviceBody };
-  /** 410 without body (`server`), or no heartbeat got through before the expiry (`unreachable`). */
+  /** 410 without body or 404 (`server`), or no heartbeat got through before the expiry (`unreachable`). */
   expired: { reason: 'server' | 'unreachable' };
   /** A call failed. `willRetry`: a heartbeat is retried (network, 5xx, 429) inside the expiry window. */
   error: { error: ConcurrencyError; willRetry: boolean };
@@ -106,7 +106,7 @@ export class PlaybackSession extends TypedEmitter<PlaybackSessionEvents> {
       return 'unreachable';
     }
     if (answer.status === 202) return 'stopped';
-    if (answer.status === 410) return 'already-ended';
+    if (answer.status === 410 || answer.status === 404) return 'already-ended';
     this.emit('error', { error: errorFor('stop', answer), willRetry: false });
     return 'unreachable';
   }
@@ -150,6 +150,7 @@ export class PlaybackSession extends TypedEmitter<PlaybackSessionEvents> {
         this.emit('dismissed', { advice, conflicts: conflictsOf(advice), body: answer.body as AdviceBody });
         return this.currentState;
       }
+      case 404: // the server never issued it or no longer keeps it (purged after its retention)
       case 410: {
         const advice = remoteTermination(answer.body);
         if (advice) {

@@ -109,7 +109,7 @@ describe(simulate.name, () => {
           associatedAdvice: [
             {
               type: 'remote-termination',
-              message: 'This session was terminated by a remote session',
+              message: 'This session was terminated by a remote user',
               terminator: { channel: 'sports', startedAt: now.toISOString(), deviceName: 'Unknown', applicationName: 'Web player' },
             },
           ],

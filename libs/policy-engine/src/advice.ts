@@ -61,7 +61,7 @@ export const missingMetadataBody = (): AdviceBody => ({
 export function remoteTerminationBody(terminator: { metadata: Metadata; startedAt: Date; applicationName: string }): AdviceBody {
   const advice: RemoteTerminationAdvice = {
     type: 'remote-termination',
-    message: 'This session was terminated by a remote session',
+    message: 'This session was terminated by a remote user',
     terminator: {
       channel: terminator.metadata.channel || UNKNOWN,
       startedAt: terminator.startedAt.toISOString(),

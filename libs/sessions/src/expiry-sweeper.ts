@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { Clock } from './clock';
 import { SessionEvents, type SessionEndedEvent } from './session.events';
 import { SESSION_STORE, type SessionStore } from './session-store.port';
 import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
@@ -20,6 +21,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(SESSION_STORE) private readonly store: SessionStore,
     @Inject(SESSIONS_OPTIONS) private readonly options: SessionsOptions,
     private readonly events: EventEmitter2,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -58,7 +60,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
       }
       if (batch.length < BATCH) break;
     }
-    const cutoff = new Date(Date.now() - this.options.endedRetentionHours * 3600_000);
+    const cutoff = new Date(this.clock.now() - this.options.endedRetentionHours * 3600_000);
     let purged = 0;
     for (;;) {
       const n = await this.store.purgeEnded(cutoff, BATCH);

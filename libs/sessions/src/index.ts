@@ -3,6 +3,7 @@ import { SessionEntity } from './session.entity';
 export { SessionsModule } from './sessions.module';
 export { SessionsService } from './sessions.service';
 export { ExpirySweeper } from './expiry-sweeper';
+export { Clock } from './clock';
 export { CmError, CmErrorCode, CM_ERROR_STATUS } from './sessions.errors';
 export { AccountsError, AccountsErrorCode, ACCOUNTS_ERROR_STATUS } from './accounts.errors';
 export { OPERATOR_CONSOLE } from './accounts.service';

@@ -4,7 +4,8 @@ export enum CmErrorCode {
   UNAUTHORIZED = 'UNAUTHORIZED',
   INVALID_METADATA = 'INVALID_METADATA',
   MISSING_METADATA = 'MISSING_METADATA',
-  INVALID_SESSION_ID = 'INVALID_SESSION_ID',
+  /** A session id this service never issued to this account and application (or one purged after retention). */
+  UNKNOWN_SESSION = 'UNKNOWN_SESSION',
   DENIED = 'DENIED',
   DISMISSED = 'DISMISSED',
   GONE = 'GONE',
@@ -36,7 +37,7 @@ export const CM_ERROR_STATUS: Record<CmErrorCode, number> = {
   [CmErrorCode.UNAUTHORIZED]: 401,
   [CmErrorCode.INVALID_METADATA]: 400,
   [CmErrorCode.MISSING_METADATA]: 400,
-  [CmErrorCode.INVALID_SESSION_ID]: 410,
+  [CmErrorCode.UNKNOWN_SESSION]: 404,
   [CmErrorCode.DENIED]: 409,
   [CmErrorCode.DISMISSED]: 409,
   [CmErrorCode.GONE]: 410,

@@ -4,6 +4,7 @@ import { TenantsModule } from '@cm/tenants';
 import { AccountsController } from './accounts.controller';
 import { AccountSessionsService } from './accounts.service';
 import { ApplicationDirectory } from './application-directory';
+import { Clock } from './clock';
 import { CmAuthGuard } from './cm-auth.guard';
 import { CmReplyInterceptor } from './cm-reply';
 import { CmV2Controller } from './cm-v2.controller';
@@ -24,6 +25,7 @@ export class SessionsModule {
         { provide: SESSIONS_OPTIONS, useValue: options },
         { provide: SESSION_STORE, useClass: PostgresSessionStore },
         ApplicationDirectory,
+        Clock,
         CmAuthGuard,
         CmReplyInterceptor,
         SessionsService,

@@ -131,7 +131,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private fromCm(error: CmError): Answer {
     const status = CM_ERROR_STATUS[error.code];
     if (error.body) return { status, headers: error.headers, body: error.body, contentType: 'application/json' };
-    if (error.code === CmErrorCode.GONE || error.code === CmErrorCode.INVALID_SESSION_ID) {
+    // Like the original service: 410 (ended) and 404 (never issued) carry no body unless it is advice.
+    if (error.code === CmErrorCode.GONE || error.code === CmErrorCode.UNKNOWN_SESSION) {
       return { status, headers: error.headers, body: undefined };
     }
     return { ...this.problem(status, error.message, { code: error.code }), headers: error.headers };
