@@ -255,7 +255,7 @@ async function seedInBulk(databaseUrl, total) {
                 'bulk', 'acct-' || (g / 3), $3, lpad(to_hex(g), 8, '0'),
                 jsonb_build_object('channel', 'ch' || (g % 50), 'deviceName', 'Device ' || (g % 3)),
                 now() - interval '30 minutes', now() + interval '1 hour' + (g % 600) * interval '1 second',
-                (SELECT epoch FROM config_epoch WHERE id = 1)
+                (SELECT policy_epoch FROM applications WHERE id = $3)
            FROM generate_series($1::bigint, $2::bigint) AS g, LATERAL (SELECT md5(g::text) AS h) AS x`,
         [from, to, APP],
       );

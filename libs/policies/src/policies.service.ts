@@ -78,7 +78,13 @@ export class PoliciesService implements OnModuleInit {
     });
     this.applications.onDelete({
       before: async (application, manager) => {
+        const policyIds = (await manager.find(ApplicationPolicyEntity, { where: { applicationId: application.id } })).map(
+          (r) => r.policyId,
+        );
+        const sharing = await this.applicationsAttachedTo(manager, policyIds);
         await manager.delete(ApplicationPolicyEntity, { applicationId: application.id });
+        // Their policies no longer count this application's streams.
+        await this.epoch.bump(manager, sharing);
       },
     });
   }
@@ -116,7 +122,7 @@ export class PoliciesService implements OnModuleInit {
       const saved = await this.saveUnique(m, policy, input.name);
       await this.saveVersion(m, saved);
       await this.touchAttachedApplications(m, [id]);
-      await this.epoch.bump(m);
+      await this.epoch.bump(m, await this.applicationsAttachedTo(m, [id]));
       return { before, after: toPolicy(saved) };
     });
   }
@@ -218,7 +224,8 @@ export class PoliciesService implements OnModuleInit {
         );
       }
       await this.applications.touch(applicationId, manager);
-      await this.epoch.bump(manager);
+      // This application, and every application of a policy it left or joined (which streams count changed).
+      await this.epoch.bump(manager, [applicationId, ...(await this.applicationsAttachedTo(manager, [...before, ...ids]))]);
       return { before, after: [...ids].sort() };
     });
   }
@@ -278,7 +285,7 @@ export class PoliciesService implements OnModuleInit {
           ids.map((tenantId) => ({ policyId, tenantId })),
         );
       }
-      await this.epoch.bump(m);
+      await this.epoch.bump(m, await this.applicationsAttachedTo(m, [policyId]));
       return { before, after: [...ids].sort() };
     });
   }
@@ -341,6 +348,13 @@ export class PoliciesService implements OnModuleInit {
       description: p.description,
       rules: p.rules,
     });
+  }
+
+  /** Applications attached to any of these policies (their decisions depend on them). */
+  private async applicationsAttachedTo(manager: EntityManager, policyIds: string[]): Promise<string[]> {
+    if (policyIds.length === 0) return [];
+    const rows = await manager.find(ApplicationPolicyEntity, { where: { policyId: In(policyIds) } });
+    return rows.map((r) => r.applicationId);
   }
 
   private async touchAttachedApplications(manager: EntityManager, policyIds: string[]): Promise<void> {

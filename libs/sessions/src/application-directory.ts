@@ -5,25 +5,36 @@ import { type ApplicationCredentials, ApplicationsService, ConfigEpochService } 
 
 export interface ApplicationContext {
   app: ApplicationCredentials;
+  /** The application's policy epoch as of this load: what sessions checked against these policies store. */
+  epoch: number;
   policies: EnginePolicy[];
   requiredMetadata: string[];
-  /** Applications whose streams this one may list: its tenant's and those sharing a policy with it. */
-  visibleApplicationIds: Set<string>;
+  /** Applications sharing a policy with this one: their streams are visible to it (as are its own tenant's). */
+  relatedApplicationIds: Set<string>;
+}
+
+interface Entry {
+  promise: Promise<ApplicationContext | null>;
+  /** Set once loaded. */
+  value?: ApplicationContext | null;
 }
 
 const EPOCH_POLL_MS = 1000;
 
 /**
- * Applications and their policies, cached per process and dropped whenever the configuration epoch
- * moves (polled every second, and checked by every init inside its transaction). The heartbeat's own
- * compliance check compares epochs in SQL, so this cache never makes a decision stale.
+ * Applications and their compiled policies, cached per process, each entry for one policy epoch of its application.
+ * A change made through this process drops the applications it touched as soon as it commits (ConfigEpochService
+ * listener); changes made by other processes are seen by polling the global epoch every second and then comparing
+ * the cached applications' epochs. The epoch of the entry is what the CM hot path compares with the session's.
  */
 @Injectable()
 export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApplicationDirectory.name);
-  private cache = new Map<string, Promise<ApplicationContext | null>>();
-  private knownEpoch = 0;
+  private cache = new Map<string, Entry>();
+  private knownGlobalEpoch = -1;
   private timer?: NodeJS.Timeout;
+  private polling = false;
+  private unsubscribe?: () => void;
 
   constructor(
     private readonly applications: ApplicationsService,
@@ -32,50 +43,74 @@ export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      this.epochs.current().then(
-        (epoch) => this.observeEpoch(epoch),
-        (error: unknown) => this.logger.debug(`epoch poll failed: ${String(error)}`),
-      );
-    }, EPOCH_POLL_MS);
+    this.unsubscribe = this.epochs.onChange(({ applicationIds }) => this.forget(applicationIds));
+    this.timer = setInterval(() => void this.poll(), EPOCH_POLL_MS);
     this.timer.unref();
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
-  }
-
-  /** Drops cached entries when the configuration changed since they were loaded. */
-  observeEpoch(epoch: number): void {
-    if (epoch !== this.knownEpoch) {
-      this.knownEpoch = epoch;
-      this.cache = new Map();
-    }
+    this.unsubscribe?.();
   }
 
   get(applicationId: string): Promise<ApplicationContext | null> {
     let entry = this.cache.get(applicationId);
     if (!entry) {
-      entry = this.load(applicationId);
-      this.cache.set(applicationId, entry);
-      entry.catch(() => this.cache.delete(applicationId));
+      const created: Entry = { promise: this.load(applicationId) };
+      created.promise.then(
+        (value) => (created.value = value),
+        () => {
+          if (this.cache.get(applicationId) === created) this.cache.delete(applicationId);
+        },
+      );
+      this.cache.set(applicationId, created);
+      entry = created;
     }
-    return entry;
+    return entry.promise;
   }
 
+  /** Drops these applications (their configuration changed) and every "no such application" answer. */
+  private forget(applicationIds: Iterable<string>): void {
+    for (const id of applicationIds) this.cache.delete(id);
+    for (const [id, entry] of this.cache) if (entry.value === null) this.cache.delete(id);
+  }
+
+  /** Another process changed the configuration: drop the entries whose application epoch moved. */
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const global = await this.epochs.current();
+      if (global === this.knownGlobalEpoch) return;
+      const entries = [...this.cache];
+      const epochs = await this.epochs.applicationEpochs(entries.map(([id]) => id));
+      this.knownGlobalEpoch = global;
+      for (const [id, entry] of entries) {
+        // Still loading: it may have read the configuration before the change.
+        const stale = entry.value === undefined || (entry.value === null ? epochs.has(id) : epochs.get(id) !== entry.value.epoch);
+        if (stale && this.cache.get(id) === entry) this.cache.delete(id);
+      }
+    } catch (error) {
+      this.logger.debug(`epoch poll failed: ${String(error)}`);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** The application row (with its epoch) is read first: policies read after it are at least as new as that epoch. */
   private async load(applicationId: string): Promise<ApplicationContext | null> {
     const app = await this.applications.findCredentials(applicationId);
     if (!app) return null;
-    const [policies, related, own] = await Promise.all([
+    const [policies, related] = await Promise.all([
       this.policies.enginePoliciesFor(applicationId),
       this.policies.relatedApplicationIds(applicationId),
-      this.applications.listByTenant(app.tenantId),
     ]);
     return {
       app,
+      epoch: app.policyEpoch,
       policies,
       requiredMetadata: requiredMetadata(policies),
-      visibleApplicationIds: new Set([applicationId, ...related, ...own.map((a) => a.id)]),
+      relatedApplicationIds: new Set([applicationId, ...related]),
     };
   }
 }

@@ -8,6 +8,7 @@ import type {
   AccountKey,
   AccountTransaction,
   HeartbeatFastResult,
+  HeartbeatRequest,
   NewSession,
   SessionEnd,
   SessionRecord,
@@ -147,8 +148,6 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
         client,
       );
       const tx: AccountTransaction = {
-        epoch: async () =>
-          Number((await this.q<{ epoch: string }>('cm_epoch', 'SELECT epoch FROM config_epoch WHERE id = 1', [], client))[0]?.epoch ?? 0),
         unended: async (graceSeconds: number) =>
           (
             await this.q<SessionRow & { running: boolean }>(
@@ -213,21 +212,15 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
     }
   }
 
-  async heartbeat(
-    account: AccountKey,
-    applicationId: string,
-    id: string,
-    intervalSeconds: number,
-    graceSeconds: number,
-  ): Promise<HeartbeatFastResult> {
+  async heartbeat(h: HeartbeatRequest): Promise<HeartbeatFastResult> {
     const rows = await this.q<{ expires_at: Date }>(
       'cm_heartbeat',
       `UPDATE sessions SET expires_at = now() + make_interval(secs => $5), last_heartbeat_at = now()
         WHERE id = $1 AND idp = $2 AND subject = $3 AND application_id = $4 AND ended_at IS NULL
           AND expires_at > now() - make_interval(secs => $6)
-          AND policy_epoch = (SELECT epoch FROM config_epoch WHERE id = 1)
+          AND policy_epoch = $7
        RETURNING expires_at`,
-      [id, account.idp, account.subject, applicationId, intervalSeconds, graceSeconds],
+      [h.sessionId, h.account.idp, h.account.subject, h.applicationId, h.intervalSeconds, h.graceSeconds, h.policyEpoch],
       this.heartbeatPool,
     );
     return rows.length === 1 ? { ok: true, expiresAt: rows[0].expires_at } : { ok: false };

@@ -26,6 +26,7 @@ export interface NewSession {
   terminationCode: string;
   metadata: Metadata;
   intervalSeconds: number;
+  /** The application's policy epoch the decision used; stored with the session (see `SessionStore.heartbeat`). */
   policyEpoch: number;
 }
 
@@ -35,10 +36,11 @@ export interface SessionEnd {
   detail: unknown;
 }
 
-/** What a decision may read and write while it holds the account's lock. */
+/**
+ * What a decision may read and write while it holds the account's lock. Everything it writes becomes visible
+ * together when `withAccount`'s work resolves, and not at all when it throws.
+ */
 export interface AccountTransaction {
-  /** The configuration epoch as of this transaction. */
-  epoch(): Promise<number>;
   /**
    * Sessions not ended yet, oldest first, each flagged `running` when its expiry + grace has not passed
    * (the silent rest still hold their termination codes until the sweeper ends them).
@@ -47,8 +49,22 @@ export interface AccountTransaction {
   /** Inserts a session; returns its start and expiry as stored. */
   insert(session: NewSession): Promise<{ startedAt: Date; expiresAt: Date }>;
   end(ends: SessionEnd[]): Promise<void>;
-  /** Extends a running session and records the epoch it was checked against. */
-  refresh(id: string, intervalSeconds: number, epoch: number, metadata?: Metadata): Promise<Date>;
+  /**
+   * Extends a running session (expiry = now + interval, last heartbeat = now), stores `policyEpoch` as the epoch it
+   * was checked against and, when given, replaces its metadata. Returns the new expiry.
+   */
+  refresh(id: string, intervalSeconds: number, policyEpoch: number, metadata?: Metadata): Promise<Date>;
+}
+
+/** A heartbeat with nothing to re-check: no metadata update, and the caller's view of the application's epoch. */
+export interface HeartbeatRequest {
+  account: AccountKey;
+  applicationId: string;
+  sessionId: string;
+  intervalSeconds: number;
+  graceSeconds: number;
+  /** The application's current policy epoch, as the caller knows it (ApplicationDirectory). */
+  policyEpoch: number;
 }
 
 export type HeartbeatFastResult = { ok: true; expiresAt: Date } | { ok: false };
@@ -56,20 +72,21 @@ export type HeartbeatFastResult = { ok: true; expiresAt: Date } | { ok: false };
 /**
  * Where sessions live. Decisions for one account are serialised by `withAccount`, across every process
  * using the same store. PostgreSQL today (PostgresSessionStore); a Redis adapter would plug in here.
+ *
+ * Policy epochs are opaque numbers the caller hands in: the store never reads configuration. It keeps, per session,
+ * the epoch the session was last checked against (`NewSession.policyEpoch`, `refresh`) and compares it in `heartbeat`.
+ * Times (`startedAt`, `expiresAt`, "now" in grace checks) are the store's own clock, one clock for every process.
  */
 export interface SessionStore {
   withAccount<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>): Promise<T>;
   /**
-   * The common heartbeat: extends the session when it is running, belongs to the application and was
-   * checked against the current epoch. `{ ok: false }` means "look closer" (ended, unknown, or re-check due).
+   * The common heartbeat, in one step: when the session exists with this account and application, is not ended,
+   * its expiry + grace has not passed, and its stored policy epoch equals `policyEpoch`, set its expiry to now +
+   * interval (last heartbeat = now) and answer `{ ok: true, expiresAt }`. Otherwise change nothing and answer
+   * `{ ok: false }` ("look closer": ended, unknown, silent too long, or checked against an older epoch) — the caller
+   * then takes the slow path under `withAccount`. Many may be in flight at once; a store may batch them.
    */
-  heartbeat(
-    account: AccountKey,
-    applicationId: string,
-    id: string,
-    intervalSeconds: number,
-    graceSeconds: number,
-  ): Promise<HeartbeatFastResult>;
+  heartbeat(request: HeartbeatRequest): Promise<HeartbeatFastResult>;
   /** Ends a running session as stopped; false when it was not running. */
   stop(account: AccountKey, applicationId: string, id: string, graceSeconds: number): Promise<boolean>;
   find(account: AccountKey, id: string): Promise<StoredSession | null>;

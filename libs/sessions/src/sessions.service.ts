@@ -86,10 +86,8 @@ export class SessionsService {
     terminate: string[],
     preset?: { id: string; terminationCode: string },
   ): Promise<InitResult> {
+    const current = (await this.directory.get(ctx.app.id)) ?? ctx;
     const outcome = await this.store.withAccount(account, async (tx) => {
-      const epoch = await tx.epoch();
-      this.directory.observeEpoch(epoch);
-      const current = (await this.directory.get(ctx.app.id)) ?? ctx;
       const unended = await tx.unended(this.options.graceSeconds);
       const running = unended.filter((s) => s.running);
       const killed = running.filter((s) => terminate.includes(s.terminationCode));
@@ -120,7 +118,7 @@ export class SessionsService {
         terminationCode,
         metadata: finalMetadata,
         intervalSeconds: current.app.heartbeatIntervalSeconds,
-        policyEpoch: epoch,
+        policyEpoch: current.epoch,
       });
       const self: DescribedSession = {
         id,
@@ -174,7 +172,14 @@ export class SessionsService {
   private async checkHeartbeat(ctx: ApplicationContext, account: AccountKey, id: string, update: Metadata): Promise<Date> {
     const { graceSeconds } = this.options;
     if (Object.keys(update).length === 0) {
-      const fast = await this.store.heartbeat(account, ctx.app.id, id, ctx.app.heartbeatIntervalSeconds, graceSeconds);
+      const fast = await this.store.heartbeat({
+        account,
+        applicationId: ctx.app.id,
+        sessionId: id,
+        intervalSeconds: ctx.app.heartbeatIntervalSeconds,
+        graceSeconds,
+        policyEpoch: ctx.epoch,
+      });
       if (fast.ok) return fast.expiresAt;
     }
     const found = await this.store.find(account, id);
@@ -186,10 +191,8 @@ export class SessionsService {
     if (!found || found.applicationId !== ctx.app.id) throw notIssued();
     if (found.endedAt) throw this.endedError(found);
 
+    const current = (await this.directory.get(ctx.app.id)) ?? ctx;
     const outcome = await this.store.withAccount(account, async (tx) => {
-      const epoch = await tx.epoch();
-      this.directory.observeEpoch(epoch);
-      const current = (await this.directory.get(ctx.app.id)) ?? ctx;
       const unended = await tx.unended(graceSeconds);
       const me = unended.find((s) => s.id === id);
       if (!me) return { ended: true as const };
@@ -206,7 +209,7 @@ export class SessionsService {
         await tx.end([{ id, reason: 'dismissed', detail: body }]);
         return { dismissed: body };
       }
-      return { expiresAt: await tx.refresh(id, current.app.heartbeatIntervalSeconds, epoch, added ? merged : undefined) };
+      return { expiresAt: await tx.refresh(id, current.app.heartbeatIntervalSeconds, current.epoch, added ? merged : undefined) };
     });
     if ('dismissed' in outcome)
       throw new CmError(CmErrorCode.DISMISSED, 'The stream no longer complies with the policies', outcome.dismissed);
@@ -235,8 +238,12 @@ export class SessionsService {
 
   async runningStreams(ctx: ApplicationContext, account: AccountKey): Promise<{ body: RunningStreamsBody; expiresAt: Date | null }> {
     const running = await this.store.running(account, this.options.graceSeconds);
-    const visible = running.filter((s) => ctx.visibleApplicationIds.has(s.applicationId));
-    const names = await this.applicationNames(visible);
+    const contexts = await this.contexts(running);
+    // Visible: streams of an application sharing a policy with this one, or of the same tenant.
+    const visible = running.filter(
+      (s) => ctx.relatedApplicationIds.has(s.applicationId) || contexts.get(s.applicationId)?.app.tenantId === ctx.app.tenantId,
+    );
+    const names = new Map([...contexts].map(([id, c]) => [id, c?.app.name ?? 'Unknown']));
     return {
       body: {
         runningStreams: visible.map((s) => ({
@@ -290,10 +297,15 @@ export class SessionsService {
     }
   }
 
-  private async applicationNames(sessions: StoredSession[]): Promise<Map<string, string>> {
+  private async contexts(sessions: StoredSession[]): Promise<Map<string, ApplicationContext | null>> {
     const ids = [...new Set(sessions.map((s) => s.applicationId))];
     const contexts = await Promise.all(ids.map((id) => this.directory.get(id)));
-    return new Map(ids.map((id, i) => [id, contexts[i]?.app.name ?? 'Unknown']));
+    return new Map(ids.map((id, i) => [id, contexts[i]]));
+  }
+
+  private async applicationNames(sessions: StoredSession[]): Promise<Map<string, string>> {
+    const contexts = await this.contexts(sessions);
+    return new Map([...contexts].map(([id, c]) => [id, c?.app.name ?? 'Unknown']));
   }
 
   private async describer(sessions: StoredSession[]): Promise<(id: string) => DescribedSession | undefined> {

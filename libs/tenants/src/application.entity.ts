@@ -31,6 +31,14 @@ export class ApplicationEntity {
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
 
+  /**
+   * Moves (to a fresh value of the `application_policy_epoch` sequence) whenever something that decides this
+   * application's streams changes: its settings, its policies' rules, which applications share them. A session
+   * stores the epoch it was last checked against; the common heartbeat succeeds only while they are equal.
+   */
+  @Column({ name: 'policy_epoch', type: 'bigint', default: () => "nextval('application_policy_epoch')" })
+  policyEpoch!: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -24,6 +24,8 @@ export interface Application {
 /** What the CM API needs to authenticate a player and answer it; cached by the sessions library. */
 export interface ApplicationCredentials extends Application {
   secretHash: string | null;
+  /** Moves whenever something deciding this application's streams changes (see ApplicationEntity). */
+  policyEpoch: number;
 }
 
 export interface CreateApplicationInput {
@@ -127,13 +129,13 @@ export class ApplicationsService {
         await manager.query('ROLLBACK TO SAVEPOINT application_insert');
         throw new TenantsError(TenantsErrorCode.APPLICATION_ID_TAKEN, `An application with id "${id}" already exists`, 'id');
       }
-      await this.epoch.bump(manager);
+      await this.epoch.bump(manager, [id]);
       return { application: toApplication(saved), secret };
     });
   }
 
   /**
-   * Changes an application's settings; every change can alter CM answers, so it bumps the configuration epoch
+   * Changes an application's settings; every change can alter CM answers, so it bumps the application's epoch
    * and `updated_at` in the same transaction. `secret` is set (once) when the change made it require one.
    */
   async update(
@@ -158,7 +160,7 @@ export class ApplicationsService {
       }
       await m.save(entity);
       await this.touch(id, m);
-      await this.epoch.bump(m);
+      await this.epoch.bump(m, [id]);
       return { before, after: toApplication(await this.lock(m, id)), secret };
     });
   }
@@ -171,7 +173,7 @@ export class ApplicationsService {
       const before = toApplication(entity);
       await m.update(ApplicationEntity, { id }, { secretHash: hashSecret(secret) });
       await this.touch(id, m);
-      await this.epoch.bump(m);
+      await this.epoch.bump(m, [id]);
       return { before, after: toApplication(await this.lock(m, id)), secret };
     });
   }
@@ -182,7 +184,7 @@ export class ApplicationsService {
       const application = toApplication(await this.lock(m, id));
       for (const hook of this.deletionHooks) await hook.before?.(application, m);
       await m.delete(ApplicationEntity, { id });
-      await this.epoch.bump(m);
+      await this.epoch.bump(m, [id]);
       return application;
     });
     if (!manager) await this.afterDelete(deleted);
@@ -218,7 +220,7 @@ export class ApplicationsService {
     // An id that cannot exist (bad characters, NUL) is simply unknown; it never reaches the database.
     if (!APPLICATION_ID_PATTERN.test(id)) return null;
     const e = await this.dataSource.manager.findOneBy(ApplicationEntity, { id });
-    return e ? { ...toApplication(e), secretHash: e.secretHash } : null;
+    return e ? { ...toApplication(e), secretHash: e.secretHash, policyEpoch: Number(e.policyEpoch) } : null;
   }
 
   async get(id: string): Promise<Application> {

@@ -1,9 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * One row whose `epoch` grows on every change that can alter a CM decision (applications, policies,
- * attachments, shares). A session remembers the epoch it was last checked at, so the common heartbeat is
- * one UPDATE that also proves nothing changed since; any other process sees the change at once.
+ * One row whose `epoch` grows on every configuration change (applications, policies, attachments, shares). Caches
+ * covering the whole configuration poll it; the per-application `applications.policy_epoch` is what sessions and
+ * the CM hot path compare (see ConfigEpochService).
  */
 @Entity({ name: 'config_epoch' })
 export class ConfigEpochEntity {

@@ -14,7 +14,7 @@ export {
   type UpdateApplicationInput,
   type ApplicationDeletionHook,
 } from './applications.service';
-export { ConfigEpochService } from './config-epoch.service';
+export { ConfigEpochService, type PolicyEpochChange } from './config-epoch.service';
 export { TenantsError, TenantsErrorCode } from './tenants.errors';
 export { secretMatches } from './secrets';
 

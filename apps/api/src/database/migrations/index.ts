@@ -2,6 +2,13 @@ import { Initial1795795575318 } from './1795795575318-Initial';
 import { Identity1795796514697 } from './1795796514697-Identity';
 import { Usage1795797000000 } from './1795797000000-Usage';
 import { HotHeartbeats1795798000000 } from './1795798000000-HotHeartbeats';
+import { ApplicationEpochs1795799000000 } from './1795799000000-ApplicationEpochs';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set. */
-export const MIGRATIONS = [Initial1795795575318, Identity1795796514697, Usage1795797000000, HotHeartbeats1795798000000];
+export const MIGRATIONS = [
+  Initial1795795575318,
+  Identity1795796514697,
+  Usage1795797000000,
+  HotHeartbeats1795798000000,
+  ApplicationEpochs1795799000000,
+];
