@@ -19,7 +19,7 @@ async function databaseExists(name: string): Promise<boolean> {
 
 describe(createTestDatabase.name, () => {
   it('creates a fresh database and drops it even while a client is still connected', async () => {
-    const sut = await createTestDatabase('harness');
+    const sut = await createTestDatabase('harness', { empty: true });
     expect(sut.name).toMatch(/^cm_test_harness_[0-9a-f]{8}$/);
 
     const client = await connect(sut.url);
@@ -46,7 +46,7 @@ describe(createTestDatabase.name, () => {
   });
 
   it('clones a template database', async () => {
-    const template = await createTestDatabase('template');
+    const template = await createTestDatabase('template', { empty: true });
     const client = await connect(template.url);
     await client.query("create table marker (v text); insert into marker values ('migrated')");
     await client.end();
@@ -59,6 +59,18 @@ describe(createTestDatabase.name, () => {
       expect(rows).toEqual([{ v: 'migrated' }]);
     } finally {
       await Promise.all([sut.drop(), template.drop()]);
+    }
+  });
+
+  it("clones the run's migrated template by default, so a suite starts on the current schema", async () => {
+    const sut = await createTestDatabase('migrated');
+    try {
+      const client = await connect(sut.url);
+      const { rows } = await client.query<{ n: number }>('select count(*)::int as n from migrations');
+      await client.end();
+      expect(rows[0].n).toBeGreaterThan(0);
+    } finally {
+      await sut.drop();
     }
   });
 });

@@ -9,13 +9,19 @@ export interface TestDatabase {
 }
 
 export interface CreateTestDatabaseOptions {
-  /** Clone this database (e.g. one migrated once per run) instead of template1. It must have no open connections. */
+  /**
+   * Clone this database instead of the run's migrated template (CM_TEST_TEMPLATE_DB, made by global-setup.ts).
+   * It must have no open connections.
+   */
   template?: string;
+  /** An empty database (cloned from template1), for tests of migrations themselves. */
+  empty?: boolean;
 }
 
 /**
  * Creates a fresh, uniquely named database (`cm_test_<prefix>_<random>`) on the server chosen by
- * test/support/global-setup.ts and returns its URL.
+ * test/support/global-setup.ts and returns its URL. It is a clone of the run's migrated template unless
+ * `empty` or another `template` is asked for.
  */
 export async function createTestDatabase(prefix: string, options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
   const serverUrl = testServerUrl();
@@ -24,12 +30,10 @@ export async function createTestDatabase(prefix: string, options: CreateTestData
     .replace(/[^a-z0-9]+/g, '_')
     .slice(0, 40);
   const name = `cm_test_${slug}_${randomBytes(4).toString('hex')}`;
+  const template = options.empty ? undefined : (options.template ?? process.env.CM_TEST_TEMPLATE_DB);
 
   await withServer(serverUrl, (client) =>
-    client.query(
-      `create database ${client.escapeIdentifier(name)}` +
-        (options.template ? ` template ${client.escapeIdentifier(options.template)}` : ''),
-    ),
+    client.query(`create database ${client.escapeIdentifier(name)}` + (template ? ` template ${client.escapeIdentifier(template)}` : '')),
   );
 
   const url = new URL(serverUrl);
