@@ -459,6 +459,30 @@ describe.each(ADAPTERS)('management API resources on %s', (adapter) => {
       const after = await admin('GET', `/api/v1/subjects/${encodeURIComponent('look up')}/${encodeURIComponent('user/1')}/sessions`);
       expect(after.body.running).toEqual([]);
       expect(after.body.ended.map((s: { endReason: string }) => s.endReason).sort()).toEqual(['killed', 'stopped']);
+      expect(after.body.ended.find((s: { endReason: string }) => s.endReason === 'killed')).toMatchObject({ killedBy: 'operator' });
+      const audit = await admin('GET', `/api/v1/audit?targetId=${a.body.sessionId}`);
+      expect(audit.body.items[0]).toMatchObject({ action: 'session.kill', before: { idp: 'look up', subject: 'user/1' } });
+    });
+
+    it('tells "ended by another device" (X-Terminate) from "killed by an operator", naming the device', async () => {
+      const demo = player(t.url, 'demo-app');
+      const old = await demo.init('look up', 'user/2', { deviceName: 'Old TV' });
+      const taker = await demo.init(
+        'look up',
+        'user/2',
+        { deviceName: 'New phone', channel: 'news' },
+        { 'X-Terminate': old.body.terminationCode },
+      );
+      expect(taker.status).toBe(202);
+      const look = await admin('GET', `/api/v1/subjects/${encodeURIComponent('look up')}/${encodeURIComponent('user/2')}/sessions`);
+      expect(look.body.ended).toEqual([
+        expect.objectContaining({
+          id: old.body.sessionId,
+          endReason: 'killed',
+          killedBy: 'another-device',
+          terminator: expect.objectContaining({ deviceName: 'New phone', channel: 'news', applicationName: 'Demo application' }),
+        }),
+      ]);
     });
   });
 });

@@ -53,6 +53,7 @@ export class AppModule {
             hour: env.CM_USAGE_HOUR_RETENTION_DAYS,
             day: env.CM_USAGE_RETENTION_DAYS,
           },
+          decisionRetentionHours: env.CM_ENDED_RETENTION_HOURS,
         }),
         // Last: its catch-all route (the console's client-side routes) must come after every API route.
         ConsoleModule.forRoot(),

@@ -233,6 +233,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/subjects/{idp}/{subject}/decisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An account's denials and dismissals with the rules and the conflicting streams, newest first */
+    get: operations['Decisions_forAccount'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/subjects/{idp}/{subject}/sessions': {
     parameters: {
       query?: never;
@@ -348,6 +365,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/usage/decisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The newest denials and dismissals on the applications of your tenants, with the account */
+    get: operations['Decisions_recent'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/usage/history': {
     parameters: {
       query?: never;
@@ -403,6 +437,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AccountDecisionsDto: {
+      /** @description Denials and dismissals, newest first (at most 200; kept CM_ENDED_RETENTION_HOURS) */
+      decisions: components['schemas']['DecisionDto'][];
+      idp: string;
+      subject: string;
+    };
     AccountSessionDto: {
       /** @example demo-app */
       applicationId: string;
@@ -422,6 +462,11 @@ export interface components {
       expiresAt: string;
       /** Format: uuid */
       id: string;
+      /**
+       * @description Killed sessions only: by an operator (console or API), or by another device of the account (X-Terminate)
+       * @enum {string}
+       */
+      killedBy?: 'operator' | 'another-device';
       /** Format: date-time */
       lastHeartbeatAt: string | null;
       metadata: {
@@ -436,6 +481,8 @@ export interface components {
       tenantId: string | null;
       /** @example 51fd351f */
       terminationCode: string;
+      /** @description Killed by another device: the stream that took the place */
+      terminator?: components['schemas']['TerminatorDto'];
     };
     AccountSessionsDto: {
       /** @description Recently ended sessions (kept CM_ENDED_RETENTION_HOURS), newest first */
@@ -546,6 +593,23 @@ export interface components {
       /** Format: uuid */
       tenantId: string | null;
     };
+    ConflictingStreamDto: {
+      /** @example Demo application */
+      applicationName: string;
+      /** @example news */
+      channel: string;
+      /** @example Living room TV */
+      deviceName: string;
+      /** @description The conflicts key: the session id (stream-count rules) or the countBy value */
+      key: string;
+      metadata: {
+        [key: string]: string;
+      };
+      /** Format: date-time */
+      startedAt: string;
+      /** @example 51fd351f */
+      terminationCode: string;
+    };
     CreateApplicationDto: {
       /**
        * @description Seconds between heartbeats (the `Expires` players get)
@@ -630,6 +694,67 @@ export interface components {
        * @example cmt_…
        */
       token: string;
+    };
+    DecisionDto: {
+      /** @example demo-app */
+      applicationId: string;
+      /** @example Demo application */
+      applicationName: string;
+      /** Format: date-time */
+      at: string;
+      /**
+       * @description The device's deviceName metadata, or Unknown
+       * @example Kitchen tablet
+       */
+      deviceName: string;
+      /** Format: uuid */
+      id: string;
+      idp: string;
+      /** @description The metadata of the device that asked */
+      metadata: {
+        [key: string]: string;
+      };
+      /**
+       * @description denied: a new stream got 409; dismissed: a running stream was ended
+       * @enum {string}
+       */
+      outcome: 'denied' | 'dismissed';
+      /** @description The rules that decided, with their conflicting streams */
+      rules: components['schemas']['DecisionRuleDto'][];
+      /**
+       * Format: uuid
+       * @description The dismissed session; null for a denial
+       */
+      sessionId: string | null;
+      subject: string;
+      /** Format: uuid */
+      tenantId: string;
+    };
+    DecisionRuleDto: {
+      /**
+       * @description The rule's countBy, or streamId when it counts streams
+       * @example streamId
+       */
+      attribute: string;
+      /** @description The streams that held the places */
+      conflicts: components['schemas']['ConflictingStreamDto'][];
+      /** @example Number of active streams exceeded */
+      message: string;
+      /** @example demo-policy */
+      policyName: string;
+      /** @example 3 streams cap */
+      ruleName: string;
+      /**
+       * @example [
+       *       "channel"
+       *     ]
+       */
+      scope: string[];
+      /**
+       * @description The rule's limit
+       * @example 3
+       */
+      threshold: number;
     };
     LoginDto: {
       /** @example admin@example.com */
@@ -753,6 +878,10 @@ export interface components {
       rules: components['schemas']['PolicyRuleDto'][];
       version: number;
     };
+    RecentDecisionsDto: {
+      /** @description Newest first */
+      decisions: components['schemas']['DecisionDto'][];
+    };
     RuleConditionDto: {
       /** @example contentType */
       attribute: string;
@@ -868,6 +997,16 @@ export interface components {
       slug: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    TerminatorDto: {
+      /** @example Demo application */
+      applicationName: string;
+      /** @example news */
+      channel: string;
+      /** @example Kitchen tablet */
+      deviceName: string;
+      /** Format: date-time */
+      startedAt: string;
     };
     TokenDto: {
       /** Format: date-time */
@@ -1803,6 +1942,49 @@ export interface operations {
       };
     };
   };
+  Decisions_forAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        idp: string;
+        subject: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountDecisionsDto'];
+        };
+      };
+      /** @description idp or subject is empty, too long or holds control characters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   Accounts_lookup: {
     parameters: {
       query?: never;
@@ -2319,6 +2501,50 @@ export interface operations {
         content?: never;
       };
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  Decisions_recent: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Only this tenant's applications (another tenant's matches nothing) */
+        tenantId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecentDecisionsDto'];
+        };
+      };
+      /** @description A bad limit or tenantId */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
         headers: {
           [name: string]: unknown;
         };

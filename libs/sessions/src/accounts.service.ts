@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import type { EndReason } from '@cm/contracts';
+import type { AdviceBody, EndReason } from '@cm/contracts';
 import { type Actor, AuditService, canAccessTenant } from '@cm/identity';
 import { remoteTerminationBody } from '@cm/policy-engine';
 import { type Application, ApplicationsService } from '@cm/tenants';
@@ -27,6 +27,18 @@ export interface AccountSession {
   lastHeartbeatAt: Date | null;
   endedAt?: Date;
   endReason?: EndReason;
+  /** Killed sessions: by an operator (console or API), or by another device of the account (X-Terminate). */
+  killedBy?: 'operator' | 'another-device';
+  /** Killed by another device: the stream that took the place. */
+  terminator?: { deviceName: string; channel: string; applicationName: string; startedAt: string };
+}
+
+/** Who killed a session, read from the remote-termination body its player gets. */
+function killer(detail: unknown): Pick<AccountSession, 'killedBy' | 'terminator'> {
+  const advice = (detail as AdviceBody | null)?.associatedAdvice?.find((a) => a.type === 'remote-termination');
+  if (!advice || advice.type !== 'remote-termination' || advice.terminator.applicationName === OPERATOR_CONSOLE)
+    return { killedBy: 'operator' };
+  return { killedBy: 'another-device', terminator: advice.terminator };
 }
 
 const notFound = (id: string) => new AccountsError(AccountsErrorCode.SESSION_NOT_FOUND, `Session ${id} not found`);
@@ -99,14 +111,14 @@ export class AccountSessionsService implements OnModuleInit {
       return true;
     });
     if (!killed) throw new AccountsError(AccountsErrorCode.SESSION_NOT_RUNNING, `Session ${id} has already ended`);
-    this.emitEnded(found, new Date());
+    this.emitEnded(found, new Date(), body);
     await this.audit.record({
       actor,
       action: 'session.kill',
       targetType: 'session',
       targetId: id,
       tenantId: app?.tenantId ?? null,
-      before: this.view(found, app),
+      before: { idp: found.idp, subject: found.subject, ...this.view(found, app) },
       after: { endReason: 'killed' },
     });
   }
@@ -119,16 +131,18 @@ export class AccountSessionsService implements OnModuleInit {
     });
     const ended = await this.store.endByApplication(application.id, 'killed', body);
     const at = new Date();
-    for (const s of ended) this.emitEnded(s, at);
+    for (const s of ended) this.emitEnded(s, at, body);
   }
 
-  private emitEnded(s: StoredSession, at: Date): void {
+  private emitEnded(s: StoredSession, at: Date, detail: AdviceBody): void {
     const event: SessionEndedEvent = {
       sessionId: s.id,
       applicationId: s.applicationId,
       idp: s.idp,
       subject: s.subject,
       reason: 'killed',
+      detail,
+      metadata: s.metadata,
       at,
     };
     this.events.emit(SessionEvents.ended, event);
@@ -149,6 +163,7 @@ export class AccountSessionsService implements OnModuleInit {
     if (r.running) return base;
     // A silent session the sweeper has not reached yet stopped counting at expiry + grace.
     const endedAt = r.endedAt ?? new Date(r.expiresAt.getTime() + this.options.graceSeconds * 1000);
-    return { ...base, endedAt, endReason: r.endReason ?? 'expired' };
+    const endReason = r.endReason ?? 'expired';
+    return { ...base, endedAt, endReason, ...(endReason === 'killed' ? killer(r.endDetail) : {}) };
   }
 }

@@ -1,4 +1,4 @@
-import type { EndReason } from '@cm/contracts';
+import type { AdviceBody, EndReason, Metadata } from '@cm/contracts';
 
 /** Domain events of the sessions library (emitted through @nestjs/event-emitter after the change committed). */
 export const SessionEvents = {
@@ -21,6 +21,10 @@ export interface SessionDeniedEvent {
   subject: string;
   /** Ids of the policies whose rules denied the stream. */
   policyIds: string[];
+  /** The metadata of the device that asked (the refused candidate). */
+  metadata: Metadata;
+  /** The 409 body the player got: the rules, their messages and the conflicting streams. */
+  advice: AdviceBody;
   at: Date;
 }
 
@@ -30,5 +34,9 @@ export interface SessionEndedEvent {
   idp: string;
   subject: string;
   reason: EndReason;
+  /** `dismissed`: the 409 body its next call gets; `killed`: the remote-termination body. Absent otherwise. */
+  detail?: AdviceBody;
+  /** The ended session's metadata (its device), when the emitter has it at hand. */
+  metadata?: Metadata;
   at: Date;
 }

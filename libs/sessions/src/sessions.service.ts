@@ -107,6 +107,7 @@ export class SessionsService {
         return {
           denied: adviceBody(decision.violations.map((v) => ruleViolationAdvice(v, describe))),
           policyIds: [...new Set(decision.violations.map((v) => v.policy.id))],
+          metadata: finalMetadata,
         };
       }
       const taken = new Set(unended.map((s) => s.terminationCode));
@@ -140,18 +141,34 @@ export class SessionsService {
       return {
         admitted: { id, terminationCode, expiresAt: stored.expiresAt },
         ends,
-        endedApps: new Map(running.map((s) => [s.id, s.applicationId])),
+        endedSessions: new Map(running.map((s) => [s.id, s])),
       };
     });
     const at = new Date();
-    if ('denied' in outcome) {
-      this.emitDenied({ applicationId: ctx.app.id, ...account, policyIds: outcome.policyIds ?? [], at });
+    if (outcome.denied) {
+      this.emitDenied({
+        applicationId: ctx.app.id,
+        ...account,
+        policyIds: outcome.policyIds,
+        metadata: outcome.metadata,
+        advice: outcome.denied,
+        at,
+      });
       throw new CmError(CmErrorCode.DENIED, 'The stream is not allowed by the policies', outcome.denied);
     }
     const { id, terminationCode, expiresAt } = outcome.admitted;
     this.emitStarted({ sessionId: id, applicationId: ctx.app.id, ...account, at });
     for (const end of outcome.ends) {
-      this.emitEnded({ sessionId: end.id, applicationId: outcome.endedApps.get(end.id) ?? ctx.app.id, ...account, reason: end.reason, at });
+      const ended = outcome.endedSessions.get(end.id);
+      this.emitEnded({
+        sessionId: end.id,
+        applicationId: ended?.applicationId ?? ctx.app.id,
+        ...account,
+        reason: end.reason,
+        detail: end.detail as AdviceBody,
+        metadata: ended?.metadata,
+        at,
+      });
     }
     return { body: { sessionId: id, terminationCode, expires: expiresAt.getTime() }, expiresAt };
   }
@@ -195,7 +212,7 @@ export class SessionsService {
     const outcome = await this.store.withAccount(account, async (tx) => {
       const unended = await tx.unended(graceSeconds);
       const me = unended.find((s) => s.id === id);
-      if (!me) return { ended: true as const };
+      if (!me) return { ended: true as const, expired: false };
       if (!me.running) {
         await tx.end([{ id, reason: 'expired', detail: null }]);
         return { ended: true as const, expired: true };
@@ -207,13 +224,25 @@ export class SessionsService {
         const describe = await this.describer(running);
         const body = adviceBody(result.violations.map((v) => ruleViolationAdvice(v, describe)));
         await tx.end([{ id, reason: 'dismissed', detail: body }]);
-        return { dismissed: body };
+        return { dismissed: body, metadata: merged };
       }
       return { expiresAt: await tx.refresh(id, current.app.heartbeatIntervalSeconds, current.epoch, added ? merged : undefined) };
     });
-    if ('dismissed' in outcome)
+    if ('dismissed' in outcome) {
+      const at = new Date();
+      this.emitEnded({
+        sessionId: id,
+        applicationId: ctx.app.id,
+        ...account,
+        reason: 'dismissed',
+        detail: outcome.dismissed,
+        metadata: outcome.metadata,
+        at,
+      });
       throw new CmError(CmErrorCode.DISMISSED, 'The stream no longer complies with the policies', outcome.dismissed);
+    }
     if ('ended' in outcome) {
+      if (outcome.expired) this.emitEnded({ sessionId: id, applicationId: ctx.app.id, ...account, reason: 'expired', at: new Date() });
       const again = await this.store.find(account, id);
       throw again ? this.endedError(again) : notIssued();
     }

@@ -3,6 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { PoliciesModule } from '@cm/policies';
 import { TenantsModule } from '@cm/tenants';
 import { CsvReplyInterceptor } from './csv-reply.interceptor';
+import { DecisionEntity } from './decision.entity';
+import { DecisionLog } from './decision-log';
+import { DecisionsController } from './decisions.controller';
+import { DecisionsRepository } from './decisions.repository';
+import { DecisionsService } from './decisions.service';
 import { LiveUsageService } from './live-usage.service';
 import { RunningCounts } from './running-counts';
 import { UsageBucketEntity } from './usage-bucket.entity';
@@ -14,14 +19,17 @@ import { UsageController } from './usage.controller';
 import { USAGE_OPTIONS, type UsageOptions } from './usage.options';
 import { UsageRepository } from './usage.repository';
 
-/** Live usage (snapshot, SSE), per-minute history with hour and day roll-ups, fed by the session events. */
+/**
+ * Live usage (snapshot, SSE), per-minute history with hour and day roll-ups, and the per-account decision log, all
+ * fed by the session events.
+ */
 @Module({})
 export class UsageModule {
   static forRoot(options: UsageOptions): DynamicModule {
     return {
       module: UsageModule,
-      imports: [TenantsModule, PoliciesModule, TypeOrmModule.forFeature([UsageBucketEntity, UsageRecentEntity])],
-      controllers: [UsageController],
+      imports: [TenantsModule, PoliciesModule, TypeOrmModule.forFeature([UsageBucketEntity, UsageRecentEntity, DecisionEntity])],
+      controllers: [UsageController, DecisionsController],
       providers: [
         { provide: USAGE_OPTIONS, useValue: options },
         UsageRepository,
@@ -31,8 +39,11 @@ export class UsageModule {
         LiveUsageService,
         UsageHistoryService,
         CsvReplyInterceptor,
+        DecisionsRepository,
+        DecisionLog,
+        DecisionsService,
       ],
-      exports: [LiveUsageService, UsageHistoryService, UsageRecorder],
+      exports: [LiveUsageService, UsageHistoryService, UsageRecorder, DecisionLog],
     };
   }
 }

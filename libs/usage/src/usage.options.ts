@@ -6,6 +6,8 @@ export interface UsageOptions {
   flushIntervalSeconds: number;
   /** How long each granularity of history is kept, in days. */
   retentionDays: { minute: number; hour: number; day: number };
+  /** How long the decision log is kept, in hours: as long as ended sessions (CM_ENDED_RETENTION_HOURS). */
+  decisionRetentionHours: number;
 }
 
 export const USAGE_OPTIONS = Symbol('USAGE_OPTIONS');

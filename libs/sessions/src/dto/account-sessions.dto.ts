@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { END_REASONS } from '@cm/contracts';
 
+export class TerminatorDto {
+  @ApiProperty({ example: 'Kitchen tablet' }) deviceName!: string;
+  @ApiProperty({ example: 'news' }) channel!: string;
+  @ApiProperty({ example: 'Demo application' }) applicationName!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) startedAt!: string;
+}
+
 export class AccountSessionDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'demo-app' }) applicationId!: string;
@@ -14,6 +21,13 @@ export class AccountSessionDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastHeartbeatAt!: Date | null;
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Ended sessions only' }) endedAt?: Date;
   @ApiPropertyOptional({ enum: END_REASONS, description: 'Ended sessions only' }) endReason?: string;
+  @ApiPropertyOptional({
+    enum: ['operator', 'another-device'],
+    description: 'Killed sessions only: by an operator (console or API), or by another device of the account (X-Terminate)',
+  })
+  killedBy?: 'operator' | 'another-device';
+  @ApiPropertyOptional({ type: () => TerminatorDto, description: 'Killed by another device: the stream that took the place' })
+  terminator?: TerminatorDto;
 }
 
 export class AccountSessionsDto {

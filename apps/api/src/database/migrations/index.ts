@@ -3,6 +3,7 @@ import { Identity1795796514697 } from './1795796514697-Identity';
 import { Usage1795797000000 } from './1795797000000-Usage';
 import { HotHeartbeats1795798000000 } from './1795798000000-HotHeartbeats';
 import { ApplicationEpochs1795799000000 } from './1795799000000-ApplicationEpochs';
+import { DecisionLog1795799180000 } from './1795799180000-DecisionLog';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Usage1795797000000,
   HotHeartbeats1795798000000,
   ApplicationEpochs1795799000000,
+  DecisionLog1795799180000,
 ];
