@@ -97,4 +97,74 @@ describe.each(ADAPTERS)('CM v2 fidelity to Adobe on %s', (adapter) => {
       expect(stop.body).toEqual(expected);
     });
   });
+  /**
+   * Adobe's throttling document, replayed with the sessions library's clock set to each second of its scenario
+   * (T0 is a whole minute, so a clock-minute counter would reset at second 60). The limit is 200 calls a minute per
+   * session (heartbeats and stops together) and per account (inits); a window opens at the first call it counts:
+   *
+   *   second 10: 50 calls              -> 50 × 202                          (50 of 200 used; window 10..70)
+   *   second 50: 151 calls             -> 150 × 202, the 151st 429          (Retry-After: 20, Expires: second 70)
+   *   second 61: 1 call (stop / init)  -> 429                               (Retry-After: 9, Expires: second 70)
+   *   second 70: 1 call (stop / init)  -> 202                               (60 s since second 10: a new window)
+   *
+   * Every 429 has an empty body and Date + Retry-After = Expires.
+   */
+  describe("throttling, replaying Adobe's scenario", () => {
+    const T0 = Date.parse('2031-03-04T05:06:00Z');
+    const second = (n: number) => new Date(T0 + n * 1000).toUTCString();
+    let now = T0;
+    let clockSpy: jest.SpyInstance;
+    beforeEach(() => {
+      now = T0;
+      clockSpy = jest.spyOn(t.app.get(Clock), 'now').mockImplementation(() => now);
+    });
+    afterEach(() => clockSpy.mockRestore());
+
+    const expectThrottled = (res: Awaited<ReturnType<typeof demo.raw>>, at: number) => {
+      expect(res.status).toBe(429);
+      expect(res.text).toBe('');
+      expect(res.headers.get('date')).toBe(second(at));
+      expect(res.headers.get('retry-after')).toBe(String(70 - at));
+      expect(res.headers.get('expires')).toBe(second(70));
+    };
+
+    const replay = async (
+      call: () => Promise<Awaited<ReturnType<typeof demo.raw>>>,
+      last: () => Promise<Awaited<ReturnType<typeof demo.raw>>>,
+    ) => {
+      const statuses = async (n: number) => {
+        const seen: number[] = [];
+        for (let i = 0; i < n; i++) seen.push((await call()).status);
+        return seen;
+      };
+      now = T0 + 10_000;
+      expect(new Set(await statuses(50))).toEqual(new Set([202]));
+      now = T0 + 50_000;
+      expect(new Set(await statuses(150))).toEqual(new Set([202]));
+      expectThrottled(await call(), 50);
+      now = T0 + 61_000;
+      expectThrottled(await last(), 61);
+      now = T0 + 70_000;
+      expect((await last()).status).toBe(202);
+    };
+
+    it('session level: heartbeats and stops of one session share its window', async () => {
+      const init = await demo.init('idp1', 'throttled-session', {});
+      const id = init.body.sessionId as string;
+      await replay(
+        () => demo.heartbeat('idp1', 'throttled-session', id),
+        () => demo.stop('idp1', 'throttled-session', id),
+      );
+    });
+
+    it('user level: inits of one account', async () => {
+      const { application } = await givenApplication(t, [{ name: 'roomy', limit: 1000 }]);
+      const p = player(t.url, application.id);
+      await replay(
+        () => p.init('idp1', 'throttled-account', {}),
+        () => p.init('idp1', 'throttled-account', {}),
+      );
+      expect((await p.init('idp1', 'another-account', {})).status).toBe(202);
+    });
+  });
 });

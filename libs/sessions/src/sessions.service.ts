@@ -14,6 +14,7 @@ import {
   withCandidate,
 } from '@cm/policy-engine';
 import { type ApplicationContext, ApplicationDirectory } from './application-directory';
+import { Clock } from './clock';
 import { isSessionId, newSessionId, newTerminationCode } from './ids';
 import { mergeHeartbeatMetadata } from './metadata';
 import { type AccountKey, SESSION_STORE, type SessionEnd, type SessionStore, type StoredSession } from './session-store.port';
@@ -53,9 +54,10 @@ export class SessionsService {
     private readonly directory: ApplicationDirectory,
     @Inject(SESSIONS_OPTIONS) private readonly options: SessionsOptions,
     private readonly events: EventEmitter2,
+    private readonly clock: Clock,
   ) {
-    this.sessionThrottle = new Throttle(options.throttleSessionPerMinute);
-    this.accountThrottle = new Throttle(options.throttleAccountInitsPerMinute);
+    this.sessionThrottle = new Throttle(options.throttleSessionPerMinute, clock);
+    this.accountThrottle = new Throttle(options.throttleAccountInitsPerMinute, clock);
     this.degraded = new DegradedSessions(options.degradedExpiresSeconds);
   }
 
@@ -64,7 +66,7 @@ export class SessionsService {
   }
 
   async init(ctx: ApplicationContext, account: AccountKey, metadata: Metadata, terminate: string[]): Promise<InitResult> {
-    this.throttle(this.accountThrottle, `${account.idp}\u0000${account.subject}`, ctx);
+    this.throttle(this.accountThrottle, `${account.idp}\u0000${account.subject}`);
     if (missingMetadata(metadata, ctx.policies).length > 0) {
       throw new CmError(CmErrorCode.MISSING_METADATA, 'Metadata required by the policies is missing', missingMetadataBody());
     }
@@ -175,7 +177,7 @@ export class SessionsService {
 
   async heartbeat(ctx: ApplicationContext, account: AccountKey, id: string, update: Metadata): Promise<HeartbeatResult> {
     if (!isSessionId(id)) throw notIssued();
-    this.throttle(this.sessionThrottle, id, ctx);
+    this.throttle(this.sessionThrottle, id);
     try {
       return { expiresAt: await this.checkHeartbeat(ctx, account, id, update) };
     } catch (error) {
@@ -251,7 +253,7 @@ export class SessionsService {
 
   async stop(ctx: ApplicationContext, account: AccountKey, id: string): Promise<void> {
     if (!isSessionId(id)) throw notIssued();
-    this.throttle(this.sessionThrottle, id, ctx);
+    this.throttle(this.sessionThrottle, id);
     if (await this.store.stop(account, ctx.app.id, id, this.options.graceSeconds)) {
       this.emitEnded({ sessionId: id, applicationId: ctx.app.id, ...account, reason: 'stopped', at: new Date() });
       return;
@@ -315,15 +317,22 @@ export class SessionsService {
     }
   }
 
-  private throttle(throttle: Throttle, key: string, ctx: ApplicationContext): void {
-    const retryAfter = throttle.hit(key);
-    if (retryAfter > 0) {
-      const expires = new Date(Date.now() + ctx.app.heartbeatIntervalSeconds * 1000).toUTCString();
-      throw new CmError(CmErrorCode.THROTTLED, `Too many calls; retry in ${retryAfter} s`, undefined, {
-        'Retry-After': String(retryAfter),
-        Expires: expires,
-      });
-    }
+  /**
+   * 429 once a key used up its window (throttle.ts). `Expires` is the instant the next call will be accepted and
+   * `Retry-After` the seconds from this answer's `Date` to it, so Date + Retry-After = Expires exactly (whole seconds,
+   * rounded so that a call at Expires is accepted).
+   */
+  private throttle(throttle: Throttle, key: string): void {
+    const nextAllowedAt = throttle.hit(key);
+    if (nextAllowedAt === 0) return;
+    const date = Math.floor(this.clock.now() / 1000) * 1000;
+    const expires = Math.max(date + 1000, Math.ceil(nextAllowedAt / 1000) * 1000);
+    const retryAfter = (expires - date) / 1000;
+    throw new CmError(CmErrorCode.THROTTLED, `Too many calls; retry in ${retryAfter} s`, undefined, {
+      Date: new Date(date).toUTCString(),
+      'Retry-After': String(retryAfter),
+      Expires: new Date(expires).toUTCString(),
+    });
   }
 
   private async contexts(sessions: StoredSession[]): Promise<Map<string, ApplicationContext | null>> {

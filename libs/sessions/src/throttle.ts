@@ -1,26 +1,50 @@
+const WINDOW_MS = 60_000;
+
+interface Window {
+  /** When the first call counted in this window arrived (ms since the epoch). */
+  start: number;
+  count: number;
+}
+
 /**
- * Fixed-window call counter per key (one minute windows). Per process: with N api processes a key can
- * make up to N times the limit; it protects the service from a runaway player, not a billing boundary.
+ * Calls per key within one minute, as in Adobe's throttling document: a key's window opens at the first call it
+ * counts and lasts 60 s; once `limit` calls were counted in it, later calls are refused until it closes, and the
+ * next call after that opens a new window. Every call counts, refused ones included (they cannot move the window's
+ * end). Per process: with N api processes a key can make up to N times the limit; it protects the service from a
+ * runaway player, it is not a billing boundary.
+ *
+ * Memory: windows live in two generations of one minute each; a generation is dropped whole once every window it
+ * holds has closed, so there is no per-key timer and no scan.
  */
 export class Throttle {
-  private windowStart = 0;
-  private counts = new Map<string, number>();
+  private current = new Map<string, Window>();
+  private previous = new Map<string, Window>();
+  private rotateAt = 0;
 
   constructor(
-    private readonly limitPerMinute: number,
-    private readonly now: () => number = Date.now,
+    private readonly limit: number,
+    private readonly clock: { now(): number },
   ) {}
 
-  /** Counts one call; returns 0 when allowed, else the seconds until the window resets. */
+  /** Counts one call; returns 0 when it is allowed, else the instant (ms) from which the next call will be. */
   hit(key: string): number {
-    const now = this.now();
-    const window = Math.floor(now / 60_000) * 60_000;
-    if (window !== this.windowStart) {
-      this.windowStart = window;
-      this.counts = new Map();
+    const now = this.clock.now();
+    if (now >= this.rotateAt || now < this.rotateAt - 2 * WINDOW_MS) this.rotate(now);
+    let window = this.current.get(key) ?? this.previous.get(key);
+    if (!window || now >= window.start + WINDOW_MS || now < window.start) {
+      window = { start: now, count: 0 };
+      this.previous.delete(key);
+      this.current.set(key, window);
     }
-    const count = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, count);
-    return count > this.limitPerMinute ? Math.max(1, Math.ceil((window + 60_000 - now) / 1000)) : 0;
+    window.count += 1;
+    return window.count > this.limit ? window.start + WINDOW_MS : 0;
+  }
+
+  /** Windows opened before the previous rotation have all closed: drop them. A clock jump (tests) starts over. */
+  private rotate(now: number): void {
+    const jumped = now >= this.rotateAt + WINDOW_MS || now < this.rotateAt - 2 * WINDOW_MS;
+    this.previous = jumped ? new Map<string, Window>() : this.current;
+    this.current = new Map();
+    this.rotateAt = now + WINDOW_MS;
   }
 }

@@ -131,8 +131,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private fromCm(error: CmError): Answer {
     const status = CM_ERROR_STATUS[error.code];
     if (error.body) return { status, headers: error.headers, body: error.body, contentType: 'application/json' };
-    // Like the original service: 410 (ended) and 404 (never issued) carry no body unless it is advice.
-    if (error.code === CmErrorCode.GONE || error.code === CmErrorCode.UNKNOWN_SESSION) {
+    // Like the original service: 410 (ended), 404 (never issued) and 429 carry no body unless it is advice.
+    if (error.code === CmErrorCode.GONE || error.code === CmErrorCode.UNKNOWN_SESSION || error.code === CmErrorCode.THROTTLED) {
       return { status, headers: error.headers, body: undefined };
     }
     return { ...this.problem(status, error.message, { code: error.code }), headers: error.headers };
