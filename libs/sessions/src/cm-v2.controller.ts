@@ -1,9 +1,12 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import type { InitResponseBody, RunningStreamsBody } from '@cm/contracts';
+import { type InitResponseBody, PLAYBACK_TOKEN_HEADER, type RunningStreamsBody } from '@cm/contracts';
+import { PlaybackTokensService } from '@cm/playback-tokens';
 import type { ApplicationContext } from './application-directory';
 import { CmApplication, CmAuthGuard } from './cm-auth.guard';
 import { CmReply, CmReplyInterceptor } from './cm-reply';
 import { checkAccountPart, parseMetadata } from './metadata';
+import { RequestOrigin } from './request-origin';
+import type { AccountKey } from './session-store.port';
 import { SessionsService } from './sessions.service';
 
 const httpDate = (d: Date) => d.toUTCString();
@@ -25,7 +28,16 @@ const terminationCodes = (header: string | undefined): string[] =>
 @UseGuards(CmAuthGuard)
 @UseInterceptors(CmReplyInterceptor)
 export class CmV2Controller {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly playbackTokens: PlaybackTokensService,
+  ) {}
+
+  /** The playback token of an admitted or refreshed session, when its application enabled them. */
+  private playbackToken(app: ApplicationContext, account: AccountKey, sessionId: string, expiresAt: Date, origin: string) {
+    if (!app.app.playbackTokens.enabled) return Promise.resolve(undefined);
+    return this.playbackTokens.issue({ applicationId: app.app.id, ...account, sessionId, expiresAt, origin });
+  }
 
   @Get('metadata')
   metadata(@CmApplication() app: ApplicationContext): CmReply<string[]> {
@@ -41,10 +53,15 @@ export class CmV2Controller {
     @Param('subject') subject: string,
     @Query() query: unknown,
     @Body() body: unknown,
+    @RequestOrigin() origin: string,
     @Headers('x-terminate') terminate?: string,
   ): Promise<CmReply<InitResponseBody>> {
-    const result = await this.sessions.init(app, account(idp, subject), parseMetadata(query, body), terminationCodes(terminate));
-    return new CmReply(result.body, { Location: result.body.sessionId, Expires: httpDate(result.expiresAt), ...degradedHeader(result) });
+    const key = account(idp, subject);
+    const result = await this.sessions.init(app, key, parseMetadata(query, body), terminationCodes(terminate));
+    const headers = { Location: result.body.sessionId, Expires: httpDate(result.expiresAt), ...degradedHeader(result) };
+    const token = await this.playbackToken(app, key, result.body.sessionId, result.expiresAt, origin);
+    if (token === undefined) return new CmReply(result.body, headers);
+    return new CmReply({ ...result.body, playbackToken: token }, { ...headers, [PLAYBACK_TOKEN_HEADER]: token });
   }
 
   @Post('sessions/:idp/:subject/:sessionId')
@@ -56,9 +73,16 @@ export class CmV2Controller {
     @Param('sessionId') sessionId: string,
     @Query() query: unknown,
     @Body() body: unknown,
+    @RequestOrigin() origin: string,
   ): Promise<CmReply> {
-    const result = await this.sessions.heartbeat(app, account(idp, subject), sessionId, parseMetadata(query, body));
-    return new CmReply(undefined, { Expires: httpDate(result.expiresAt), ...degradedHeader(result) });
+    const key = account(idp, subject);
+    const result = await this.sessions.heartbeat(app, key, sessionId, parseMetadata(query, body));
+    const token = await this.playbackToken(app, key, sessionId, result.expiresAt, origin);
+    return new CmReply(undefined, {
+      Expires: httpDate(result.expiresAt),
+      ...degradedHeader(result),
+      ...(token === undefined ? {} : { [PLAYBACK_TOKEN_HEADER]: token }),
+    });
   }
 
   @Delete('sessions/:idp/:subject/:sessionId')

@@ -39,6 +39,10 @@ export class ApplicationEntity {
   @Column({ name: 'policy_epoch', type: 'bigint', default: () => "nextval('application_policy_epoch')" })
   policyEpoch!: string;
 
+  /** Admitted inits and successful heartbeats carry a signed playback token (X-CM-Playback-Token). */
+  @Column({ name: 'playback_tokens_enabled', type: 'boolean', default: false })
+  playbackTokensEnabled!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

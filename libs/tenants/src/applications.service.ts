@@ -17,8 +17,14 @@ export interface Application {
   heartbeatIntervalSeconds: number;
   requireSecret: boolean;
   enabled: boolean;
+  /** Signed playback tokens for licence servers and CDNs (off by default). */
+  playbackTokens: PlaybackTokensSettings;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface PlaybackTokensSettings {
+  enabled: boolean;
 }
 
 /** What the CM API needs to authenticate a player and answer it; cached by the sessions library. */
@@ -34,6 +40,7 @@ export interface CreateApplicationInput {
   platform?: string;
   heartbeatIntervalSeconds?: number;
   requireSecret?: boolean;
+  playbackTokens?: PlaybackTokensSettings;
 }
 
 export interface UpdateApplicationInput {
@@ -43,6 +50,7 @@ export interface UpdateApplicationInput {
   enabled?: boolean;
   /** true: the application gets a secret (generated and returned once when it had none); false: it needs none. */
   requireSecret?: boolean;
+  playbackTokens?: PlaybackTokensSettings;
 }
 
 /**
@@ -66,6 +74,7 @@ function toApplication(e: ApplicationEntity): Application {
     heartbeatIntervalSeconds: e.heartbeatIntervalSeconds,
     requireSecret: e.secretHash !== null,
     enabled: e.enabled,
+    playbackTokens: { enabled: e.playbackTokensEnabled },
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
   };
@@ -118,6 +127,7 @@ export class ApplicationsService {
         heartbeatIntervalSeconds: interval,
         secretHash: secret ? hashSecret(secret) : null,
         enabled: true,
+        playbackTokensEnabled: input.playbackTokens?.enabled ?? false,
       });
       let saved: ApplicationEntity;
       try {
@@ -152,6 +162,7 @@ export class ApplicationsService {
       if (input.platform !== undefined) entity.platform = input.platform;
       if (interval !== undefined) entity.heartbeatIntervalSeconds = interval;
       if (input.enabled !== undefined) entity.enabled = input.enabled;
+      if (input.playbackTokens !== undefined) entity.playbackTokensEnabled = input.playbackTokens.enabled;
       if (input.requireSecret === true && entity.secretHash === null) {
         secret = generateSecret();
         entity.secretHash = hashSecret(secret);

@@ -13,6 +13,7 @@ export {
   type CreateApplicationInput,
   type UpdateApplicationInput,
   type ApplicationDeletionHook,
+  type PlaybackTokensSettings,
 } from './applications.service';
 export { ConfigEpochService, type PolicyEpochChange } from './config-epoch.service';
 export { TenantsError, TenantsErrorCode } from './tenants.errors';

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { PLAYBACK_TOKEN_ALGORITHMS, type PlaybackTokenAlgorithm } from '@cm/contracts';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) => {
@@ -122,6 +123,15 @@ export class Env {
   @Max(3650)
   CM_USAGE_RETENTION_DAYS = 730;
 
+  /** The service's public base URL: the `iss` of playback tokens (unset: the origin each player called). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'CM_PUBLIC_URL must be an http(s) URL without query or fragment' })
+  CM_PUBLIC_URL?: string;
+
+  /** Algorithm of new playback token signing keys. */
+  @IsIn(PLAYBACK_TOKEN_ALGORITHMS)
+  CM_PLAYBACK_TOKEN_ALGORITHM: PlaybackTokenAlgorithm = 'EdDSA';
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -132,7 +142,7 @@ export class ConfigError extends Error {}
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const known = Object.keys(new Env());
   const picked: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'CM_ADMIN_EMAIL', 'CM_ADMIN_PASSWORD']) {
+  for (const key of [...known, 'DATABASE_URL', 'CM_ADMIN_EMAIL', 'CM_ADMIN_PASSWORD', 'CM_PUBLIC_URL']) {
     const value = source[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }

@@ -1,5 +1,6 @@
 import { DataSourceOptions } from 'typeorm';
 import { IDENTITY_ENTITIES } from '@cm/identity';
+import { PLAYBACK_TOKEN_ENTITIES } from '@cm/playback-tokens';
 import { POLICY_ENTITIES } from '@cm/policies';
 import { SESSION_ENTITIES } from '@cm/sessions';
 import { TENANT_ENTITIES } from '@cm/tenants';
@@ -11,7 +12,14 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
   return {
     type: 'postgres',
     url,
-    entities: [...TENANT_ENTITIES, ...POLICY_ENTITIES, ...SESSION_ENTITIES, ...IDENTITY_ENTITIES, ...USAGE_ENTITIES],
+    entities: [
+      ...TENANT_ENTITIES,
+      ...POLICY_ENTITIES,
+      ...SESSION_ENTITIES,
+      ...IDENTITY_ENTITIES,
+      ...USAGE_ENTITIES,
+      ...PLAYBACK_TOKEN_ENTITIES,
+    ],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

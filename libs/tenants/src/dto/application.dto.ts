@@ -1,8 +1,33 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { APPLICATION_ID_PATTERN, HEARTBEAT_INTERVAL_RANGE } from '../applications.service';
 
 const { min, max } = HEARTBEAT_INTERVAL_RANGE;
+
+export class PlaybackTokensDto {
+  @ApiProperty({
+    description:
+      'Admitted inits and successful heartbeats answer X-CM-Playback-Token (and the init body playbackToken): a JWS ' +
+      'for licence servers and CDNs, valid until the session expires (keys at /.well-known/jwks.json)',
+  })
+  @IsDefined({ message: 'playbackTokens.enabled is required (true or false)' })
+  @IsBoolean()
+  enabled!: boolean;
+}
 
 export class CreateApplicationDto {
   @ApiPropertyOptional({
@@ -38,6 +63,13 @@ export class CreateApplicationDto {
   @IsOptional()
   @IsBoolean()
   requireSecret?: boolean;
+
+  @ApiPropertyOptional({ type: PlaybackTokensDto, description: 'Signed playback tokens (off by default)' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PlaybackTokensDto)
+  playbackTokens?: PlaybackTokensDto;
 }
 
 export class UpdateApplicationDto {
@@ -73,6 +105,13 @@ export class UpdateApplicationDto {
   @IsOptional()
   @IsBoolean()
   requireSecret?: boolean;
+
+  @ApiPropertyOptional({ type: PlaybackTokensDto, description: 'Signed playback tokens (off by default)' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PlaybackTokensDto)
+  playbackTokens?: PlaybackTokensDto;
 }
 
 export class ApplicationDto {
@@ -83,6 +122,7 @@ export class ApplicationDto {
   @ApiProperty({ example: 60 }) heartbeatIntervalSeconds!: number;
   @ApiProperty() requireSecret!: boolean;
   @ApiProperty() enabled!: boolean;
+  @ApiProperty({ type: PlaybackTokensDto }) playbackTokens!: PlaybackTokensDto;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
 }

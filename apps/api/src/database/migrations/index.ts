@@ -4,6 +4,7 @@ import { Usage1795797000000 } from './1795797000000-Usage';
 import { HotHeartbeats1795798000000 } from './1795798000000-HotHeartbeats';
 import { ApplicationEpochs1795799000000 } from './1795799000000-ApplicationEpochs';
 import { DecisionLog1795799180000 } from './1795799180000-DecisionLog';
+import { PlaybackTokens1796067753081 } from './1796067753081-PlaybackTokens';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   HotHeartbeats1795798000000,
   ApplicationEpochs1795799000000,
   DecisionLog1795799180000,
+  PlaybackTokens1796067753081,
 ];
