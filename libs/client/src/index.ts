@@ -4,3 +4,5 @@ export { ConcurrencyError, type ConcurrencyErrorKind } from './errors';
 export type { Conflict } from './advice';
 export type { FetchLike } from './transport';
 export { TypedEmitter } from './typed-emitter';
+export { verifyPlaybackToken, PlaybackTokenError, type PlaybackTokenFailure, type VerifyPlaybackTokenOptions } from './playback-token';
+export type { PlaybackTokenClaims } from '@cm/contracts';

@@ -1,4 +1,11 @@
-import type { AdviceBody, Metadata, RemoteTerminationAdvice, RuleViolationAdvice, RunningStreamsBody } from '@cm/contracts';
+import {
+  type AdviceBody,
+  type Metadata,
+  PLAYBACK_TOKEN_HEADER,
+  type RemoteTerminationAdvice,
+  type RuleViolationAdvice,
+  type RunningStreamsBody,
+} from '@cm/contracts';
 import { type Conflict, conflictsOf, remoteTermination, ruleViolations } from './advice';
 import { ConcurrencyError } from './errors';
 import { type CmAnswer, type CmTransport, errorFor, retryAfterMs, serverWindowMs } from './transport';
@@ -12,8 +19,11 @@ import { TypedEmitter } from './typed-emitter';
 export type SessionState = 'playing' | 'stopped' | 'dismissed' | 'terminated' | 'expired' | 'failed';
 
 export interface PlaybackSessionEvents {
-  /** A heartbeat was accepted. Times are by the server's clock (Expires − Date of the answer). */
-  heartbeat: { expiresInMs: number; nextHeartbeatInMs: number };
+  /**
+   * A heartbeat was accepted. Times are by the server's clock (Expires − Date of the answer). `playbackToken`: the
+   * new token, when the application has playback tokens (also `session.playbackToken`).
+   */
+  heartbeat: { expiresInMs: number; nextHeartbeatInMs: number; playbackToken?: string };
   /** 409: the stream no longer complies (a limit was lowered, or a newer stream took its place). Stop playback. */
   dismissed: { advice: RuleViolationAdvice[]; conflicts: Conflict[]; body: AdviceBody };
   /** 410 with a remote-termination advice: another stream ended this one through X-Terminate, or an operator. */
@@ -51,6 +61,7 @@ export class PlaybackSession extends TypedEmitter<PlaybackSessionEvents> {
   private failures = 0;
   private inFlight: Promise<SessionState> | undefined;
   private readonly path: string;
+  private token: string | undefined;
 
   constructor(
     private readonly runtime: SessionRuntime,
@@ -65,7 +76,16 @@ export class PlaybackSession extends TypedEmitter<PlaybackSessionEvents> {
     this.path = `/v2/sessions/${encodeURIComponent(idp)}/${encodeURIComponent(subject)}/${encodeURIComponent(sessionId)}`;
     this.windowMs = serverWindowMs(initAnswer.headers) ?? runtime.fallbackWindowMs;
     this.deadline = runtime.now() + this.windowMs / runtime.timeScale;
+    this.token = playbackTokenOf(initAnswer);
     this.scheduleNext();
+  }
+
+  /**
+   * The latest playback token while the stream plays (undefined when the application has none, or once the session
+   * ended). Send it with licence and segment requests: a licence server or CDN checks it with `verifyPlaybackToken`.
+   */
+  get playbackToken(): string | undefined {
+    return this.currentState === 'playing' ? this.token : undefined;
   }
 
   get state(): SessionState {
@@ -180,8 +200,13 @@ export class PlaybackSession extends TypedEmitter<PlaybackSessionEvents> {
     this.failures = 0;
     this.windowMs = serverWindowMs(answer.headers) ?? this.windowMs;
     this.deadline = this.runtime.now() + this.windowMs / this.runtime.timeScale;
+    this.token = playbackTokenOf(answer) ?? this.token;
     this.scheduleNext();
-    this.emit('heartbeat', { expiresInMs: this.windowMs, nextHeartbeatInMs: this.windowMs - this.runtime.safetyMargin(this.windowMs) });
+    this.emit('heartbeat', {
+      expiresInMs: this.windowMs,
+      nextHeartbeatInMs: this.windowMs - this.runtime.safetyMargin(this.windowMs),
+      ...(this.token === undefined ? {} : { playbackToken: this.token }),
+    });
     return this.currentState;
   }
 
@@ -213,6 +238,14 @@ export class PlaybackSession extends TypedEmitter<PlaybackSessionEvents> {
 
   private finish(state: Exclude<SessionState, 'playing'>): void {
     this.currentState = state;
+    this.token = undefined;
     this.clearTimer();
   }
+}
+
+/** The playback token of an init (body) or heartbeat (header) answer. */
+function playbackTokenOf(answer: CmAnswer): string | undefined {
+  const body = answer.body as { playbackToken?: unknown } | undefined;
+  if (typeof body?.playbackToken === 'string') return body.playbackToken;
+  return answer.headers.get(PLAYBACK_TOKEN_HEADER) ?? undefined;
 }
