@@ -4,6 +4,7 @@ import { ErrorState, Loading } from './components/states';
 import { AccountsPage } from './features/accounts/AccountsPage';
 import { AuditPage } from './features/admin/AuditPage';
 import { OperatorsPage } from './features/admin/OperatorsPage';
+import { SigningKeysPage } from './features/admin/SigningKeysPage';
 import { TenantsPage } from './features/admin/TenantsPage';
 import { TokensPage } from './features/admin/TokensPage';
 import { ApplicationDetailPage } from './features/applications/ApplicationDetailPage';
@@ -40,6 +41,7 @@ function routerFor(actor: Actor) {
         { path: 'admin/operators', element: <OperatorsPage /> },
         { path: 'admin/tokens', element: <TokensPage /> },
         { path: 'admin/audit', element: <AuditPage /> },
+        { path: 'admin/signing-keys', element: <SigningKeysPage /> },
         { path: '*', element: <Navigate to="/" replace /> },
       ],
     },

@@ -6,6 +6,7 @@ import {
   IconBuilding,
   IconChartBar,
   IconFileText,
+  IconCertificate,
   IconKey,
   IconLogout,
   IconPlayerPlay,
@@ -43,6 +44,7 @@ export function Shell({ actor }: { actor: Actor }) {
     { to: '/admin/operators', label: 'Operators', icon: IconUsers, show: rights.manageOperators },
     { to: '/admin/tokens', label: 'API tokens', icon: IconKey, show: true },
     { to: '/admin/audit', label: 'Audit log', icon: IconFileText, show: rights.seeAudit },
+    { to: '/admin/signing-keys', label: 'Signing keys', icon: IconCertificate, show: rights.manageTenants },
   ];
   const active = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname.startsWith(to));
   const link = (item: Item) =>

@@ -5,6 +5,7 @@ export type Token = Schemas['TokenDto'];
 export type CreatedToken = Schemas['CreatedTokenDto'];
 export type AuditPage = Schemas['AuditPageDto'];
 export type AuditRecord = Schemas['AuditRecordDto'];
+export type SigningKey = Schemas['SigningKeyDto'];
 
 export interface AuditFilters {
   tenantId?: string;
@@ -26,5 +27,7 @@ export const adminApi = {
   tokens: () => unwrap(api.GET('/api/v1/tokens')),
   createToken: (body: Schemas['CreateTokenDto']) => unwrap(api.POST('/api/v1/tokens', { body })),
   revokeToken: (id: string) => unwrap(api.DELETE('/api/v1/tokens/{id}', { params: { path: { id } } })),
+  signingKeys: () => unwrap(api.GET('/api/v1/signing-keys')),
+  rotateSigningKey: () => unwrap(api.POST('/api/v1/signing-keys/rotate', { body: {} })),
   audit: (filters: AuditFilters) => unwrap(api.GET('/api/v1/audit', { params: { query: filters as never } })),
 };

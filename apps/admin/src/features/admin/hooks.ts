@@ -4,6 +4,7 @@ import { adminApi, type AuditFilters } from './api';
 
 export const operatorKeys = { all: ['operators'] as const, list: () => [...operatorKeys.all, 'list'] as const };
 export const tokenKeys = { all: ['tokens'] as const, list: () => [...tokenKeys.all, 'list'] as const };
+export const signingKeyKeys = { all: ['signing-keys'] as const, list: () => [...signingKeyKeys.all, 'list'] as const };
 export const auditKeys = { all: ['audit'] as const, page: (filters: AuditFilters) => [...auditKeys.all, filters] as const };
 
 export const useOperators = (enabled = true) => useQuery({ queryKey: operatorKeys.list(), queryFn: adminApi.operators, enabled });
@@ -40,3 +41,13 @@ export function useRevokeToken() {
 
 export const useAudit = (filters: AuditFilters) =>
   useQuery({ queryKey: auditKeys.page(filters), queryFn: () => adminApi.audit(filters), placeholderData: keepPreviousData });
+
+export const useSigningKeys = () => useQuery({ queryKey: signingKeyKeys.list(), queryFn: adminApi.signingKeys });
+
+export function useRotateSigningKey() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: adminApi.rotateSigningKey,
+    onSuccess: () => client.invalidateQueries({ queryKey: signingKeyKeys.all }),
+  });
+}

@@ -35,6 +35,7 @@ import {
   useRotateSecret,
   useUpdateApplication,
 } from './hooks';
+import { PlaybackTokensCard } from './PlaybackTokensCard';
 import { SecretReveal } from './SecretReveal';
 import { integrationSnippets } from './snippets';
 
@@ -296,6 +297,7 @@ function ApplicationDetail({ app }: { app: Application }) {
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <SettingsCard app={app} readOnly={readOnly} onSecret={reveal} />
         <PoliciesCard app={app} readOnly={readOnly} />
+        <PlaybackTokensCard app={app} readOnly={readOnly} />
       </SimpleGrid>
       <Card withBorder radius="md">
         <Title order={4} mb="sm">
