@@ -233,6 +233,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/signing-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The published playback token signing keys, newest first (never the private keys) */
+    get: operations['SigningKeys_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/signing-keys/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Make a new signing key; the previous one stays published until its tokens have expired */
+    post: operations['SigningKeys_rotate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/subjects/{idp}/{subject}/decisions': {
     parameters: {
       query?: never;
@@ -526,6 +560,7 @@ export interface components {
       name: string;
       /** @example web */
       platform: string;
+      playbackTokens: components['schemas']['PlaybackTokensDto'];
       requireSecret: boolean;
       /** Format: uuid */
       tenantId: string;
@@ -544,6 +579,7 @@ export interface components {
       name: string;
       /** @example web */
       platform: string;
+      playbackTokens: components['schemas']['PlaybackTokensDto'];
       requireSecret: boolean;
       /** @description The application secret, shown only in this answer (only its hash is stored) */
       secret?: string;
@@ -628,6 +664,8 @@ export interface components {
        * @example web
        */
       platform: string;
+      /** @description Signed playback tokens (off by default) */
+      playbackTokens?: components['schemas']['PlaybackTokensDto'];
       /**
        * @description Players must send a secret as the Basic auth password; it is returned once
        * @default false
@@ -775,6 +813,10 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    PlaybackTokensDto: {
+      /** @description Admitted inits and successful heartbeats answer X-CM-Playback-Token (and the init body playbackToken): a JWS for licence servers and CDNs, valid until the session expires (keys at /.well-known/jwks.json) */
+      enabled: boolean;
+    };
     PolicyDetailDto: {
       /** @description Applications (that you can see) the policy is attached to */
       attachedApplicationIds: string[];
@@ -882,6 +924,13 @@ export interface components {
       /** @description Newest first */
       decisions: components['schemas']['DecisionDto'][];
     };
+    RotateSigningKeyDto: {
+      /**
+       * @description Algorithm of the new key; default CM_PLAYBACK_TOKEN_ALGORITHM (EdDSA = Ed25519)
+       * @enum {string}
+       */
+      algorithm?: 'EdDSA' | 'ES256';
+    };
     RuleConditionDto: {
       /** @example contentType */
       attribute: string;
@@ -893,6 +942,23 @@ export interface components {
     SharesDto: {
       /** @description Exactly the tenants to share with (besides the owner) */
       tenantIds: string[];
+    };
+    SigningKeyDto: {
+      /** @description Signs new playback tokens */
+      active: boolean;
+      /** @enum {string} */
+      algorithm: 'EdDSA' | 'ES256';
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The key id (JWK thumbprint): the `kid` of the tokens it signs */
+      kid: string;
+      /**
+       * Format: date-time
+       * @description A retired key stays in /.well-known/jwks.json until then, when every token it signed has expired
+       */
+      publishedUntil: string | null;
+      /** Format: date-time */
+      retiredAt: string | null;
     };
     SimulateDto: {
       candidate: components['schemas']['SimulatedCandidateDto'];
@@ -1036,6 +1102,8 @@ export interface components {
       heartbeatIntervalSeconds?: number;
       name?: string;
       platform?: string;
+      /** @description Signed playback tokens (off by default) */
+      playbackTokens?: components['schemas']['PlaybackTokensDto'];
       /** @description true: require a secret (a new one is generated and returned once if there was none); false: remove the secret */
       requireSecret?: boolean;
     };
@@ -1935,6 +2003,77 @@ export interface operations {
       };
       /** @description The session has already ended */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SigningKeys_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SigningKeyDto'][];
+        };
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SigningKeys_rotate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RotateSigningKeyDto'];
+      };
+    };
+    responses: {
+      /** @description The new active key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SigningKeyDto'];
+        };
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
         headers: {
           [name: string]: unknown;
         };
