@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { PoliciesService } from '@cm/policies';
 import { type EnginePolicy, requiredMetadata } from '@cm/policy-engine';
-import { type ApplicationCredentials, ApplicationsService, ConfigEpochService } from '@cm/tenants';
+import { APPLICATION_ID_PATTERN, type ApplicationCredentials, ApplicationsService, ConfigEpochService } from '@cm/tenants';
 
 export interface ApplicationContext {
   app: ApplicationCredentials;
@@ -21,16 +22,27 @@ interface Entry {
 
 const EPOCH_POLL_MS = 1000;
 
+/** Applications kept per process (least recently used go first); more only costs a reload. */
+export const DIRECTORY_MAX_KNOWN = 10_000;
+/** Unknown application ids remembered (so a misconfigured player does not query the database on every call). */
+export const DIRECTORY_MAX_UNKNOWN = 1_000;
+export const DIRECTORY_UNKNOWN_TTL_MS = 10_000;
+
 /**
  * Applications and their compiled policies, cached per process, each entry for one policy epoch of its application.
  * A change made through this process drops the applications it touched as soon as it commits (ConfigEpochService
  * listener); changes made by other processes are seen by polling the global epoch every second and then comparing
  * the cached applications' epochs. The epoch of the entry is what the CM hot path compares with the session's.
+ *
+ * The key comes from the caller (the Basic auth user name), so the cache is bounded: an id that cannot be an
+ * application id is unknown without a query and never kept; applications live in an LRU; unknown ids in a small one
+ * whose entries expire after a few seconds (and are all dropped when the configuration changes).
  */
 @Injectable()
 export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApplicationDirectory.name);
-  private cache = new Map<string, Entry>();
+  private readonly cache = new LRUCache<string, Entry>({ max: DIRECTORY_MAX_KNOWN });
+  private readonly unknown = new LRUCache<string, true>({ max: DIRECTORY_MAX_UNKNOWN, ttl: DIRECTORY_UNKNOWN_TTL_MS });
   private knownGlobalEpoch = -1;
   private timer?: NodeJS.Timeout;
   private polling = false;
@@ -54,13 +66,21 @@ export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown
   }
 
   get(applicationId: string): Promise<ApplicationContext | null> {
+    if (!APPLICATION_ID_PATTERN.test(applicationId) || this.unknown.has(applicationId)) return Promise.resolve(null);
     let entry = this.cache.get(applicationId);
     if (!entry) {
       const created: Entry = { promise: this.load(applicationId) };
       created.promise.then(
-        (value) => (created.value = value),
+        (value) => {
+          created.value = value;
+          // An unknown id moves to the short-lived list, so it cannot push applications out of the cache.
+          if (value === null && this.cache.peek(applicationId) === created) {
+            this.cache.delete(applicationId);
+            this.unknown.set(applicationId, true);
+          }
+        },
         () => {
-          if (this.cache.get(applicationId) === created) this.cache.delete(applicationId);
+          if (this.cache.peek(applicationId) === created) this.cache.delete(applicationId);
         },
       );
       this.cache.set(applicationId, created);
@@ -72,7 +92,7 @@ export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown
   /** Drops these applications (their configuration changed) and every "no such application" answer. */
   private forget(applicationIds: Iterable<string>): void {
     for (const id of applicationIds) this.cache.delete(id);
-    for (const [id, entry] of this.cache) if (entry.value === null) this.cache.delete(id);
+    this.unknown.clear();
   }
 
   /** Another process changed the configuration: drop the entries whose application epoch moved. */
@@ -82,13 +102,14 @@ export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown
     try {
       const global = await this.epochs.current();
       if (global === this.knownGlobalEpoch) return;
-      const entries = [...this.cache];
+      this.unknown.clear();
+      const entries = [...this.cache.entries()];
       const epochs = await this.epochs.applicationEpochs(entries.map(([id]) => id));
       this.knownGlobalEpoch = global;
       for (const [id, entry] of entries) {
         // Still loading: it may have read the configuration before the change.
         const stale = entry.value === undefined || (entry.value === null ? epochs.has(id) : epochs.get(id) !== entry.value.epoch);
-        if (stale && this.cache.get(id) === entry) this.cache.delete(id);
+        if (stale && this.cache.peek(id) === entry) this.cache.delete(id);
       }
     } catch (error) {
       this.logger.debug(`epoch poll failed: ${String(error)}`);

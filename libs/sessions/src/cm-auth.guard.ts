@@ -17,6 +17,9 @@ function parseBasic(header: string | string[] | undefined): { user: string; pass
   return colon < 0 ? { user: decoded, password: '' } : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/** One answer for an unknown application id and a wrong secret: a caller cannot probe which ids exist. */
+const BAD_CREDENTIALS = 'Unknown application id or wrong secret';
+
 /** HTTP Basic: user = application id, password = the application's secret (empty when it needs none). */
 @Injectable()
 export class CmAuthGuard implements CanActivate {
@@ -29,10 +32,10 @@ export class CmAuthGuard implements CanActivate {
       throw CmError.unauthorized('Send the application id as the Basic auth user name');
     }
     const ctx = await this.directory.get(credentials.user);
-    if (!ctx) throw CmError.unauthorized('Unknown application id');
+    if (!ctx) throw CmError.unauthorized(BAD_CREDENTIALS);
     const { secretHash, enabled } = ctx.app;
     if (secretHash !== null ? !secretMatches(credentials.password, secretHash) : credentials.password !== '') {
-      throw CmError.unauthorized('Wrong application secret');
+      throw CmError.unauthorized(BAD_CREDENTIALS);
     }
     if (!enabled) throw CmError.unauthorized('This application is disabled');
     request.cmApplication = ctx;

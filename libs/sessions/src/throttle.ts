@@ -1,5 +1,8 @@
 const WINDOW_MS = 60_000;
 
+/** Keys held at most (callers choose them: session ids, accounts); past it the oldest key's window is dropped. */
+export const THROTTLE_MAX_KEYS = 100_000;
+
 interface Window {
   /** When the first call counted in this window arrived (ms since the epoch). */
   start: number;
@@ -14,7 +17,7 @@ interface Window {
  * runaway player, it is not a billing boundary.
  *
  * Memory: windows live in two generations of one minute each; a generation is dropped whole once every window it
- * holds has closed, so there is no per-key timer and no scan.
+ * holds has closed, so there is no per-key timer and no scan. Both together hold at most THROTTLE_MAX_KEYS keys.
  */
 export class Throttle {
   private current = new Map<string, Window>();
@@ -34,10 +37,17 @@ export class Throttle {
     if (!window || now >= window.start + WINDOW_MS || now < window.start) {
       window = { start: now, count: 0 };
       this.previous.delete(key);
+      if (!this.current.has(key)) this.makeRoom();
       this.current.set(key, window);
     }
     window.count += 1;
     return window.count > this.limit ? window.start + WINDOW_MS : 0;
+  }
+
+  private makeRoom(): void {
+    if (this.previous.size + this.current.size < THROTTLE_MAX_KEYS) return;
+    const oldest = this.previous.size > 0 ? this.previous : this.current;
+    oldest.delete(oldest.keys().next().value as string);
   }
 
   /** Windows opened before the previous rotation have all closed: drop them. A clock jump (tests) starts over. */
