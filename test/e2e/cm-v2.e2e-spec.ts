@@ -254,13 +254,13 @@ describe.each(ADAPTERS)('CM v2 API on %s', (adapter) => {
       expect(res.headers.get('expires')).toBeNull();
     });
 
-    it("counts other tenants' unrelated streams as otherStreams", async () => {
+    it("neither lists nor counts other tenants' unrelated streams", async () => {
       const { application } = await givenApplication(t, [{ name: 'cap', limit: 5 }]);
       await player(t.url, application.id).init('idp1', 'rs-other', {});
       await demo.init('idp1', 'rs-other', {});
       const res = await demo.running('idp1', 'rs-other');
       expect(res.body.runningStreams).toHaveLength(1);
-      expect(res.body.otherStreams).toBe(1);
+      expect(res.body.otherStreams).toBe(0);
     });
   });
 

@@ -49,6 +49,7 @@ export class AppModule {
           endedRetentionHours: env.CM_ENDED_RETENTION_HOURS,
           throttleSessionPerMinute: env.CM_THROTTLE_SESSION_PER_MINUTE,
           throttleAccountInitsPerMinute: env.CM_THROTTLE_ACCOUNT_INITS_PER_MINUTE,
+          maxSessionsPerAccount: env.CM_MAX_SESSIONS_PER_ACCOUNT,
           failMode: env.CM_FAIL_MODE,
           degradedExpiresSeconds: env.CM_DEGRADED_EXPIRES_SECONDS,
         }),

@@ -38,6 +38,8 @@ export interface PolicyRule {
 export const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 export const MAX_METADATA_KEYS = 50;
 export const MAX_METADATA_VALUE_LENGTH = 256;
+/** Keys and values of one session's metadata together, in UTF-8 bytes. */
+export const MAX_METADATA_BYTES = 8192;
 
 /** Metadata keys a heartbeat may not change once set (DESIGN §2). */
 export const IMMUTABLE_METADATA_KEYS: readonly string[] = [

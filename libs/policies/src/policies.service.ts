@@ -322,6 +322,21 @@ export class PoliciesService implements OnModuleInit {
     return rows.map((r) => r.application_id);
   }
 
+  /**
+   * Of these applications, those that a policy owned by or shared with `tenantId` is attached to: where that
+   * tenant's policies see (count) streams.
+   */
+  async applicationsSeenByTenant(tenantId: string, applicationIds: string[]): Promise<Set<string>> {
+    if (applicationIds.length === 0) return new Set();
+    const rows: Array<{ application_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT ap.application_id FROM application_policies ap JOIN policies p ON p.id = ap.policy_id
+        WHERE ap.application_id = ANY($2::text[])
+          AND (p.tenant_id = $1 OR EXISTS (SELECT 1 FROM policy_shares s WHERE s.policy_id = p.id AND s.tenant_id = $1))`,
+      [tenantId, applicationIds],
+    );
+    return new Set(rows.map((r) => r.application_id));
+  }
+
   private async assertNameFree(manager: EntityManager, tenantId: string, name: string): Promise<void> {
     if (await manager.existsBy(PolicyEntity, { tenantId, name })) throw nameTaken(name);
   }

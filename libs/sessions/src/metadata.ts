@@ -1,6 +1,7 @@
 import {
   ATTRIBUTE_NAME_PATTERN,
   IMMUTABLE_METADATA_KEYS,
+  MAX_METADATA_BYTES,
   MAX_METADATA_KEYS,
   MAX_METADATA_VALUE_LENGTH,
   type Metadata,
@@ -42,7 +43,17 @@ export function parseMetadata(query: unknown, body: unknown): Metadata {
   if (Object.keys(metadata).length > MAX_METADATA_KEYS) {
     throw invalid(`At most ${MAX_METADATA_KEYS} metadata keys are allowed`);
   }
+  checkSize(metadata);
   return { ...metadata };
+}
+
+/** Keys and values together stay within MAX_METADATA_BYTES (UTF-8), so one session cannot hold much memory. */
+function checkSize(metadata: Metadata): void {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(metadata)) bytes += key.length + Buffer.byteLength(value);
+  if (bytes > MAX_METADATA_BYTES) {
+    throw invalid(`The metadata keys and values together are ${bytes} bytes; at most ${MAX_METADATA_BYTES} are allowed`);
+  }
 }
 
 /** A heartbeat may add keys but not change the identifying ones once set. */
@@ -60,6 +71,7 @@ export function mergeHeartbeatMetadata(current: Metadata, update: Metadata): { m
   }
   const merged = { ...current, ...update };
   if (Object.keys(merged).length > MAX_METADATA_KEYS) throw invalid(`At most ${MAX_METADATA_KEYS} metadata keys are allowed`);
+  checkSize(merged);
   return { merged, added };
 }
 

@@ -6,6 +6,8 @@ export interface SessionsOptions {
   endedRetentionHours: number;
   throttleSessionPerMinute: number;
   throttleAccountInitsPerMinute: number;
+  /** Most running sessions an account may hold among the streams the initiating application sees (409 beyond). */
+  maxSessionsPerAccount: number;
   /**
    * `closed` (default): while the database is unreachable, CM calls answer 503 with Retry-After.
    * `open`: init and heartbeat answer 202 with a short Expires and `X-CM-Degraded: 1`, so our outage does not

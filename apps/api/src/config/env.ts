@@ -77,6 +77,13 @@ export class Env {
   @Min(1)
   CM_THROTTLE_ACCOUNT_INITS_PER_MINUTE = 200;
 
+  /** Running sessions one account may hold (among the streams the initiating application sees), policies or not. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  CM_MAX_SESSIONS_PER_ACCOUNT = 100;
+
   /** `closed`: 503 while the database is unreachable; `open`: init/heartbeat answer 202 degraded (see README). */
   @IsIn(['closed', 'open'])
   CM_FAIL_MODE: 'closed' | 'open' = 'closed';
