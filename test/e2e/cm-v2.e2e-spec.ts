@@ -1,13 +1,15 @@
-import { ADAPTERS, givenApplication, player, startTestApp, type TestApp } from '../support/app';
+import { ADAPTERS, givenApplication, player, startTestApp, STORES, type TestApp } from '../support/app';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-describe.each(ADAPTERS)('CM v2 API on %s', (adapter) => {
+const VARIANTS = STORES.flatMap((store) => ADAPTERS.map((adapter) => [adapter, store] as const));
+
+describe.each(VARIANTS)('CM v2 API on %s, sessions in %s', (adapter, store) => {
   let t: TestApp;
   let demo: ReturnType<typeof player>;
 
   beforeAll(async () => {
-    t = await startTestApp({ adapter });
+    t = await startTestApp({ adapter, store });
     demo = player(t.url, 'demo-app');
   });
   afterAll(() => t.close());
@@ -99,8 +101,8 @@ describe.each(ADAPTERS)('CM v2 API on %s', (adapter) => {
       expect(res.status).toBe(202);
       const running = await demo.running('a+b c/d', 'user 1/2');
       expect(running.body.runningStreams).toHaveLength(1);
-      const stored = await t.sql<{ idp: string; subject: string }>('SELECT idp, subject FROM sessions WHERE id = $1', [res.body.sessionId]);
-      expect(stored[0]).toEqual({ idp: 'a+b c/d', subject: 'user 1/2' });
+      const stored = await t.stored(res.body.sessionId);
+      expect(stored).toMatchObject({ idp: 'a+b c/d', subject: 'user 1/2' });
     });
 
     it.each([
@@ -212,8 +214,7 @@ describe.each(ADAPTERS)('CM v2 API on %s', (adapter) => {
       const hb = await demo.heartbeat('idp1', 'stop', init.body.sessionId);
       expect(hb.status).toBe(410);
       expect(hb.text).toBe('');
-      const stored = await t.sql<{ end_reason: string }>('SELECT end_reason FROM sessions WHERE id = $1', [init.body.sessionId]);
-      expect(stored[0].end_reason).toBe('stopped');
+      expect((await t.stored(init.body.sessionId))?.endReason).toBe('stopped');
     });
 
     it('frees the place for a new stream', async () => {

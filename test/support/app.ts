@@ -6,6 +6,9 @@ import { ApplicationsService, TenantsService } from '@cm/tenants';
 import { createApp } from '../../apps/api/src/bootstrap';
 import { loadEnv } from '../../apps/api/src/config/env';
 import { createTestDatabase, type TestDatabase } from './database';
+import { RedisTestAccess, redisTarget, type StoredView, storeEnv, type StoreKind, type StoreTarget } from './stores';
+
+export { STORES, type StoreKind } from './stores';
 
 export type Adapter = 'express' | 'fastify';
 export const ADAPTERS: Adapter[] = ['express', 'fastify'];
@@ -21,31 +24,86 @@ export interface TestApp {
   applications: ApplicationsService;
   policies: PoliciesService;
   sweeper: ExpirySweeper;
+  /** Where its sessions live. */
+  store: StoreTarget;
+  /** Redis stores only: direct access to the keys. */
+  redis?: RedisTestAccess;
+  /** A stored session as the store holds it, whichever the store (null when unknown). */
+  stored: (id: string) => Promise<StoredView | null>;
+  /** Every kept session of an account (running, silent and ended). */
+  accountSessions: (idp: string, subject: string) => Promise<StoredView[]>;
+  /** Moves a session's expiry `secondsAgo` before now: time travel for expiry tests. */
+  backdate: (id: string, secondsAgo: number) => Promise<void>;
   close: () => Promise<void>;
+}
+
+const VIEW_COLUMNS = 'id, idp, subject, application_id, metadata, ended_at, end_reason, end_detail';
+interface SessionRow {
+  id: string;
+  idp: string;
+  subject: string;
+  application_id: string;
+  metadata: Record<string, string>;
+  ended_at: Date | null;
+  end_reason: StoredView['endReason'];
+  end_detail: unknown;
 }
 
 /** Starts the real application (migrations, seed, chosen adapter) on a port of its own. */
 export async function startTestApp(
-  options: { adapter?: Adapter; env?: Record<string, string>; database?: TestDatabase } = {},
+  options: { adapter?: Adapter; env?: Record<string, string>; database?: TestDatabase; store?: StoreKind | StoreTarget } = {},
 ): Promise<TestApp & { database: TestDatabase }> {
   const database = options.database ?? (await createTestDatabase(expect.getState().testPath?.split('/').pop()?.split('.')[0] ?? 'e2e'));
-  const env = loadEnv({ CM_HTTP_ADAPTER: options.adapter ?? 'express', CM_DB_POOL_SIZE: '10', ...options.env });
+  const target: StoreTarget =
+    typeof options.store === 'object' ? options.store : options.store === 'redis' ? redisTarget() : { kind: 'postgres' };
+  const ownsTarget = typeof options.store !== 'object';
+  const env = loadEnv({ CM_HTTP_ADAPTER: options.adapter ?? 'express', CM_DB_POOL_SIZE: '10', ...storeEnv(target), ...options.env });
   const app = await createApp(env, database.url, process.env.CM_TEST_LOG ? {} : { logger: false });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
   const dataSource = app.get(DataSource);
+  const sql = <T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> => dataSource.query(text, params);
+  const redis = target.kind === 'redis' ? new RedisTestAccess(target) : undefined;
+  const fromRow = (r: SessionRow): StoredView => ({
+    id: r.id,
+    idp: r.idp,
+    subject: r.subject,
+    applicationId: r.application_id,
+    metadata: r.metadata,
+    endedAt: r.ended_at,
+    endReason: r.end_reason,
+    endDetail: r.end_detail,
+  });
   return {
     app,
     url,
     database,
     databaseUrl: database.url,
-    sql: (text, params) => dataSource.query(text, params),
+    sql,
+    store: target,
+    redis,
+    stored: async (id) =>
+      redis
+        ? redis.session(id)
+        : ((await sql<SessionRow>(`SELECT ${VIEW_COLUMNS} FROM sessions WHERE id = $1`, [id])).map(fromRow)[0] ?? null),
+    accountSessions: async (idp, subject) =>
+      redis
+        ? redis.accountSessions({ idp, subject })
+        : (await sql<SessionRow>(`SELECT ${VIEW_COLUMNS} FROM sessions WHERE idp = $1 AND subject = $2`, [idp, subject])).map(fromRow),
+    backdate: async (id, secondsAgo) => {
+      if (redis) await redis.backdate(id, secondsAgo);
+      else await sql(`UPDATE sessions SET expires_at = now() - make_interval(secs => $2) WHERE id = $1`, [id, secondsAgo]);
+    },
     tenants: app.get(TenantsService),
     applications: app.get(ApplicationsService),
     policies: app.get(PoliciesService),
     sweeper: app.get(ExpirySweeper),
     close: async () => {
       await app.close();
+      if (redis) {
+        if (ownsTarget) await redis.dropKeys();
+        await redis.close();
+      }
       if (!options.database) await database.drop();
     },
   };

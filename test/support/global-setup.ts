@@ -1,5 +1,6 @@
 import './library-aliases';
 import * as path from 'node:path';
+import { Redis } from 'ioredis';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '../../apps/api/src/database/embedded-postgres';
 import { runMigrations } from '../../apps/api/src/database/migrate';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -16,6 +17,7 @@ type WithServer = typeof globalThis & { [SERVER_KEY]?: EmbeddedPostgresServer; [
  * embedded server is started under `.data/test-pg`, kept between runs so only the first run pays for initdb.
  */
 export default async function globalSetup(): Promise<void> {
+  await pickTestRedis();
   if (process.env.DATABASE_URL) {
     process.env.CM_TEST_SERVER_URL = process.env.DATABASE_URL;
   } else {
@@ -45,4 +47,28 @@ export async function stopEmbeddedTestServer(): Promise<void> {
   delete process.env.CM_TEST_TEMPLATE_DB;
   await holder[SERVER_KEY]?.stop();
   delete holder[SERVER_KEY];
+}
+
+/**
+ * The Redis node the Redis store variants use: CM_TEST_REDIS_URL (CI sets it), else the machine's 127.0.0.1:6379
+ * when it answers. Suites use key prefixes of their own there and delete only their keys.
+ */
+async function pickTestRedis(): Promise<void> {
+  if (process.env.CM_TEST_REDIS_URL) return;
+  const client = new Redis('redis://127.0.0.1:6379', {
+    lazyConnect: true,
+    connectTimeout: 500,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+    process.env.CM_TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+  } catch {
+    // no Redis here: the Redis variants are skipped (test/support/stores.ts says so)
+  } finally {
+    client.disconnect();
+  }
 }

@@ -10,7 +10,7 @@ import { SessionsModule } from '@cm/sessions';
 import { HEARTBEAT_INTERVAL_RANGE, TenantsModule } from '@cm/tenants';
 import { UsageModule } from '@cm/usage';
 import { ConfigModule } from './config/config.module';
-import type { Env } from './config/env';
+import { type Env, sessionStoreOptions } from './config/env';
 import { dataSourceOptions } from './database/options';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ConsoleModule } from './http/console.module';
@@ -52,6 +52,7 @@ export class AppModule {
           maxSessionsPerAccount: env.CM_MAX_SESSIONS_PER_ACCOUNT,
           failMode: env.CM_FAIL_MODE,
           degradedExpiresSeconds: env.CM_DEGRADED_EXPIRES_SECONDS,
+          store: sessionStoreOptions(env),
         }),
         UsageModule.forRoot({
           graceSeconds: env.CM_GRACE_SECONDS,

@@ -8,7 +8,11 @@ export { CmError, CmErrorCode, CM_ERROR_STATUS } from './sessions.errors';
 export { AccountsError, AccountsErrorCode, ACCOUNTS_ERROR_STATUS } from './accounts.errors';
 export { OPERATOR_CONSOLE } from './accounts.service';
 export { isConnectionFailure, SessionStoreUnavailableError } from './store-unavailable.error';
-export type { SessionsOptions } from './sessions.options';
+export type { SessionsOptions, SessionStoreOptions } from './sessions.options';
+export { SESSION_STORE, type SessionStore } from './session-store.port';
+export type { RedisStoreOptions } from './redis/redis-connection';
+/** The Redis key layout, for tools and tests that look beneath the API. */
+export { BUCKETS, bucketOf, RedisKeys } from './redis/redis-keys';
 export { SessionEvents, type SessionStartedEvent, type SessionDeniedEvent, type SessionEndedEvent } from './session.events';
 
 /** For the data source (migrations, CLI) only; other libraries never use these. */

@@ -307,6 +307,26 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
     return rows.map((r) => ({ ...toSession(r), lastHeartbeatAt: r.last_heartbeat_at, running: r.running }));
   }
 
+  /**
+   * Running sessions per application: one aggregate over the running part of the table (see docs/design-notes.md
+   * for its cost).
+   */
+  async runningByApplication(graceSeconds: number): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ application_id: string; running: number }>(
+      `SELECT application_id, count(*)::int AS running
+         FROM sessions
+        WHERE ended_at IS NULL AND expires_at > now() - make_interval(secs => $1)
+        GROUP BY application_id`,
+      [graceSeconds],
+    );
+    return new Map(rows.map((r) => [r.application_id, r.running]));
+  }
+
+  /** The database itself is checked by /readyz: nothing more to ask here. */
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async endByApplication(applicationId: string, reason: SessionEnd['reason'], detail: unknown): Promise<StoredSession[]> {
     const { rows } = await this.pool.query<SessionRow>(
       `UPDATE sessions SET ended_at = now(), end_reason = $2, end_detail = $3::jsonb

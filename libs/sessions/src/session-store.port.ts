@@ -70,14 +70,20 @@ export interface HeartbeatRequest {
 export type HeartbeatFastResult = { ok: true; expiresAt: Date } | { ok: false };
 
 /**
- * Where sessions live. Decisions for one account are serialised by `withAccount`, across every process
- * using the same store. PostgreSQL today (PostgresSessionStore); a Redis adapter would plug in here.
+ * Where sessions live: PostgreSQL (PostgresSessionStore) or Redis, one node or a Cluster (RedisSessionStore),
+ * chosen by CM_SESSION_STORE. Decisions for one account are serialised by `withAccount`, across every process
+ * using the same store.
  *
  * Policy epochs are opaque numbers the caller hands in: the store never reads configuration. It keeps, per session,
  * the epoch the session was last checked against (`NewSession.policyEpoch`, `refresh`) and compares it in `heartbeat`.
  * Times (`startedAt`, `expiresAt`, "now" in grace checks) are the store's own clock, one clock for every process.
  */
 export interface SessionStore {
+  /**
+   * Runs one decision for the account, atomically with respect to every other decision for it. `work` may run more
+   * than once (the Redis store decides optimistically and decides again when another process got there first), so
+   * it must act only through `tx` and return what happened.
+   */
   withAccount<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>): Promise<T>;
   /**
    * The common heartbeat, in one step: when the session exists with this account and application, is not ended,
@@ -102,6 +108,10 @@ export interface SessionStore {
   listByAccount(account: AccountKey, graceSeconds: number, limit: number): Promise<SessionRecord[]>;
   /** Ends an application's unended sessions (it is being deleted) with this reason and body; returns them. */
   endByApplication(applicationId: string, reason: SessionEnd['reason'], detail: unknown): Promise<StoredSession[]>;
+  /** Running sessions per application, across every process (live usage and /metrics). */
+  runningByApplication(graceSeconds: number): Promise<Map<string, number>>;
+  /** Readiness: resolves when the store answers within `timeoutMs`, rejects otherwise. */
+  ping(timeoutMs: number): Promise<void>;
 }
 
 /** A session as the operator console shows it. */

@@ -10,6 +10,7 @@ import { CmReplyInterceptor } from './cm-reply';
 import { CmV2Controller } from './cm-v2.controller';
 import { ExpirySweeper } from './expiry-sweeper';
 import { PostgresSessionStore } from './postgres-session.store';
+import { REDIS_STORE_OPTIONS, RedisSessionStore } from './redis/redis-session.store';
 import { SESSION_STORE } from './session-store.port';
 import { SessionsService } from './sessions.service';
 import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
@@ -17,13 +18,21 @@ import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
 @Module({})
 export class SessionsModule {
   static forRoot(options: SessionsOptions): DynamicModule {
+    const store = options.store ?? { kind: 'postgres' };
     return {
       module: SessionsModule,
+      // Global for the session store only: live usage and /metrics count running sessions through it.
+      global: true,
       imports: [TenantsModule, PoliciesModule],
       controllers: [CmV2Controller, AccountsController],
       providers: [
         { provide: SESSIONS_OPTIONS, useValue: options },
-        { provide: SESSION_STORE, useClass: PostgresSessionStore },
+        ...(store.kind === 'redis'
+          ? [
+              { provide: REDIS_STORE_OPTIONS, useValue: store.redis },
+              { provide: SESSION_STORE, useClass: RedisSessionStore },
+            ]
+          : [{ provide: SESSION_STORE, useClass: PostgresSessionStore }]),
         ApplicationDirectory,
         Clock,
         CmAuthGuard,
@@ -32,7 +41,7 @@ export class SessionsModule {
         ExpirySweeper,
         AccountSessionsService,
       ],
-      exports: [SessionsService, ExpirySweeper],
+      exports: [SessionsService, ExpirySweeper, SESSION_STORE],
     };
   }
 }

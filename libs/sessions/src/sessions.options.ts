@@ -1,3 +1,8 @@
+import type { RedisStoreOptions } from './redis/redis-connection';
+
+/** Where sessions live: PostgreSQL (the default) or Redis (one node or a Cluster). */
+export type SessionStoreOptions = { kind: 'postgres' } | { kind: 'redis'; redis: RedisStoreOptions };
+
 /** Settings of the sessions library, provided by the app from its validated environment. */
 export interface SessionsOptions {
   /** How long past `Expires` a silent session still counts as running. */
@@ -16,6 +21,8 @@ export interface SessionsOptions {
   failMode: 'closed' | 'open';
   /** Expires of degraded answers, in seconds. */
   degradedExpiresSeconds: number;
+  /** Default: PostgreSQL. */
+  store?: SessionStoreOptions;
 }
 
 export const SESSIONS_OPTIONS = Symbol('SessionsOptions');

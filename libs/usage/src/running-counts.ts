@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SESSION_STORE, type SessionStore } from '@cm/sessions';
 import { USAGE_OPTIONS, type UsageOptions } from './usage.options';
-import { UsageRepository } from './usage.repository';
 
 /**
- * Running sessions per application from the database (true across processes), shared by the live snapshot,
+ * Running sessions per application from the session store (true across processes), shared by the live snapshot,
  * the SSE feed, the flush's peak sample and /metrics: callers say how old an answer may be (0: a query that
  * starts now), and callers that accept the same age share one query.
  */
@@ -14,14 +14,14 @@ export class RunningCounts {
 
   constructor(
     @Inject(USAGE_OPTIONS) private readonly options: UsageOptions,
-    private readonly repository: UsageRepository,
+    @Inject(SESSION_STORE) private readonly store: SessionStore,
   ) {}
 
   get(maxAgeMs: number): Promise<Map<string, number>> {
     const now = Date.now();
     if (this.last && now - this.last.startedAt <= maxAgeMs) return Promise.resolve(this.last.counts);
     if (this.inFlight && now - this.inFlight.startedAt <= maxAgeMs) return this.inFlight.counts;
-    const query = { startedAt: now, counts: this.repository.runningByApplication(this.options.graceSeconds) };
+    const query = { startedAt: now, counts: this.store.runningByApplication(this.options.graceSeconds) };
     this.inFlight = query;
     void query.counts
       .then((counts) => {

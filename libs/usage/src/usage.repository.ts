@@ -32,25 +32,10 @@ const toCounters = (r: CounterColumns): Counters => ({
 
 const COUNTER_UPDATES = USAGE_COUNTERS.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ');
 
-/** The usage tables, plus the one read of the sessions table (running counts) that the live views need. */
+/** The usage tables. */
 @Injectable()
 export class UsageRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /**
-   * Running sessions per application, across every api process: not ended and `expires + grace` not passed.
-   * One aggregate over the running part of the sessions table (see docs/design-notes.md for its cost).
-   */
-  async runningByApplication(graceSeconds: number): Promise<Map<string, number>> {
-    const rows: Array<{ application_id: string; running: number }> = await this.dataSource.query(
-      `SELECT application_id, count(*)::int AS running
-         FROM sessions
-        WHERE ended_at IS NULL AND expires_at > now() - make_interval(secs => $1)
-        GROUP BY application_id`,
-      [graceSeconds],
-    );
-    return new Map(rows.map((r) => [r.application_id, r.running]));
-  }
 
   /**
    * Adds one flush's increments, in one transaction: history buckets (counters summed, peak kept at its

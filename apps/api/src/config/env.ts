@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import type { SessionStoreOptions } from '@cm/sessions';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { PLAYBACK_TOKEN_ALGORITHMS, type PlaybackTokenAlgorithm } from '@cm/contracts';
 
@@ -139,25 +140,96 @@ export class Env {
   @IsIn(PLAYBACK_TOKEN_ALGORITHMS)
   CM_PLAYBACK_TOKEN_ALGORITHM: PlaybackTokenAlgorithm = 'EdDSA';
 
+  /** Where sessions live: `postgres` (default) or `redis` (one node or a Redis Cluster; see README "Scaling out"). */
+  @IsIn(['postgres', 'redis'])
+  CM_SESSION_STORE: 'postgres' | 'redis' = 'postgres';
+
+  /** One Redis node: redis://[user:password@]host:port[/db], or rediss:// for TLS. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'CM_REDIS_URL must be a redis:// or rediss:// URL' })
+  CM_REDIS_URL?: string;
+
+  /** Redis Cluster seed nodes: host:port,host:port,… (wins over CM_REDIS_URL). */
+  @IsOptional()
+  @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { message: 'CM_REDIS_CLUSTER_NODES must be host:port,host:port,…' })
+  CM_REDIS_CLUSTER_NODES?: string;
+
+  @IsOptional()
+  @IsString()
+  CM_REDIS_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  CM_REDIS_PASSWORD?: string;
+
+  /** TLS to every Redis node (a rediss:// URL implies it). */
+  @Transform(toBool)
+  @IsBoolean({ message: 'CM_REDIS_TLS must be true or false' })
+  CM_REDIS_TLS = false;
+
+  /** Prefix of every Redis key (several deployments may share one Redis). */
+  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'CM_REDIS_KEY_PREFIX must be 1-64 of A-Z a-z 0-9 _ . : -' })
+  CM_REDIS_KEY_PREFIX = 'cm';
+
+  /** Replicas that must confirm an init, stop, termination or eviction (WAIT): auto = 1 where the master has one. */
+  @Matches(/^(auto|[0-5])$/, { message: 'CM_REDIS_WAIT_REPLICAS must be auto or 0-5' })
+  CM_REDIS_WAIT_REPLICAS = 'auto';
+
+  /** How long such a write waits for its replicas before the call answers 503 (ms). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(5000)
+  CM_REDIS_WAIT_TIMEOUT_MS = 1000;
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 
 export class ConfigError extends Error {}
 
+const REDIS_OPTIONAL = ['CM_REDIS_URL', 'CM_REDIS_CLUSTER_NODES', 'CM_REDIS_USERNAME', 'CM_REDIS_PASSWORD'];
+
+/** The session store the environment asks for, in the sessions library's terms. */
+export function sessionStoreOptions(env: Env): SessionStoreOptions {
+  if (env.CM_SESSION_STORE === 'postgres') return { kind: 'postgres' };
+  return {
+    kind: 'redis',
+    redis: {
+      url: env.CM_REDIS_URL,
+      clusterNodes: env.CM_REDIS_CLUSTER_NODES?.split(',').map((node) => {
+        const at = node.lastIndexOf(':');
+        return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+      }),
+      username: env.CM_REDIS_USERNAME,
+      password: env.CM_REDIS_PASSWORD,
+      tls: env.CM_REDIS_TLS,
+      keyPrefix: env.CM_REDIS_KEY_PREFIX,
+      waitReplicas: env.CM_REDIS_WAIT_REPLICAS === 'auto' ? 'auto' : Number(env.CM_REDIS_WAIT_REPLICAS),
+      waitTimeoutMs: env.CM_REDIS_WAIT_TIMEOUT_MS,
+    },
+  };
+}
+
 /** Parses and validates the environment; throws a ConfigError naming each bad variable. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const known = Object.keys(new Env());
   const picked: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'CM_ADMIN_EMAIL', 'CM_ADMIN_PASSWORD', 'CM_PUBLIC_URL']) {
+  const optional = ['DATABASE_URL', 'CM_ADMIN_EMAIL', 'CM_ADMIN_PASSWORD', 'CM_PUBLIC_URL', ...REDIS_OPTIONAL];
+  for (const key of [...known, ...optional]) {
     const value = source[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }
   const env = plainToInstance(Env, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { forbidUnknownValues: false });
+  if (errors.length === 0 && env.CM_SESSION_STORE === 'redis' && !env.CM_REDIS_URL && !env.CM_REDIS_CLUSTER_NODES) {
+    throw new ConfigError(
+      'Invalid configuration:\n  CM_SESSION_STORE=redis needs CM_REDIS_URL (one node) or CM_REDIS_CLUSTER_NODES (a cluster)',
+    );
+  }
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const shown = e.property.includes('PASSWORD') ? '(hidden)' : JSON.stringify(picked[e.property]);
+      const shown = e.property.includes('PASSWORD') || e.property === 'CM_REDIS_URL' ? '(hidden)' : JSON.stringify(picked[e.property]);
       return `  ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

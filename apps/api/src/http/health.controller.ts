@@ -1,11 +1,14 @@
-import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { SESSION_STORE, type SessionStore } from '@cm/sessions';
 
 @Controller()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(SESSION_STORE) private readonly store: SessionStore,
   ) {}
 
   /** Liveness: the process answers. */
@@ -14,10 +17,21 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: the database answers within 1 s, else 503. */
+  /** Readiness: the database and the session store (Redis when configured) answer within 1 s, else 503. */
   @Get('readyz')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 1000 })]);
+    return this.health.check([
+      () => this.db.pingCheck('database', { timeout: 1000 }),
+      async () => {
+        const session = this.indicators.check('sessionStore');
+        try {
+          await this.store.ping(1000);
+          return session.up();
+        } catch (error) {
+          return session.down(error instanceof Error ? error.message : String(error));
+        }
+      },
+    ]);
   }
 }
