@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { givenApplication, player, startTestApp, type TestApp } from '../support/app';
+import { givenApplication, player, startTestApp, STORES, type TestApp } from '../support/app';
+import { redisTarget, type StoreTarget } from '../support/stores';
 
 const INITS = 200;
 
@@ -11,27 +12,27 @@ async function raceInits(urls: string[], appId: string, subject: string, metadat
   return { results, admitted: results.filter((r) => r.status === 202), statuses };
 }
 
-describe(`${INITS} simultaneous inits on one account`, () => {
+describe.each(STORES)(`${INITS} simultaneous inits on one account, sessions in %s`, (kind) => {
   let database: TestDatabase;
   let one: TestApp;
   let two: TestApp;
 
   beforeAll(async () => {
     database = await createTestDatabase('race');
-    one = await startTestApp({ database });
-    two = await startTestApp({ database, adapter: 'fastify' });
+    // Two app instances sharing the database and, for Redis, the same keys.
+    const store: StoreTarget = kind === 'redis' ? redisTarget() : { kind };
+    one = await startTestApp({ database, store });
+    two = await startTestApp({ database, store, adapter: 'fastify' });
   });
   afterAll(async () => {
+    await one?.redis?.dropKeys();
     await one?.close();
     await two?.close();
     await database.drop();
   });
 
-  const running = async (subject: string) =>
-    one.sql<{ id: string; metadata: Record<string, string> }>(
-      `SELECT id, metadata FROM sessions WHERE idp = 'idp' AND subject = $1 AND ended_at IS NULL`,
-      [subject],
-    );
+  /** Sessions not ended (running or silent), as stored. */
+  const running = async (subject: string) => (await one.accountSessions('idp', subject)).filter((s) => s.endedAt === null);
 
   it('admit exactly 3 on one process with a limit of 3', async () => {
     const { admitted, statuses } = await raceInits([one.url], 'demo-app', 'race-one');
@@ -68,9 +69,9 @@ describe(`${INITS} simultaneous inits on one account`, () => {
     const { application } = await givenApplication(one, [{ name: 'latest 3', limit: 3, onConflict: 'evict-oldest' }]);
     const { admitted } = await raceInits([one.url, two.url], application.id, 'race-evict');
     expect(admitted).toHaveLength(INITS);
-    const stored = await one.sql<{ id: string; ended_at: Date | null }>(`SELECT id, ended_at FROM sessions WHERE subject = 'race-evict'`);
+    const stored = await one.accountSessions('idp', 'race-evict');
     expect(stored).toHaveLength(INITS);
-    expect(stored.filter((s) => s.ended_at === null)).toHaveLength(3);
+    expect(stored.filter((s) => s.endedAt === null)).toHaveLength(3);
   });
 
   it('with X-Terminate racing, never exceed the limit', async () => {
@@ -96,10 +97,7 @@ describe(`${INITS} simultaneous inits on one account`, () => {
       i === 30 ? p.stop('idp', 'race-stop', a.body.sessionId) : (i % 2 ? p : q).heartbeat('idp', 'race-stop', a.body.sessionId),
     );
     await Promise.all(calls);
-    const rows = await one.sql<{ ended_at: Date | null; end_reason: string }>('SELECT ended_at, end_reason FROM sessions WHERE id = $1', [
-      a.body.sessionId,
-    ]);
-    expect(rows[0].end_reason).toBe('stopped');
+    expect((await one.stored(a.body.sessionId))?.endReason).toBe('stopped');
     expect((await p.heartbeat('idp', 'race-stop', a.body.sessionId)).status).toBe(410);
   });
 });

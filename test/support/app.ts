@@ -32,6 +32,8 @@ export interface TestApp {
   stored: (id: string) => Promise<StoredView | null>;
   /** Every kept session of an account (running, silent and ended). */
   accountSessions: (idp: string, subject: string) => Promise<StoredView[]>;
+  /** How many sessions the store holds (any state). */
+  sessionCount: () => Promise<number>;
   /** Moves a session's expiry `secondsAgo` before now: time travel for expiry tests. */
   backdate: (id: string, secondsAgo: number) => Promise<void>;
   close: () => Promise<void>;
@@ -90,6 +92,7 @@ export async function startTestApp(
       redis
         ? redis.accountSessions({ idp, subject })
         : (await sql<SessionRow>(`SELECT ${VIEW_COLUMNS} FROM sessions WHERE idp = $1 AND subject = $2`, [idp, subject])).map(fromRow),
+    sessionCount: async () => (redis ? redis.sessionCount() : (await sql<{ n: number }>('SELECT count(*)::int AS n FROM sessions'))[0].n),
     backdate: async (id, secondsAgo) => {
       if (redis) await redis.backdate(id, secondsAgo);
       else await sql(`UPDATE sessions SET expires_at = now() - make_interval(secs => $2) WHERE id = $1`, [id, secondsAgo]);

@@ -114,16 +114,27 @@ export class RedisTestAccess {
     await this.client.zadd(this.keys.expiry(bucket), ex, id);
   }
 
+  /** How many sessions are stored under the prefix (single node). */
+  async sessionCount(): Promise<number> {
+    let count = 0;
+    for await (const keys of this.scan(`${this.keys.prefix}{*}:s:*`)) count += keys.length;
+    return count;
+  }
+
+  private async *scan(match: string): AsyncGenerator<string[]> {
+    if (!(this.client instanceof Redis)) throw new Error('key scans are for a single node');
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.client.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      cursor = next;
+      yield keys;
+    } while (cursor !== '0');
+  }
+
   /** Deletes every key of the prefix (single node; a cluster harness removes its whole cluster). */
   async dropKeys(): Promise<void> {
-    if (this.client instanceof Redis) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await this.client.scan(cursor, 'MATCH', `${this.keys.prefix}{*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await this.client.unlink(...keys);
-      } while (cursor !== '0');
-    }
+    if (!(this.client instanceof Redis)) return;
+    for await (const keys of this.scan(`${this.keys.prefix}{*`)) if (keys.length > 0) await this.client.unlink(...keys);
   }
 
   async close(): Promise<void> {
