@@ -1,6 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { givenApplication, player, startTestApp, STORES, type TestApp } from '../support/app';
+import { startRedisCluster, type LocalRedisCluster } from '../support/redis-cluster';
 import { redisTarget, type StoreTarget } from '../support/stores';
+
+/** Both stores, and Redis also as a local Redis Cluster (3 masters + 3 replicas). */
+const KINDS = STORES.includes('redis') ? [...STORES, 'redis-cluster' as const] : STORES;
 
 const INITS = 200;
 
@@ -12,15 +16,17 @@ async function raceInits(urls: string[], appId: string, subject: string, metadat
   return { results, admitted: results.filter((r) => r.status === 202), statuses };
 }
 
-describe.each(STORES)(`${INITS} simultaneous inits on one account, sessions in %s`, (kind) => {
+describe.each(KINDS)(`${INITS} simultaneous inits on one account, sessions in %s`, (kind) => {
   let database: TestDatabase;
+  let cluster: LocalRedisCluster | undefined;
   let one: TestApp;
   let two: TestApp;
 
   beforeAll(async () => {
     database = await createTestDatabase('race');
+    if (kind === 'redis-cluster') cluster = await startRedisCluster();
     // Two app instances sharing the database and, for Redis, the same keys.
-    const store: StoreTarget = kind === 'redis' ? redisTarget() : { kind };
+    const store: StoreTarget = kind === 'postgres' ? { kind } : redisTarget({ clusterNodes: cluster?.seeds });
     one = await startTestApp({ database, store });
     two = await startTestApp({ database, store, adapter: 'fastify' });
   });
@@ -28,6 +34,7 @@ describe.each(STORES)(`${INITS} simultaneous inits on one account, sessions in %
     await one?.redis?.dropKeys();
     await one?.close();
     await two?.close();
+    await cluster?.stop();
     await database.drop();
   });
 

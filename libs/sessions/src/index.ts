@@ -12,7 +12,7 @@ export type { SessionsOptions, SessionStoreOptions } from './sessions.options';
 export { SESSION_STORE, type SessionStore } from './session-store.port';
 export type { RedisStoreOptions } from './redis/redis-connection';
 /** The Redis key layout, for tools and tests that look beneath the API. */
-export { BUCKETS, bucketOf, RedisKeys } from './redis/redis-keys';
+export { BUCKETS, bucketOf, hashSlot, RedisKeys } from './redis/redis-keys';
 export { SessionEvents, type SessionStartedEvent, type SessionDeniedEvent, type SessionEndedEvent } from './session.events';
 
 /** For the data source (migrations, CLI) only; other libraries never use these. */
