@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { player, startTestApp, type TestApp } from '../support/app';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { redisTarget, type StoreKind, STORES, testRedisUrl } from '../support/stores';
 
 const LIMIT_MS = 6000;
 
@@ -19,16 +20,33 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   return false;
 }
 
-describe.each(['blackhole', 'refuse'] as const)('database outage (%s) with CM_FAIL_MODE=closed', (mode) => {
+/**
+ * An app whose session store sits behind a proxy the test controls: the database itself (postgres), or the Redis
+ * node (redis; the database stays reachable).
+ */
+async function appBehindProxy(store: StoreKind, name: string, env: Record<string, string> = {}) {
+  const database = await createTestDatabase(name);
+  if (store === 'postgres') {
+    const u = new URL(database.url);
+    const proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
+    const t = await startTestApp({ database: { ...database, url: proxy.via(database.url) }, env });
+    return { database, proxy, t };
+  }
+  const u = new URL(testRedisUrl());
+  const proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 6379) });
+  const t = await startTestApp({ database, store: redisTarget(), env: { ...env, CM_REDIS_URL: proxy.via(testRedisUrl()) } });
+  return { database, proxy, t };
+}
+
+const CLOSED = STORES.flatMap((store) => (['blackhole', 'refuse'] as const).map((mode) => [mode, store] as const));
+
+describe.each(CLOSED)('store outage (%s, sessions in %s) with CM_FAIL_MODE=closed', (mode, store) => {
   let database: TestDatabase;
   let proxy: TcpProxy;
   let t: TestApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase(`outage_${mode}`);
-    const u = new URL(database.url);
-    proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
-    t = await startTestApp({ database: { ...database, url: proxy.via(database.url) } });
+    ({ database, proxy, t } = await appBehindProxy(store, `outage_${mode}`));
   });
   afterAll(async () => {
     await proxy.restore().catch(() => undefined);
@@ -57,7 +75,7 @@ describe.each(['blackhole', 'refuse'] as const)('database outage (%s) with CM_FA
       expect(ms).toBeLessThan(LIMIT_MS);
     }
     const slowest = Math.max(...results.map((r) => r.ms));
-    console.log(`[${mode}] slowest 503 during the outage: ${slowest.toFixed(0)} ms`);
+    console.log(`[${mode}, ${store}] slowest 503 during the outage: ${slowest.toFixed(0)} ms`);
 
     const ready = await timed(() => fetch(`${t.url}/readyz`));
     expect(ready.value.status).toBe(503);
@@ -71,19 +89,13 @@ describe.each(['blackhole', 'refuse'] as const)('database outage (%s) with CM_FA
   });
 });
 
-describe('database outage with CM_FAIL_MODE=open', () => {
+describe.each(STORES)('store outage (sessions in %s) with CM_FAIL_MODE=open', (store) => {
   let database: TestDatabase;
   let proxy: TcpProxy;
   let t: TestApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase('outage_open');
-    const u = new URL(database.url);
-    proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
-    t = await startTestApp({
-      database: { ...database, url: proxy.via(database.url) },
-      env: { CM_FAIL_MODE: 'open', CM_DEGRADED_EXPIRES_SECONDS: '20' },
-    });
+    ({ database, proxy, t } = await appBehindProxy(store, 'outage_open', { CM_FAIL_MODE: 'open', CM_DEGRADED_EXPIRES_SECONDS: '20' }));
   });
   afterAll(async () => {
     await proxy.restore().catch(() => undefined);

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startServerProcess } from '../support/server-process';
+import { RedisTestAccess, redisTarget, storeEnv, STORES } from '../support/stores';
 
 const REQUESTS = 400;
 
@@ -33,18 +34,29 @@ function sendInit(url: string, subject: string, n: number): { written: Promise<v
   return { written, answered };
 }
 
-describe.each(['express', 'fastify'])('graceful shutdown on SIGTERM (%s)', (adapter) => {
+const VARIANTS = STORES.flatMap((store) => (['express', 'fastify'] as const).map((adapter) => [adapter, store] as const));
+
+describe.each(VARIANTS)('graceful shutdown on SIGTERM (%s, sessions in %s)', (adapter, store) => {
   let database: TestDatabase;
+  const target = store === 'redis' ? redisTarget() : { kind: store };
   beforeAll(async () => {
     database = await createTestDatabase(`shutdown_${adapter}`);
   });
-  afterAll(() => database.drop());
+  afterAll(async () => {
+    if (target.kind === 'redis') {
+      const redis = new RedisTestAccess(target);
+      await redis.dropKeys();
+      await redis.close();
+    }
+    await database.drop();
+  });
 
   it('answers every request that arrived before the signal, then exits 0', async () => {
     const server = await startServerProcess({
       DATABASE_URL: database.url,
       CM_HTTP_ADAPTER: adapter,
       CM_THROTTLE_ACCOUNT_INITS_PER_MINUTE: '100000',
+      ...storeEnv(target),
     });
     // A burst on one account: decisions queue on the account lock, so many are still in flight at the signal.
     const calls = Array.from({ length: REQUESTS }, (_, i) => sendInit(server.url, 'shutdown', i));

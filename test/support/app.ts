@@ -39,13 +39,14 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-const VIEW_COLUMNS = 'id, idp, subject, application_id, metadata, ended_at, end_reason, end_detail';
+const VIEW_COLUMNS = 'id, idp, subject, application_id, metadata, expires_at, ended_at, end_reason, end_detail';
 interface SessionRow {
   id: string;
   idp: string;
   subject: string;
   application_id: string;
   metadata: Record<string, string>;
+  expires_at: Date;
   ended_at: Date | null;
   end_reason: StoredView['endReason'];
   end_detail: unknown;
@@ -58,7 +59,6 @@ export async function startTestApp(
   const database = options.database ?? (await createTestDatabase(expect.getState().testPath?.split('/').pop()?.split('.')[0] ?? 'e2e'));
   const target: StoreTarget =
     typeof options.store === 'object' ? options.store : options.store === 'redis' ? redisTarget() : { kind: 'postgres' };
-  const ownsTarget = typeof options.store !== 'object';
   const env = loadEnv({ CM_HTTP_ADAPTER: options.adapter ?? 'express', CM_DB_POOL_SIZE: '10', ...storeEnv(target), ...options.env });
   const app = await createApp(env, database.url, process.env.CM_TEST_LOG ? {} : { logger: false });
   await app.listen(0, '127.0.0.1');
@@ -72,6 +72,7 @@ export async function startTestApp(
     subject: r.subject,
     applicationId: r.application_id,
     metadata: r.metadata,
+    expiresAt: r.expires_at,
     endedAt: r.ended_at,
     endReason: r.end_reason,
     endDetail: r.end_detail,
@@ -104,7 +105,7 @@ export async function startTestApp(
     close: async () => {
       await app.close();
       if (redis) {
-        if (ownsTarget) await redis.dropKeys();
+        await redis.dropKeys(); // apps sharing a prefix: the first to close ends the suite's use of it
         await redis.close();
       }
       if (!options.database) await database.drop();

@@ -122,7 +122,7 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
     masterOf: async (slot) => {
       for (const n of alive()) {
         const owner = await withNode(n.port, async (r) => {
-          const ranges = (await r.cluster('SLOTS')) as Array<[number, number, [string, number, ...unknown[]], ...unknown[]]>;
+          const ranges = (await r.cluster('SLOTS')) as unknown as Array<[number, number, [string, number, ...unknown[]], ...unknown[]]>;
           return ranges.find(([from, to]) => slot >= from && slot <= to)?.[2][1];
         }).catch(() => undefined);
         if (owner) return owner;

@@ -52,6 +52,7 @@ export interface StoredView {
   subject: string;
   applicationId: string;
   metadata: Metadata;
+  expiresAt: Date;
   endedAt: Date | null;
   endReason: EndReason | null;
   endDetail: unknown;
@@ -90,6 +91,7 @@ export class RedisTestAccess {
       subject: f.u,
       applicationId: f.a,
       metadata: JSON.parse(f.m) as Metadata,
+      expiresAt: new Date(Number(f.ex)),
       endedAt: f.en ? new Date(Number(f.en)) : null,
       endReason: (f.r as EndReason | undefined) ?? null,
       endDetail: f.d ? (JSON.parse(f.d) as unknown) : null,

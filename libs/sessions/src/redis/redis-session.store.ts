@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Cluster, type Redis } from 'ioredis';
 import type { EndReason, Metadata } from '@cm/contracts';
-import { ConfigEpochService } from '@cm/tenants';
 import type {
   AccountKey,
   AccountTransaction,
   HeartbeatFastResult,
+  HeartbeatRequest,
   NewSession,
   SessionEnd,
   SessionRecord,
@@ -83,10 +83,7 @@ export class RedisSessionStore implements SessionStore, OnModuleInit, OnApplicat
   private sweepCursor = 0;
   private purgeCursor = 0;
 
-  constructor(
-    @Inject(REDIS_STORE_OPTIONS) private readonly options: RedisStoreOptions,
-    private readonly epochs: ConfigEpochService,
-  ) {
+  constructor(@Inject(REDIS_STORE_OPTIONS) private readonly options: RedisStoreOptions) {
     this.client = createRedisClient(options);
     this.keys = new RedisKeys(options.keyPrefix);
     this.client.on('error', (error: Error) => this.logger.debug(`redis: ${error.message}`));
@@ -125,7 +122,14 @@ export class RedisSessionStore implements SessionStore, OnModuleInit, OnApplicat
   private unavailable(error: unknown): unknown {
     if (error instanceof SessionStoreUnavailableError) return error;
     if (!isRedisUnavailable(error)) return error;
-    this.breakerOpenUntil = Date.now() + BREAKER_OPEN_MS;
+    const now = Date.now();
+    if (now >= this.breakerOpenUntil && error instanceof Error && /timed out/i.test(error.message)) {
+      // A silent connection (a dead network path) never answers the commands it swallowed, so every later reply
+      // would be waited for in vain: drop it and connect afresh.
+      this.logger.warn(`Redis did not answer in time; reconnecting`);
+      this.client.disconnect(true);
+    }
+    this.breakerOpenUntil = now + BREAKER_OPEN_MS;
     return new SessionStoreUnavailableError(error);
   }
 
@@ -232,7 +236,6 @@ export class RedisSessionStore implements SessionStore, OnModuleInit, OnApplicat
         .sort(byStart);
       const ops = { i: [] as string[][], e: [] as string[][], r: [] as string[][] };
       const tx: AccountTransaction = {
-        epoch: () => this.epochs.current(),
         unended: (graceSeconds) =>
           Promise.resolve(unended.map((s) => ({ ...s, running: s.expiresAt.getTime() > now - graceSeconds * 1000 }))),
         insert: (s: NewSession) => {
@@ -277,14 +280,8 @@ export class RedisSessionStore implements SessionStore, OnModuleInit, OnApplicat
 
   // ------------------------------------------------------------------------------------------ hot path
 
-  async heartbeat(
-    account: AccountKey,
-    applicationId: string,
-    id: string,
-    intervalSeconds: number,
-    graceSeconds: number,
-  ): Promise<HeartbeatFastResult> {
-    const epoch = await this.epochs.current();
+  async heartbeat(request: HeartbeatRequest): Promise<HeartbeatFastResult> {
+    const { account, applicationId, sessionId: id, intervalSeconds, graceSeconds, policyEpoch } = request;
     const bucket = bucketOf(account);
     const expiresAt = (await this.call(() =>
       this.client.cmHeartbeat(
@@ -296,7 +293,7 @@ export class RedisSessionStore implements SessionStore, OnModuleInit, OnApplicat
         account.subject,
         intervalSeconds * 1000,
         graceSeconds * 1000,
-        String(epoch),
+        String(policyEpoch),
       ),
     )) as number;
     return expiresAt > 0 ? { ok: true, expiresAt: new Date(expiresAt) } : { ok: false };
