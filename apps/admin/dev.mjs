@@ -25,5 +25,5 @@ function stop(code) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-run('api', 'sh', ['-c', 'npm run build --silent && exec node --enable-source-maps dist/apps/api/src/main.js']);
+run('api', 'sh', ['-c', 'npm run build:api --silent && exec node --enable-source-maps dist/apps/api/src/main.js']);
 run('vite', 'npx', ['vite', '--config', 'apps/admin/vite.config.mts']);

@@ -16,6 +16,7 @@ import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ConsoleModule } from './http/console.module';
 import { DocsController, OpenApiDocument } from './http/docs.controller';
 import { HealthController } from './http/health.controller';
+import { MetricsListener } from './http/metrics-access';
 import { MetricsController } from './http/metrics.controller';
 import { MetricsRouteGuard } from './http/metrics-route.guard';
 import { MetricsService } from './http/metrics.service';
@@ -73,6 +74,7 @@ export class AppModule {
         FirstRunSeeder,
         OpenApiDocument,
         MetricsService,
+        MetricsListener,
         { provide: APP_GUARD, useClass: MetricsRouteGuard },
       ],
     };

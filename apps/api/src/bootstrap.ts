@@ -9,8 +9,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import type { Env } from './config/env';
+import { assertNoOpenApplications } from './config/production-checks';
 import { runMigrations } from './database/migrate';
 import { OpenApiDocument } from './http/docs.controller';
 import { buildOpenApiDocument } from './http/openapi';
@@ -101,5 +103,9 @@ export async function createApp(
     print: options.print ?? (options.logger === false ? () => undefined : undefined),
   });
   if (env.CM_DEMO_SEED) await app.get(FirstRunSeeder).seedDemo();
+  await assertNoOpenApplications(env, app.get(DataSource)).catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
   return app;
 }

@@ -12,6 +12,15 @@ export interface Actor {
   tenantId: string | null;
   /** when authenticated by an API token */
   tokenId?: string;
+  /** true when the operator signed in with a reset (one-time) password: they must change it first */
+  mustChangePassword?: boolean;
+}
+
+/** Who changed something outside any sign-in: the `npm run cm` command line on the server. */
+export interface SystemActor {
+  kind: 'system';
+  /** what the audit log shows as the actor, e.g. `cli:reset-password (root@host)` */
+  email: string;
 }
 
 /** admin: every tenant; tenant-admin and viewer: only their own. Answer 404 (never 403) for another tenant's object. */

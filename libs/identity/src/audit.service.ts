@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import type { Actor } from './actor';
+import type { Actor, SystemActor } from './actor';
 
 export interface AuditEntry {
-  actor: Actor;
+  actor: Actor | SystemActor;
   /** e.g. 'tenant.create', 'application.rotate-secret', 'policy.update' */
   action: string;
   targetType: string;
@@ -45,9 +45,9 @@ export class AuditService {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         uuidv7(),
-        entry.actor.operatorId,
+        entry.actor.kind === 'system' ? null : entry.actor.operatorId,
         entry.actor.email,
-        entry.actor.tokenId ?? null,
+        entry.actor.kind === 'system' ? null : (entry.actor.tokenId ?? null),
         entry.action,
         entry.targetType,
         entry.targetId,

@@ -4,8 +4,8 @@ import { stringifySetCookie } from 'cookie';
 import type { Actor } from './actor';
 import { AuthService } from './auth.service';
 import { SESSION_MAX_AGE_DAYS } from './authenticator';
-import { CurrentActor, ManagementController, Public } from './decorators';
-import { ActorDto, LoginDto } from './dto/auth.dto';
+import { AllowPendingPasswordChange, CurrentActor, ManagementController, Public, Roles } from './decorators';
+import { ActorDto, ChangePasswordDto, LoginDto } from './dto/auth.dto';
 import { WithHeaders } from './management-reply';
 import { clientAddress, isHttps, type ManagementRequest, SESSION_COOKIE, sessionCookie } from './request';
 
@@ -48,7 +48,21 @@ export class AuthController {
     return new WithHeaders(undefined, { 'Set-Cookie': cookie('', 0, caller.https) });
   }
 
+  @Post('password')
+  @Roles('admin', 'tenant-admin', 'viewer')
+  @AllowPendingPasswordChange()
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Change your own password (needs the current one); ends your other login sessions',
+  })
+  @ApiNoContentResponse()
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong current passwords; see Retry-After' })
+  async changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordDto, @Caller() caller: CallerInfo): Promise<void> {
+    await this.auth.changeOwnPassword(actor, body.currentPassword, body.newPassword, caller.ip, caller.sessionSecret);
+  }
+
   @Get('me')
+  @AllowPendingPasswordChange()
   @ApiOperation({ summary: 'The signed-in operator (or the API token and its operator)' })
   @ApiOkResponse({ type: ActorDto })
   me(@CurrentActor() actor: Actor): Actor {

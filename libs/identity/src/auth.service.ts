@@ -10,7 +10,8 @@ import { LoginThrottle } from './login-throttle';
 import { OperatorSessionEntity } from './operator-session.entity';
 import { OperatorEntity } from './operator.entity';
 import { normalizeEmail } from './operators.service';
-import { verifyPassword } from './passwords';
+import { Not } from 'typeorm';
+import { hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords';
 import { randomSecret, sha256Hex } from './secrets';
 
 export interface LoginResult {
@@ -53,6 +54,7 @@ export class AuthService {
       email: operator.email,
       role: operator.role,
       tenantId: operator.tenantId,
+      ...(operator.passwordMustChange ? { mustChangePassword: true } : {}),
     };
     await this.dataSource.transaction(async (m) => {
       const now = new Date();
@@ -69,6 +71,50 @@ export class AuthService {
       );
     });
     return { actor, secret, expiresAt };
+  }
+
+  /**
+   * Changes the caller's own password; the current one is required (a stolen session cannot take the account), and
+   * wrong guesses count as failed logins. Ends the operator's other login sessions (the one making the change
+   * stays) and lifts the "must change" mark a reset left.
+   */
+  async changeOwnPassword(actor: Actor, currentPassword: string, newPassword: string, ip: string, sessionSecret?: string): Promise<void> {
+    const wait = await this.throttle.retryAfter(actor.email, ip);
+    if (wait > 0) {
+      throw new IdentityError(IdentityErrorCode.TOO_MANY_ATTEMPTS, `Too many failed attempts; retry in ${wait} seconds`, undefined, {
+        'Retry-After': String(wait),
+      });
+    }
+    const operator = await this.dataSource.manager.findOneBy(OperatorEntity, { id: actor.operatorId });
+    if (!operator || !(await verifyPassword(operator.passwordHash, currentPassword))) {
+      await this.throttle.recordFailure(actor.email, ip);
+      throw new IdentityError(IdentityErrorCode.INVALID_OPERATOR, 'currentPassword is not your current password', 'currentPassword');
+    }
+    if (newPassword.length < PASSWORD_MIN_LENGTH) {
+      throw new IdentityError(IdentityErrorCode.INVALID_OPERATOR, `newPassword must be at least ${PASSWORD_MIN_LENGTH} characters`, 'newPassword');
+    }
+    if (newPassword === currentPassword) {
+      throw new IdentityError(IdentityErrorCode.INVALID_OPERATOR, 'newPassword must differ from the current password', 'newPassword');
+    }
+    const passwordHash = await hashPassword(newPassword);
+    await this.dataSource.transaction(async (m) => {
+      await m.update(OperatorEntity, { id: operator.id }, { passwordHash, passwordMustChange: false });
+      const keep = actor.kind === 'operator' && sessionSecret ? sha256Hex(sessionSecret) : undefined;
+      await m.delete(OperatorSessionEntity, keep ? { operatorId: operator.id, secretHash: Not(keep) } : { operatorId: operator.id });
+      await this.audit.record(
+        {
+          actor,
+          action: 'operator.change-password',
+          targetType: 'operator',
+          targetId: operator.id,
+          tenantId: operator.tenantId,
+          before: { passwordChanged: false },
+          after: { passwordChanged: true },
+        },
+        m,
+      );
+    });
+    await this.throttle.recordSuccess(actor.email);
   }
 
   /** Ends the session of this cookie value (unknown or expired: nothing to do). */

@@ -10,6 +10,7 @@ interface ActorRow {
   role: Role;
   tenant_id: string | null;
   credential_id: string;
+  password_must_change?: boolean;
 }
 
 const toActor = (row: ActorRow, kind: Actor['kind']): Actor => ({
@@ -19,6 +20,7 @@ const toActor = (row: ActorRow, kind: Actor['kind']): Actor => ({
   role: row.role,
   tenantId: row.tenant_id,
   ...(kind === 'token' ? { tokenId: row.credential_id } : {}),
+  ...(row.password_must_change ? { mustChangePassword: true } : {}),
 });
 
 /** Login sessions slide by this much on activity, but never past SESSION_MAX_AGE after login. */
@@ -41,7 +43,7 @@ export class Authenticator {
                 last_seen_at = now()
            FROM found WHERE s.id = found.id AND s.last_seen_at < now() - interval '1 minute'
        )
-       SELECT o.id AS operator_id, o.email, o.role, o.tenant_id, s.id AS credential_id
+       SELECT o.id AS operator_id, o.email, o.role, o.tenant_id, s.id AS credential_id, o.password_must_change
          FROM operator_sessions s JOIN found ON found.id = s.id JOIN operators o ON o.id = s.operator_id`,
       [sha256Hex(secret), SESSION_IDLE_HOURS, SESSION_MAX_AGE_DAYS],
     );

@@ -12,7 +12,7 @@ import type { Role } from './actor';
 import { IdentityError } from './identity.errors';
 import { ManagementAuthGuard } from './management-auth.guard';
 import { ManagementReplyInterceptor } from './management-reply';
-import { PUBLIC_KEY, ROLES_KEY } from './metadata-keys';
+import { PENDING_PASSWORD_KEY, PUBLIC_KEY, ROLES_KEY } from './metadata-keys';
 import type { ManagementRequest } from './request';
 
 /** Names of the security schemes in the OpenAPI document. */
@@ -46,6 +46,11 @@ export function Roles(...roles: Role[]): MethodDecorator & ClassDecorator {
 /** A route of a ManagementController that needs no authentication (login). */
 export function Public(): MethodDecorator {
   return applyDecorators(SetMetadata(PUBLIC_KEY, true));
+}
+
+/** A route an operator signed in with a reset password may still call (who am I, change my password). */
+export function AllowPendingPasswordChange(): MethodDecorator {
+  return SetMetadata(PENDING_PASSWORD_KEY, true);
 }
 
 /** The authenticated actor of the request. */

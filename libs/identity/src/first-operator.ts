@@ -48,8 +48,9 @@ export class FirstOperatorSeeder {
       print(
         `\n${rule}\n  First operator created (admin). This password is shown only once:\n\n` +
           `    email:    ${created.email}\n    password: ${created.generatedPassword}\n\n` +
-          `  Sign in at /api/v1/auth/login and change it (PATCH /api/v1/operators/{id}),\n` +
-          `  or set CM_ADMIN_EMAIL and CM_ADMIN_PASSWORD before the first start.\n${rule}\n\n`,
+          `  Sign in to the console and change it (your email, top right: Change password; or\n` +
+          `  POST /api/v1/auth/password), or set CM_ADMIN_EMAIL and CM_ADMIN_PASSWORD before the first start.\n` +
+          `  Lost it? npm run cm -- reset-password ${created.email}\n${rule}\n\n`,
       );
     } else {
       this.logger.log(`created the first operator ${created.email} (admin) from CM_ADMIN_EMAIL/CM_ADMIN_PASSWORD`);

@@ -17,6 +17,8 @@ export enum IdentityErrorCode {
   TOKEN_NOT_FOUND = 'TOKEN_NOT_FOUND',
   INVALID_TOKEN_REQUEST = 'INVALID_TOKEN_REQUEST',
   INVALID_AUDIT_QUERY = 'INVALID_AUDIT_QUERY',
+  /** Signed in with a reset (one-time) password: only changing it is allowed (403). */
+  PASSWORD_CHANGE_REQUIRED = 'PASSWORD_CHANGE_REQUIRED',
 }
 
 /** Typed error of the identity library; the global HTTP filter maps the code to a status. */
@@ -53,4 +55,5 @@ export const IDENTITY_ERROR_STATUS: Record<IdentityErrorCode, number> = {
   [IdentityErrorCode.TOKEN_NOT_FOUND]: 404,
   [IdentityErrorCode.INVALID_TOKEN_REQUEST]: 400,
   [IdentityErrorCode.INVALID_AUDIT_QUERY]: 400,
+  [IdentityErrorCode.PASSWORD_CHANGE_REQUIRED]: 403,
 };

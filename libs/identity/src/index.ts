@@ -5,8 +5,8 @@ import { OperatorSessionEntity } from './operator-session.entity';
 import { OperatorEntity } from './operator.entity';
 
 export { IdentityModule } from './identity.module';
-export { type Actor, type Role, ROLES, canAccessTenant, visibleTenants } from './actor';
-export { ManagementController, Roles, Public, CurrentActor } from './decorators';
+export { type Actor, type SystemActor, type Role, ROLES, canAccessTenant, visibleTenants } from './actor';
+export { ManagementController, Roles, Public, CurrentActor, AllowPendingPasswordChange } from './decorators';
 export { AuditService, type AuditEntry } from './audit.service';
 export { OperatorsService, type Operator, type CreateOperatorInput } from './operators.service';
 export { FirstOperatorSeeder, DEFAULT_ADMIN_EMAIL, type FirstOperator, type FirstOperatorOptions } from './first-operator';

@@ -4,7 +4,7 @@ import type { Actor, Role } from './actor';
 import { Authenticator } from './authenticator';
 import { csrfViolation } from './csrf';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
-import { PUBLIC_KEY, ROLES_KEY } from './metadata-keys';
+import { PENDING_PASSWORD_KEY, PUBLIC_KEY, ROLES_KEY } from './metadata-keys';
 import { bearerToken, type ManagementRequest, sessionCookie } from './request';
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -25,6 +25,12 @@ export class ManagementAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<ManagementRequest>();
     const actor = await this.authenticate(request);
     request.cmActor = actor;
+    if (actor.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(PENDING_PASSWORD_KEY, targets)) {
+      throw new IdentityError(
+        IdentityErrorCode.PASSWORD_CHANGE_REQUIRED,
+        'You signed in with a one-time password: choose a new one first (POST /api/v1/auth/password)',
+      );
+    }
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? this.defaultRoles(request.method);
     if (!allowed.includes(actor.role)) {
       throw IdentityError.forbidden(`This needs the role ${allowed.join(' or ')}; you are ${actor.role}`);

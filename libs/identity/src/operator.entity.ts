@@ -15,6 +15,10 @@ export class OperatorEntity {
   @Column({ name: 'password_hash', type: 'text' })
   passwordHash!: string;
 
+  /** Set by a password reset: the operator must choose a new password before doing anything else. */
+  @Column({ name: 'password_must_change', type: 'boolean', default: false })
+  passwordMustChange!: boolean;
+
   @Column({ type: 'text' })
   role!: Role;
 

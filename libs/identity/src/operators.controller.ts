@@ -2,7 +2,7 @@ import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common'
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Actor } from './actor';
 import { CurrentActor, ManagementController, Roles } from './decorators';
-import { CreateOperatorDto, IdParams, OperatorDto, UpdateOperatorDto } from './dto/operator.dto';
+import { CreateOperatorDto, IdParams, OperatorDto, PasswordResetDto, UpdateOperatorDto } from './dto/operator.dto';
 import { type Operator, OperatorsService } from './operators.service';
 
 /** Admins manage every operator; tenant-admins the tenant-admins and viewers of their tenant; viewers none. */
@@ -38,6 +38,17 @@ export class OperatorsController {
   @ApiNotFoundResponse()
   update(@CurrentActor() actor: Actor, @Param() params: IdParams, @Body() body: UpdateOperatorDto): Promise<Operator> {
     return this.operators.update(actor, params.id, body);
+  }
+
+  @Post(':id/password-reset')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Reset another operator's password to a one-time password (shown once); their login sessions end and they must change it",
+  })
+  @ApiOkResponse({ type: PasswordResetDto })
+  @ApiNotFoundResponse()
+  resetPassword(@CurrentActor() actor: Actor, @Param() params: IdParams): Promise<{ operator: Operator; password: string }> {
+    return this.operators.resetPassword(actor, params.id);
   }
 
   @Delete(':id')

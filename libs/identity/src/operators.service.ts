@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import type { Actor, Role } from './actor';
+import type { Actor, Role, SystemActor } from './actor';
 import { AuditService } from './audit.service';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { OperatorSessionEntity } from './operator-session.entity';
@@ -194,6 +195,47 @@ export class OperatorsService {
         m,
       );
     });
+  }
+
+  /**
+   * Resets another operator's password to a generated one-time password (returned once): their login sessions end,
+   * and after signing in with it they must choose a new password before anything else. Their API tokens stay.
+   */
+  async resetPassword(actor: Actor, id: string): Promise<{ operator: Operator; password: string }> {
+    if (actor.operatorId === id) {
+      throw invalid('id', 'To change your own password use POST /api/v1/auth/password (it needs your current password)');
+    }
+    return this.dataSource.transaction(async (m) => this.reset(m, actor, await this.visible(m, actor, id, true)));
+  }
+
+  /** The same from the server's shell (`npm run cm -- reset-password EMAIL`): no sign-in, any operator. */
+  async resetPasswordByEmail(actor: SystemActor, email: string): Promise<{ operator: Operator; password: string }> {
+    return this.dataSource.transaction(async (m) => {
+      const entity = await m.findOne(OperatorEntity, { where: { email: normalizeEmail(email) }, lock: { mode: 'pessimistic_write' } });
+      if (!entity) throw new IdentityError(IdentityErrorCode.OPERATOR_NOT_FOUND, `No operator with email ${normalizeEmail(email)}`);
+      return this.reset(m, actor, entity);
+    });
+  }
+
+  private async reset(m: EntityManager, actor: Actor | SystemActor, entity: OperatorEntity) {
+    const password = randomBytes(15).toString('base64url');
+    entity.passwordHash = await hashPassword(password);
+    entity.passwordMustChange = true;
+    const operator = toOperator(await m.save(entity));
+    await m.delete(OperatorSessionEntity, { operatorId: entity.id });
+    await this.audit.record(
+      {
+        actor,
+        action: 'operator.reset-password',
+        targetType: 'operator',
+        targetId: entity.id,
+        tenantId: entity.tenantId,
+        before: { passwordChanged: false },
+        after: { passwordChanged: true, mustChangePassword: true },
+      },
+      m,
+    );
+    return { operator, password };
   }
 
   /** The operator, if the actor may see it; 404 otherwise (ids of other tenants do not leak). */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ApplicationEntity } from './application.entity';
@@ -62,6 +62,19 @@ export interface ApplicationDeletionHook {
   after?: (application: Application) => Promise<void>;
 }
 
+/**
+ * Injection token: `false` when applications without a secret are refused (production without
+ * CM_ALLOW_OPEN_APPLICATIONS). Absent: allowed.
+ */
+export const OPEN_APPLICATIONS_ALLOWED = Symbol('cm.openApplicationsAllowed');
+
+const openRefused = () =>
+  new TenantsError(
+    TenantsErrorCode.INVALID_APPLICATION,
+    'This server runs in production and refuses applications without a secret: leave requireSecret true (or set CM_ALLOW_OPEN_APPLICATIONS=true on the server)',
+    'requireSecret',
+  );
+
 export const APPLICATION_ID_PATTERN = /^[A-Za-z0-9_.-]{3,64}$/;
 export const HEARTBEAT_INTERVAL_RANGE = { min: 10, max: 3600 } as const;
 
@@ -98,9 +111,13 @@ export class ApplicationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly epoch: ConfigEpochService,
+    @Optional() @Inject(OPEN_APPLICATIONS_ALLOWED) private readonly openAllowed: boolean = true,
   ) {}
 
-  /** Creates an application; `secret` is returned once when `requireSecret`, never stored in clear. */
+  /**
+   * Creates an application; `secret` is returned once when `requireSecret`, never stored in clear. `requireSecret`
+   * defaults to false, or to true where open applications are refused (and false is then a 400).
+   */
   async create(
     tenantId: string,
     input: CreateApplicationInput,
@@ -111,7 +128,8 @@ export class ApplicationsService {
       throw new TenantsError(TenantsErrorCode.INVALID_APPLICATION, 'id must be 3-64 characters of A-Z a-z 0-9 _ . -', 'id');
     }
     const interval = checkInterval(input.heartbeatIntervalSeconds ?? 60);
-    const secret = input.requireSecret ? generateSecret() : undefined;
+    if (input.requireSecret === false && !this.openAllowed) throw openRefused();
+    const secret = (input.requireSecret ?? !this.openAllowed) ? generateSecret() : undefined;
     return inTransaction(this.dataSource, manager, async (manager) => {
       if (!(await manager.existsBy(TenantEntity, { id: tenantId }))) {
         throw new TenantsError(TenantsErrorCode.TENANT_NOT_FOUND, `Tenant ${tenantId} not found`);
@@ -154,6 +172,7 @@ export class ApplicationsService {
     manager?: EntityManager,
   ): Promise<{ before: Application; after: Application; secret?: string }> {
     const interval = input.heartbeatIntervalSeconds === undefined ? undefined : checkInterval(input.heartbeatIntervalSeconds);
+    if (input.requireSecret === false && !this.openAllowed) throw openRefused();
     return inTransaction(this.dataSource, manager, async (m) => {
       const entity = await this.lock(m, id);
       const before = toApplication(entity);

@@ -7,6 +7,7 @@ export { TenantsService, TENANT_SLUG_PATTERN, type Tenant, type TenantDeletionHo
 export {
   ApplicationsService,
   APPLICATION_ID_PATTERN,
+  OPEN_APPLICATIONS_ALLOWED,
   HEARTBEAT_INTERVAL_RANGE,
   type Application,
   type ApplicationCredentials,

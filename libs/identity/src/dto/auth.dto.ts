@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type Role } from '../actor';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com' })
@@ -34,4 +35,23 @@ export class ActorDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Set when authenticated by an API token' })
   tokenId?: string;
+
+  @ApiPropertyOptional({
+    description: 'true after signing in with a reset (one-time) password: every other call answers 403 until POST /api/v1/auth/password',
+  })
+  mustChangePassword?: boolean;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ format: 'password', description: 'Your current password (or the one-time password of a reset)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  currentPassword!: string;
+
+  @ApiProperty({ format: 'password', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  newPassword!: string;
 }

@@ -75,6 +75,14 @@ export class OperatorDto {
   updatedAt!: Date;
 }
 
+export class PasswordResetDto {
+  @ApiProperty({ type: OperatorDto })
+  operator!: OperatorDto;
+
+  @ApiProperty({ description: 'The one-time password, shown only in this answer: the operator must change it after signing in' })
+  password!: string;
+}
+
 export class IdParams {
   @ApiProperty({ format: 'uuid' })
   @IsUUID('all', { message: 'id must be a UUID' })

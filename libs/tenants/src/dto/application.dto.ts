@@ -59,7 +59,11 @@ export class CreateApplicationDto {
   @Max(max)
   heartbeatIntervalSeconds?: number;
 
-  @ApiPropertyOptional({ default: false, description: 'Players must send a secret as the Basic auth password; it is returned once' })
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Players must send a secret as the Basic auth password; it is returned once. A production server defaults it to true and refuses false (unless CM_ALLOW_OPEN_APPLICATIONS=true)',
+  })
   @IsOptional()
   @IsBoolean()
   requireSecret?: boolean;
@@ -100,7 +104,8 @@ export class UpdateApplicationDto {
   enabled?: boolean;
 
   @ApiPropertyOptional({
-    description: 'true: require a secret (a new one is generated and returned once if there was none); false: remove the secret',
+    description:
+      'true: require a secret (a new one is generated and returned once if there was none); false: remove the secret (refused by a production server unless CM_ALLOW_OPEN_APPLICATIONS=true)',
   })
   @IsOptional()
   @IsBoolean()

@@ -5,6 +5,7 @@ import { HotHeartbeats1795798000000 } from './1795798000000-HotHeartbeats';
 import { ApplicationEpochs1795799000000 } from './1795799000000-ApplicationEpochs';
 import { DecisionLog1795799180000 } from './1795799180000-DecisionLog';
 import { PlaybackTokens1796067753081 } from './1796067753081-PlaybackTokens';
+import { PasswordMustChange1796067800000 } from './1796067800000-PasswordMustChange';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ApplicationEpochs1795799000000,
   DecisionLog1795799180000,
   PlaybackTokens1796067753081,
+  PasswordMustChange1796067800000,
 ];
