@@ -51,7 +51,9 @@ async function main(): Promise<void> {
   logger.log(`Concurrency Monitor is listening on ${base} (${env.CM_HTTP_ADAPTER}, ${env.CM_ENV} mode)`);
   logger.log(`Console: ${base}/ (sign in as the first operator), API docs: ${base}/api/docs, player API: ${base}/v2`);
   if (env.CM_METRICS_PORT === undefined) {
-    logger.log(`Metrics: ${base}/metrics${env.CM_METRICS_TOKEN ? ' (Authorization: Bearer <CM_METRICS_TOKEN>)' : ' (open: set CM_METRICS_PORT or CM_METRICS_TOKEN to close it)'}`);
+    logger.log(
+      `Metrics: ${base}/metrics${env.CM_METRICS_TOKEN ? ' (Authorization: Bearer <CM_METRICS_TOKEN>)' : ' (open: set CM_METRICS_PORT or CM_METRICS_TOKEN to close it)'}`,
+    );
   }
   if (env.CM_DEMO_SEED) {
     logger.log(`Start a demo stream:\n  curl -i -X POST -u ${DEMO.application.id}: '${base}/v2/sessions/demo-idp/alice?channel=news'`);

@@ -91,7 +91,11 @@ export class AuthService {
       throw new IdentityError(IdentityErrorCode.INVALID_OPERATOR, 'currentPassword is not your current password', 'currentPassword');
     }
     if (newPassword.length < PASSWORD_MIN_LENGTH) {
-      throw new IdentityError(IdentityErrorCode.INVALID_OPERATOR, `newPassword must be at least ${PASSWORD_MIN_LENGTH} characters`, 'newPassword');
+      throw new IdentityError(
+        IdentityErrorCode.INVALID_OPERATOR,
+        `newPassword must be at least ${PASSWORD_MIN_LENGTH} characters`,
+        'newPassword',
+      );
     }
     if (newPassword === currentPassword) {
       throw new IdentityError(IdentityErrorCode.INVALID_OPERATOR, 'newPassword must differ from the current password', 'newPassword');

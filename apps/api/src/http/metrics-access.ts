@@ -38,11 +38,17 @@ export class MetricsListener implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     const port = this.env.CM_METRICS_PORT;
     if (port === undefined) return;
-    const server = createServer((req, res) => void this.answer(req).then(({ status, headers, body }) => res.writeHead(status, headers).end(body)));
+    const server = createServer(
+      (req, res) => void this.answer(req).then(({ status, headers, body }) => res.writeHead(status, headers).end(body)),
+    );
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new Error(`the metrics listener cannot bind ${this.env.CM_METRICS_HOST}:${port} (CM_METRICS_HOST, CM_METRICS_PORT): ${error.message}`)),
+        reject(
+          new Error(
+            `the metrics listener cannot bind ${this.env.CM_METRICS_HOST}:${port} (CM_METRICS_HOST, CM_METRICS_PORT): ${error.message}`,
+          ),
+        ),
       );
       server.listen(port, this.env.CM_METRICS_HOST, resolve);
     });
@@ -73,7 +79,11 @@ export class MetricsListener implements OnApplicationBootstrap, OnApplicationShu
       return text(401, 'Send Authorization: Bearer <CM_METRICS_TOKEN>\n', { 'WWW-Authenticate': 'Bearer realm="metrics"' });
     }
     try {
-      return { status: 200, headers: { 'Content-Type': Registry.PROMETHEUS_CONTENT_TYPE, 'Cache-Control': 'no-store' }, body: await this.metrics.text() };
+      return {
+        status: 200,
+        headers: { 'Content-Type': Registry.PROMETHEUS_CONTENT_TYPE, 'Cache-Control': 'no-store' },
+        body: await this.metrics.text(),
+      };
     } catch (error) {
       this.logger.error(`metrics scrape failed: ${error instanceof Error ? error.message : String(error)}`);
       return text(500, 'Metrics could not be collected\n');
