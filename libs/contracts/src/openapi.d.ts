@@ -117,6 +117,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change your own password (needs the current one); ends your other login sessions */
+    post: operations['Auth_changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/operators': {
     parameters: {
       query?: never;
@@ -151,6 +168,23 @@ export interface paths {
     head?: never;
     /** Change an operator (a new password ends their login sessions) */
     patch: operations['Operators_update'];
+    trace?: never;
+  };
+  '/api/v1/operators/{id}/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reset another operator's password to a one-time password (shown once); their login sessions end and they must change it */
+    post: operations['Operators_resetPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/policies/simulate': {
@@ -533,6 +567,8 @@ export interface components {
        * @enum {string}
        */
       kind: 'operator' | 'token';
+      /** @description true after signing in with a reset (one-time) password: every other call answers 403 until POST /api/v1/auth/password */
+      mustChangePassword?: boolean;
       /** Format: uuid */
       operatorId: string;
       /** @enum {string} */
@@ -629,6 +665,15 @@ export interface components {
       /** Format: uuid */
       tenantId: string | null;
     };
+    ChangePasswordDto: {
+      /**
+       * Format: password
+       * @description Your current password (or the one-time password of a reset)
+       */
+      currentPassword: string;
+      /** Format: password */
+      newPassword: string;
+    };
     ConflictingStreamDto: {
       /** @example Demo application */
       applicationName: string;
@@ -667,7 +712,7 @@ export interface components {
       /** @description Signed playback tokens (off by default) */
       playbackTokens?: components['schemas']['PlaybackTokensDto'];
       /**
-       * @description Players must send a secret as the Basic auth password; it is returned once
+       * @description Players must send a secret as the Basic auth password; it is returned once. A production server defaults it to true and refuses false (unless CM_ALLOW_OPEN_APPLICATIONS=true)
        * @default false
        */
       requireSecret: boolean;
@@ -812,6 +857,11 @@ export interface components {
       tenantId: string | null;
       /** Format: date-time */
       updatedAt: string;
+    };
+    PasswordResetDto: {
+      operator: components['schemas']['OperatorDto'];
+      /** @description The one-time password, shown only in this answer: the operator must change it after signing in */
+      password: string;
     };
     PlaybackTokensDto: {
       /** @description Admitted inits and successful heartbeats answer X-CM-Playback-Token (and the init body playbackToken): a JWS for licence servers and CDNs, valid until the session expires (keys at /.well-known/jwks.json) */
@@ -1104,7 +1154,7 @@ export interface components {
       platform?: string;
       /** @description Signed playback tokens (off by default) */
       playbackTokens?: components['schemas']['PlaybackTokensDto'];
-      /** @description true: require a secret (a new one is generated and returned once if there was none); false: remove the secret */
+      /** @description true: require a secret (a new one is generated and returned once if there was none); false: remove the secret (refused by a production server unless CM_ALLOW_OPEN_APPLICATIONS=true) */
       requireSecret?: boolean;
     };
     UpdateOperatorDto: {
@@ -1528,6 +1578,48 @@ export interface operations {
       };
     };
   };
+  Auth_changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangePasswordDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Too many wrong current passwords; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   Operators_list: {
     parameters: {
       query?: never;
@@ -1699,6 +1791,47 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OperatorDto'];
+        };
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  Operators_resetPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasswordResetDto'];
         };
       };
       /** @description Not signed in: no valid session cookie or API token */
