@@ -1,5 +1,30 @@
+import { connect } from 'node:net';
 import { Clock } from '@cm/sessions';
 import { ADAPTERS, givenApplication, player, startTestApp, type TestApp } from '../support/app';
+
+const demoAuth = `Basic ${Buffer.from('demo-app:').toString('base64')}`;
+
+/** Sends one request on a raw socket and returns the response head's header names, exactly as they were sent. */
+function rawHeaderNames(baseUrl: string, method: string, path: string): Promise<{ status: number; names: string[] }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () =>
+      socket.write(
+        `${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: ${demoAuth}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    let head = '';
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      socket.destroy();
+      const [statusLine, ...lines] = head.slice(0, end).split('\r\n');
+      resolve({ status: Number(statusLine.split(' ')[1]), names: lines.map((line) => line.slice(0, line.indexOf(':'))) });
+    });
+    socket.on('error', reject);
+  });
+}
 
 /**
  * Issue 15: where our answers differed from Adobe's published CM v2 examples. Interpretations are written down in
@@ -165,6 +190,78 @@ describe.each(ADAPTERS)('CM v2 fidelity to Adobe on %s', (adapter) => {
         () => p.init('idp1', 'throttled-account', {}),
       );
       expect((await p.init('idp1', 'another-account', {})).status).toBe(202);
+    });
+  });
+  describe('CORS with credentials', () => {
+    const origin = 'https://player.example';
+
+    it("echoes the caller's origin (never *) with Access-Control-Allow-Credentials: true, on the preflight and the answer", async () => {
+      const preflight = await fetch(`${t.url}/v2/sessions/idp1/cors-credentials`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
+      expect(preflight.status).toBeLessThan(300);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+      const init = await fetch(`${t.url}/v2/sessions/idp1/cors-credentials`, {
+        method: 'POST',
+        headers: { origin, authorization: demoAuth },
+      });
+      expect(init.status).toBe(202);
+      expect(init.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(init.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(init.headers.get('vary')).toMatch(/Origin/i);
+      const other = await fetch(`${t.url}/v2/metadata`, { headers: { origin: 'http://localhost:8080', authorization: demoAuth } });
+      expect(other.headers.get('access-control-allow-origin')).toBe('http://localhost:8080');
+    });
+  });
+
+  describe('header names', () => {
+    const exactly = (names: string[], name: string) => expect(names.filter((n) => n.toLowerCase() === name.toLowerCase())).toEqual([name]);
+
+    it('sends Location, Expires, Date and Retry-After with exactly this casing (raw socket)', async () => {
+      const init = await demo.init('idp1', 'casing', {});
+      const id = init.body.sessionId as string;
+      const started = await rawHeaderNames(t.url, 'POST', '/v2/sessions/idp1/casing');
+      expect(started.status).toBe(202);
+      for (const name of ['Location', 'Expires', 'Date']) exactly(started.names, name);
+      const heartbeat = await rawHeaderNames(t.url, 'POST', `/v2/sessions/idp1/casing/${id}`);
+      expect(heartbeat.status).toBe(202);
+      for (const name of ['Expires', 'Date']) exactly(heartbeat.names, name);
+      const running = await rawHeaderNames(t.url, 'GET', '/v2/runningStreams/idp1/casing');
+      expect(running.status).toBe(200);
+      for (const name of ['Expires', 'Date']) exactly(running.names, name);
+
+      // Use up the session's 200 calls (heartbeats and stops), then the next one is a 429.
+      for (let i = 0; i < 199; i++) await demo.heartbeat('idp1', 'casing', id);
+      const throttled = await rawHeaderNames(t.url, 'DELETE', `/v2/sessions/idp1/casing/${id}`);
+      expect(throttled.status).toBe(429);
+      for (const name of ['Retry-After', 'Expires', 'Date']) exactly(throttled.names, name);
+    });
+  });
+
+  describe('malformed URLs', () => {
+    const problem = (detail: string) => ({ type: 'about:blank', title: 'Bad Request', status: 400, detail });
+
+    it.each([
+      ['init', 'POST', '/v2/sessions/%ff/alice', "Failed to decode param '%ff'"],
+      ['heartbeat', 'POST', '/v2/sessions/idp1/alice/%ff', "Failed to decode param '%ff'"],
+      ['running streams', 'GET', '/v2/runningStreams/idp1/al%ffice', "Failed to decode param 'al%ffice'"],
+    ])('answer a bad %s URL on /v2 with the same 400 problem+json on both adapters, CORS included', async (_, method, path, detail) => {
+      const res = await fetch(`${t.url}${path}`, { method, headers: { authorization: demoAuth, origin: 'https://player.example' } });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('access-control-allow-origin')).toBe('https://player.example');
+      expect(await res.json()).toEqual(problem(detail));
+    });
+
+    it('answer a bad management URL with problem+json and no CORS', async () => {
+      const res = await fetch(`${t.url}/api/v1/tenants/%ff`, { headers: { origin: 'https://player.example' } });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(await res.json()).toEqual(problem("Failed to decode param '%ff'"));
     });
   });
 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FirstOperatorSeeder } from '@cm/identity';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import fastifyHelmet from '@fastify/helmet';
@@ -14,7 +14,9 @@ import { AppModule } from './app.module';
 import type { Env } from './config/env';
 import { assertNoOpenApplications } from './config/production-checks';
 import { runMigrations } from './database/migrate';
+import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { OpenApiDocument } from './http/docs.controller';
+import { FastifyFrameworkErrors } from './http/framework-errors';
 import { buildOpenApiDocument } from './http/openapi';
 import { validationPipe } from './http/validation';
 import { FirstRunSeeder } from './seed/first-run';
@@ -35,9 +37,14 @@ const SECURITY_HEADERS = {
   referrerPolicy: { policy: 'no-referrer' as const },
 };
 
-/** CORS only for the player API: browsers call it cross-origin; the management API stays same-origin. */
+/**
+ * CORS only for the player API: browsers call it cross-origin; the management API stays same-origin. The caller's
+ * Origin is echoed (never `*`) with `Access-Control-Allow-Credentials: true`, so a player may call with
+ * `fetch(..., { credentials: 'include' })`; the API itself authenticates with the Authorization header only.
+ */
 const CM_CORS = {
   origin: true,
+  credentials: true,
   methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
   allowedHeaders: ['Authorization', 'X-Terminate', 'Content-Type'],
   exposedHeaders: ['Location', 'Expires', 'Date', 'Retry-After', 'X-CM-Playback-Token'],
@@ -46,6 +53,17 @@ const CM_CORS = {
 
 function corsFor(url: string | undefined) {
   return url?.startsWith('/v2/') ? CM_CORS : { origin: false };
+}
+
+/** The CORS headers CM_CORS gives an answer on /v2, for answers made before Fastify's CORS hook runs. */
+function corsAnswerHeaders(url: string, origin: string | undefined): Record<string, string> {
+  if (!origin || !url.startsWith('/v2/')) return {};
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Credentials': 'true',
+    'Access-Control-Expose-Headers': CM_CORS.exposedHeaders.join(','),
+    Vary: 'Origin',
+  };
 }
 
 /**
@@ -68,6 +86,7 @@ export async function createApp(
   const logging = options.logger !== false || options.logStream !== undefined;
   const module = AppModule.forRoot(env, databaseUrl, { enabled: logging, level: env.LOG_LEVEL, destination: options.logStream });
   const logger = logging ? undefined : false;
+  const frameworkErrors = new FastifyFrameworkErrors(corsAnswerHeaders);
   const app =
     env.CM_HTTP_ADAPTER === 'fastify'
       ? await NestFactory.create(
@@ -75,6 +94,8 @@ export async function createApp(
           new FastifyAdapter({
             bodyLimit: BODY_LIMIT_BYTES,
             routerOptions: { maxParamLength: 1024 },
+            // A URL the router cannot decode answers like any other bad request (http/framework-errors.ts).
+            frameworkErrors: frameworkErrors.handle,
             // The id RequestIds (logging/logging.ts) gave the request, so logs and X-Request-Id agree.
             genReqId: (req: object) => ('id' in req && typeof req.id === 'string' ? req.id : randomUUID()),
           }),
@@ -85,6 +106,8 @@ export async function createApp(
         )
       : await NestFactory.create<NestExpressApplication>(module, { logger, bufferLogs: logging, bodyParser: false });
   if (logging) app.useLogger(app.get(PinoLogger));
+  const filter = new AllExceptionsFilter(app.get(HttpAdapterHost));
+  frameworkErrors.bind((exception, host) => filter.catch(exception, host));
   if (env.CM_HTTP_ADAPTER === 'express') {
     const express = app as NestExpressApplication;
     express.use(helmet(SECURITY_HEADERS));

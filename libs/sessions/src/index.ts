@@ -4,6 +4,7 @@ export { SessionsModule } from './sessions.module';
 export { SessionsService } from './sessions.service';
 export { ExpirySweeper } from './expiry-sweeper';
 export { Clock } from './clock';
+export { setExactHeader } from './cm-reply';
 export { CmError, CmErrorCode, CM_ERROR_STATUS } from './sessions.errors';
 export { AccountsError, AccountsErrorCode, ACCOUNTS_ERROR_STATUS } from './accounts.errors';
 export { OPERATOR_CONSOLE } from './accounts.service';

@@ -11,6 +11,7 @@ import {
   CmErrorCode,
   isConnectionFailure,
   SessionStoreUnavailableError,
+  setExactHeader,
 } from '@cm/sessions';
 import { TenantsError, TenantsErrorCode } from '@cm/tenants';
 import { UsageError, UsageErrorCode } from '@cm/usage';
@@ -64,8 +65,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request: unknown = ctx.getRequest();
     const response: unknown = ctx.getResponse();
     const answer = this.toAnswer(exception, String(adapter.getRequestUrl(request) ?? ''));
-    adapter.setHeader(response, 'Cache-Control', 'no-store');
-    for (const [name, value] of Object.entries(answer.headers)) adapter.setHeader(response, name, value);
+    // Exact casing (Retry-After, Expires, Date, WWW-Authenticate): some players look names up case-sensitively.
+    setExactHeader(response, 'Cache-Control', 'no-store');
+    for (const [name, value] of Object.entries(answer.headers)) setExactHeader(response, name, value);
     if (answer.body === undefined) {
       adapter.reply(response, undefined, answer.status);
       return;
