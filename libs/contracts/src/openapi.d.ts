@@ -588,6 +588,7 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       enabled: boolean;
+      entitlements: components['schemas']['EntitlementsDto'] | null;
       /** @example 60 */
       heartbeatIntervalSeconds: number;
       /** @example acme-web */
@@ -607,6 +608,7 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       enabled: boolean;
+      entitlements: components['schemas']['EntitlementsDto'] | null;
       /** @example 60 */
       heartbeatIntervalSeconds: number;
       /** @example acme-web */
@@ -692,6 +694,8 @@ export interface components {
       terminationCode: string;
     };
     CreateApplicationDto: {
+      /** @description The identity system whose entitlement tokens players send in X-CM-Entitlement: their claims become the attributes claims.<name>, and an init without a valid token answers 401. null removes them */
+      entitlements?: components['schemas']['EntitlementsDto'] | null;
       /**
        * @description Seconds between heartbeats (the `Expires` players get)
        * @default 60
@@ -839,6 +843,34 @@ export interface components {
        */
       threshold: number;
     };
+    EntitlementsDto: {
+      /**
+       * @description The `aud` the tokens carry for this service
+       * @example concurrency-monitor
+       */
+      audience: string;
+      /**
+       * @description The `iss` of the entitlement tokens
+       * @example https://id.example.com
+       */
+      issuer: string;
+      /** @description The public keys (JWK Set; RSA, EC or OKP, no private parts). Give jwks or jwksUrl */
+      jwks?: {
+        keys?: {
+          [key: string]: unknown;
+        }[];
+      };
+      /**
+       * @description Where to fetch the public keys (https; http only for localhost). Give jwks or jwksUrl
+       * @example https://id.example.com/.well-known/jwks.json
+       */
+      jwksUrl?: string;
+      /**
+       * @description When set, this claim must equal the subject of the call
+       * @example sub
+       */
+      subjectClaim?: string;
+    };
     LoginDto: {
       /** @example admin@example.com */
       email: string;
@@ -941,8 +973,21 @@ export interface components {
        * @example deviceId
        */
       countBy?: string;
-      /** @example 2 */
+      /**
+       * @description The limit; with limitClaim, the one used when the claim is absent
+       * @example 2
+       */
       limit: number;
+      /**
+       * @description Take the limit from this entitlement claim (its integer), attribute claims.<limitClaim> of the stream decided
+       * @example climit
+       */
+      limitClaim?: string;
+      /**
+       * @description Caps a limit taken from limitClaim
+       * @example 5
+       */
+      maxLimit?: number;
       /** @example Number of streams per channel exceeded */
       message?: string;
       /** @example 2 devices per channel */
@@ -1033,6 +1078,16 @@ export interface components {
        */
       applicationId?: string;
       /**
+       * @description Claims of the stream's entitlement token: they become the attributes claims.<name>
+       * @example {
+       *       "climit": 4,
+       *       "tier": "premium"
+       *     }
+       */
+      claims?: {
+        [key: string]: string | number | boolean;
+      };
+      /**
        * @example {
        *       "channel": "news",
        *       "deviceId": "phone"
@@ -1064,6 +1119,16 @@ export interface components {
        */
       applicationId?: string;
       /**
+       * @description Claims of the stream's entitlement token: they become the attributes claims.<name>
+       * @example {
+       *       "climit": 4,
+       *       "tier": "premium"
+       *     }
+       */
+      claims?: {
+        [key: string]: string | number | boolean;
+      };
+      /**
        * @example {
        *       "channel": "news",
        *       "deviceId": "tv"
@@ -1091,16 +1156,16 @@ export interface components {
         [key: string]: unknown;
       };
       /** @enum {string} */
-      decision: 'admit' | 'deny' | 'missing-metadata';
+      decision: 'admit' | 'deny' | 'missing-metadata' | 'missing-claims';
       /** @description Sessions the init would end, with what their next heartbeat gets */
       dismissed: components['schemas']['SimulatedEndDto'][];
-      /** @description Required metadata the candidate lacks (missing-metadata only) */
+      /** @description Required metadata (missing-metadata) or entitlement claims (missing-claims, as claims.<name>) the candidate lacks */
       missing?: string[];
       /**
        * @description The status the player would receive
        * @enum {number}
        */
-      status: 202 | 409 | 400;
+      status: 202 | 409 | 400 | 401;
     };
     TenantDto: {
       /** Format: date-time */
@@ -1149,6 +1214,8 @@ export interface components {
     UpdateApplicationDto: {
       /** @description A disabled application answers 401 to every CM call */
       enabled?: boolean;
+      /** @description The identity system whose entitlement tokens players send in X-CM-Entitlement: their claims become the attributes claims.<name>, and an init without a valid token answers 401. null removes them */
+      entitlements?: components['schemas']['EntitlementsDto'] | null;
       heartbeatIntervalSeconds?: number;
       name?: string;
       platform?: string;

@@ -21,8 +21,15 @@ export interface RuleCondition {
 
 export interface PolicyRule {
   name: string;
-  /** Most allowed per scope group (integer >= 0). */
+  /** Most allowed per scope group (integer >= 0); the fallback when `limitClaim` is set but absent. */
   limit: number;
+  /**
+   * The limit comes from this entitlement claim (its integer value, attribute `claims.<limitClaim>` of the stream
+   * being decided) when present; `limit` applies otherwise.
+   */
+  limitClaim?: string;
+  /** Caps a limit taken from `limitClaim` (integer >= 0). */
+  maxLimit?: number;
   /** Absent: count streams. Present: count distinct values of this attribute. */
   countBy?: string;
   /** The limit holds separately for each combination of these attributes' values. */

@@ -12,6 +12,9 @@ export const ENTITLEMENT_METADATA_NAME = 'entitlement';
 /** Claims of a valid entitlement become attributes named `claims.<name>`; players cannot send such keys. */
 export const CLAIM_PREFIX = 'claims.';
 
+/** A claim name rules may read: `claims.<name>` must still be an attribute name (at most 64 characters). */
+export const CLAIM_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,57}$/;
+
 /** Signature algorithms of playback tokens. */
 export const PLAYBACK_TOKEN_ALGORITHMS = ['EdDSA', 'ES256'] as const;
 export type PlaybackTokenAlgorithm = (typeof PLAYBACK_TOKEN_ALGORITHMS)[number];

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ATTRIBUTE_NAME_PATTERN, MAX_METADATA_KEYS, MAX_METADATA_VALUE_LENGTH, type Metadata } from '@cm/contracts';
+import {
+  ATTRIBUTE_NAME_PATTERN,
+  CLAIM_NAME_PATTERN,
+  CLAIM_PREFIX,
+  MAX_METADATA_KEYS,
+  MAX_METADATA_VALUE_LENGTH,
+  type Metadata,
+} from '@cm/contracts';
 import { type Actor, canAccessTenant } from '@cm/identity';
 import { validateRules } from '@cm/policy-engine';
 import { ApplicationsService } from '@cm/tenants';
@@ -23,6 +30,11 @@ function checkMetadata(raw: Record<string, unknown>, path: string, errors: Field
     const value = raw[key];
     if (!ATTRIBUTE_NAME_PATTERN.test(key)) {
       errors.push({ field: `${path}.${key.slice(0, 80)}`, message: 'keys are 1-64 characters of A-Z a-z 0-9 _ . -' });
+    } else if (key.startsWith(CLAIM_PREFIX)) {
+      errors.push({
+        field: `${path}.${key}`,
+        message: `is reserved for entitlement claims: give them in claims (without "${CLAIM_PREFIX}")`,
+      });
     } else if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       errors.push({ field: `${path}.${key}`, message: 'must be a text value' });
     } else if (String(value).length > MAX_METADATA_VALUE_LENGTH) {
@@ -32,6 +44,23 @@ function checkMetadata(raw: Record<string, unknown>, path: string, errors: Field
     }
   }
   return metadata;
+}
+
+/** Simulated entitlement claims as the attributes `claims.<name>` the CM API would make of them. */
+function checkClaims(raw: Record<string, unknown> | undefined, path: string, errors: FieldError[]): Metadata {
+  const attributes: Metadata = {};
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    if (!CLAIM_NAME_PATTERN.test(name)) {
+      errors.push({ field: `${path}.${name.slice(0, 80)}`, message: 'claim names are 1-57 characters of A-Z a-z 0-9 _ . -' });
+    } else if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      errors.push({ field: `${path}.${name}`, message: 'must be a string, number or boolean' });
+    } else if (String(value).length > MAX_METADATA_VALUE_LENGTH) {
+      errors.push({ field: `${path}.${name}`, message: `must be at most ${MAX_METADATA_VALUE_LENGTH} characters` });
+    } else {
+      attributes[`${CLAIM_PREFIX}${name}`] = String(value);
+    }
+  }
+  return attributes;
 }
 
 /**
@@ -72,7 +101,10 @@ export class SimulateService {
     };
     const nameOf = (id: string) => visibleApp(id)?.name ?? id;
 
-    const candidateMetadata = checkMetadata(dto.candidate.metadata, 'candidate.metadata', errors);
+    const candidateMetadata = {
+      ...checkMetadata(dto.candidate.metadata, 'candidate.metadata', errors),
+      ...checkClaims(dto.candidate.claims, 'candidate.claims', errors),
+    };
     const taken = new Set(sessionsIn.flatMap((s) => (s.terminationCode ? [s.terminationCode] : [])));
     const seenIds = new Set<string>();
     const seenCodes = new Set<string>();
@@ -91,7 +123,10 @@ export class SimulateService {
         applicationName: nameOf(applicationId),
         terminationCode,
         startedAt: s.startedAt ? new Date(s.startedAt) : new Date(now.getTime() - (sessionsIn.length - i) * 1000),
-        metadata: checkMetadata(s.metadata, `sessions[${i}].metadata`, errors),
+        metadata: {
+          ...checkMetadata(s.metadata, `sessions[${i}].metadata`, errors),
+          ...checkClaims(s.claims, `sessions[${i}].claims`, errors),
+        },
       };
     });
     if (errors.length > 0) throw new PoliciesError(PoliciesErrorCode.INVALID_REQUEST, 'The simulation request is invalid', errors);

@@ -118,4 +118,47 @@ describe(simulate.name, () => {
       },
     ]);
   });
+
+  describe('with entitlement claims', () => {
+    const rules: PolicyRule[] = [
+      {
+        name: 'premium household',
+        limit: 1,
+        limitClaim: 'climit',
+        maxLimit: 3,
+        where: [{ attribute: 'claims.tier', op: 'eq', value: 'premium' }],
+        onConflict: 'reject',
+      },
+    ];
+
+    it('decides with the limit the claim gives, reporting it as the threshold', () => {
+      const running = [
+        session(1, { 'claims.tier': 'premium', 'claims.climit': '2' }),
+        session(2, { 'claims.tier': 'premium', 'claims.climit': '2' }),
+      ];
+      expect(simulate(input(rules, running.slice(0, 1), { 'claims.tier': 'premium', 'claims.climit': '2' })).decision).toBe('admit');
+      const denied = simulate(input(rules, running, { 'claims.tier': 'premium', 'claims.climit': '2', 'claims.email': 'a@b.c' }));
+      expect(denied.decision).toBe('deny');
+      expect(denied.body).toMatchObject({ associatedAdvice: [{ threshold: 2, ruleName: 'premium household' }] });
+    });
+
+    it('keeps only the claims the policies read', () => {
+      const sut = simulate(input(rules, [], { 'claims.tier': 'premium', 'claims.email': 'a@b.c' }));
+      expect(sut.decision).toBe('admit');
+      const denied = simulate(
+        input(rules, [session(1, { 'claims.tier': 'premium', 'claims.email': 'x@y.z' })], { 'claims.tier': 'premium' }),
+      );
+      expect(JSON.stringify(denied.body)).not.toContain('x@y.z');
+    });
+
+    it('answers 401 like the CM API when a claim the rules name is missing', () => {
+      const sut = simulate(input(rules, [], { channel: 'news' }));
+      expect(sut).toMatchObject({
+        decision: 'missing-claims',
+        status: 401,
+        missing: ['claims.tier'],
+        body: { code: 'ENTITLEMENT_REJECTED', reason: 'claims' },
+      });
+    });
+  });
 });

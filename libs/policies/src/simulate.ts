@@ -4,9 +4,10 @@
  * SessionsService.init, so the bodies are the ones a player would receive.
  */
 import { randomBytes } from 'node:crypto';
-import type { AdviceBody, InitResponseBody, Metadata } from '@cm/contracts';
+import { type AdviceBody, CLAIM_PREFIX, type InitResponseBody, type Metadata } from '@cm/contracts';
 import {
   adviceBody,
+  claimsRead,
   type DescribedSession,
   type EnginePolicy,
   type EngineSession,
@@ -14,6 +15,7 @@ import {
   missingMetadata,
   missingMetadataBody,
   remoteTerminationBody,
+  requiredClaims,
   ruleViolationAdvice,
   withCandidate,
 } from '@cm/policy-engine';
@@ -51,7 +53,23 @@ export interface SimulatedEnd {
 export type SimulationResult =
   | { decision: 'admit'; status: 202; body: InitResponseBody; dismissed: SimulatedEnd[] }
   | { decision: 'deny'; status: 409; body: AdviceBody; dismissed: [] }
-  | { decision: 'missing-metadata'; status: 400; body: AdviceBody; missing: string[]; dismissed: [] };
+  | { decision: 'missing-metadata'; status: 400; body: AdviceBody; missing: string[]; dismissed: [] }
+  | { decision: 'missing-claims'; status: 401; body: EntitlementProblem; missing: string[]; dismissed: [] };
+
+/** The problem+json a player gets when its entitlement lacks claims the policies need (as the CM API answers it). */
+export interface EntitlementProblem {
+  type: 'about:blank';
+  title: 'Unauthorized';
+  status: 401;
+  detail: string;
+  code: 'ENTITLEMENT_REJECTED';
+  reason: 'claims';
+}
+
+/** Keeps only the claims the policies read, like the CM API does when it stores a session. */
+function withClaimsRead(metadata: Metadata, read: ReadonlySet<string>): Metadata {
+  return Object.fromEntries(Object.entries(metadata).filter(([key]) => !key.startsWith(CLAIM_PREFIX) || read.has(key)));
+}
 
 const toEngine = (s: SimulatedSession): EngineSession => ({
   sessionId: s.sessionId,
@@ -68,12 +86,26 @@ export function newTerminationCode(taken: ReadonlySet<string>): string {
 }
 
 export function simulate(input: SimulationInput): SimulationResult {
-  const { running, candidate: c, now } = input;
-  const applicationIds = [...new Set([c.applicationId, ...running.map((s) => s.applicationId)])].sort();
+  const { now } = input;
+  const applicationIds = [...new Set([input.candidate.applicationId, ...input.running.map((s) => s.applicationId)])].sort();
   const policies: EnginePolicy[] = input.policies.map((p) => ({ id: p.id, name: p.name, rules: p.rules, applicationIds }));
+  const read = new Set(claimsRead(policies).map((name) => `${CLAIM_PREFIX}${name}`));
+  const c = { ...input.candidate, metadata: withClaimsRead(input.candidate.metadata, read) };
+  const running = input.running.map((s) => ({ ...s, metadata: withClaimsRead(s.metadata, read) }));
 
   const missing = missingMetadata(c.metadata, policies);
   if (missing.length > 0) return { decision: 'missing-metadata', status: 400, body: missingMetadataBody(), missing, dismissed: [] };
+  const missingClaims = requiredClaims(policies).filter((name) => !Object.hasOwn(c.metadata, `${CLAIM_PREFIX}${name}`));
+  if (missingClaims.length > 0) {
+    const detail = `The entitlement token has no ${missingClaims.map((n) => `"${n}"`).join(', ')} claim, which the policies need`;
+    return {
+      decision: 'missing-claims',
+      status: 401,
+      body: { type: 'about:blank', title: 'Unauthorized', status: 401, detail, code: 'ENTITLEMENT_REJECTED', reason: 'claims' },
+      missing: missingClaims.map((name) => `${CLAIM_PREFIX}${name}`),
+      dismissed: [],
+    };
+  }
 
   const terminate = input.terminate.map((code) => code.trim().toLowerCase());
   const killed = running.filter((s) => terminate.includes(s.terminationCode));

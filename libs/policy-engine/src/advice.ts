@@ -45,7 +45,7 @@ export function ruleViolationAdvice(v: RuleViolation, lookup: (sessionId: string
     policyName: v.policy.name,
     ruleName: v.rule.name,
     attribute: v.rule.countBy ?? 'streamId',
-    threshold: v.rule.limit,
+    threshold: v.limit,
     scope: v.rule.scope ?? [],
     conflicts,
   };

@@ -4,8 +4,9 @@
  *   values by their first session.
  * - `evict-oldest` (latest wins): the latest-started `limit` sessions; for countBy, the `limit` values whose
  *   newest session is latest.
- * Ties go by sessionId. A session whose group never exceeds its limit (what `evaluate` guarantees) is compliant.
+ * The limit is the session's own (`effectiveLimit`). Ties go by sessionId. A session whose group never exceeds its limit (what `evaluate` guarantees) is compliant.
  */
+import { effectiveLimit } from './limits';
 import { byAge, byValue, concerns, countedFor, groupOf, keyedById, keyedByValue, newest, scopeValues } from './matching';
 import type { ComplianceResult, EnginePolicy, EngineSession, RuleViolation } from './types';
 
@@ -21,20 +22,21 @@ export function checkCompliance(session: EngineSession, running: EngineSession[]
       if (!concerns(rule, session.metadata)) return;
       const group = groupOf(rule, session, counted);
       const latestWins = rule.onConflict === 'evict-oldest';
+      const limit = effectiveLimit(rule, session.metadata);
       let conflicts: RuleViolation['conflicts'] | undefined;
 
       if (rule.countBy === undefined) {
-        const winners = latestWins ? group.slice(Math.max(0, group.length - rule.limit)) : group.slice(0, rule.limit);
+        const winners = latestWins ? group.slice(Math.max(0, group.length - limit)) : group.slice(0, limit);
         if (!winners.some((s) => s.sessionId === session.sessionId)) conflicts = keyedById(winners);
       } else {
         const entries = [...byValue(rule.countBy, group)];
         if (latestWins) entries.sort(([, a], [, b]) => byAge(newest(b), newest(a)));
-        const winners = entries.slice(0, rule.limit);
+        const winners = entries.slice(0, limit);
         const own = session.metadata[rule.countBy];
         if (!winners.some(([value]) => value === own)) conflicts = keyedByValue(winners);
       }
 
-      if (conflicts) violations.push({ policy, rule, ruleIndex, scopeValues: scopeValues(rule, session.metadata), conflicts });
+      if (conflicts) violations.push({ policy, rule, ruleIndex, limit, scopeValues: scopeValues(rule, session.metadata), conflicts });
     });
   }
   return violations.length === 0 ? { compliant: true } : { compliant: false, violations };

@@ -75,8 +75,14 @@ function holds(c: RuleCondition, metadata: Record<string, string>): boolean {
   return (v !== undefined) === (c.value !== false);
 }
 
-/** Every rule group of every policy is within its limit. */
-function expectWithinLimits(running: EngineSession[], policies: EnginePolicy[]): void {
+/** A naive oracle of a rule's limit for streams that all carry the same `claims.climit` (or none). */
+function limitOf(rule: PolicyRule, claim: string | undefined): number {
+  if (rule.limitClaim === undefined || claim === undefined || !/^\d+$/.test(claim)) return rule.limit;
+  return Math.min(Number(claim), rule.maxLimit ?? Number.MAX_SAFE_INTEGER);
+}
+
+/** Every rule group of every policy is within its limit (with the account's claimed limit, when it has one). */
+function expectWithinLimits(running: EngineSession[], policies: EnginePolicy[], claim?: string): void {
   for (const policy of policies) {
     for (const rule of policy.rules) {
       const groups = new Map<string, Set<string>>();
@@ -87,7 +93,7 @@ function expectWithinLimits(running: EngineSession[], policies: EnginePolicy[]):
         counted.add(rule.countBy ? s.metadata[rule.countBy] : s.sessionId);
         groups.set(key, counted);
       }
-      for (const counted of groups.values()) expect(counted.size).toBeLessThanOrEqual(rule.limit);
+      for (const counted of groups.values()) expect(counted.size).toBeLessThanOrEqual(limitOf(rule, claim));
     }
   }
 }
@@ -176,5 +182,42 @@ describe('policy engine properties', () => {
       }),
       runs,
     );
+  });
+
+  describe('with limits taken from an entitlement claim', () => {
+    const claimedPoliciesArb = policiesArb().chain((policies) =>
+      fc
+        .array(fc.record({ limitClaim: fc.boolean(), extra: fc.nat(2) }), {
+          minLength: policies.flatMap((p) => p.rules).length,
+          maxLength: 9,
+        })
+        .map((choices) => {
+          let i = 0;
+          return policies.map((p) => ({
+            ...p,
+            rules: p.rules.map((r) => {
+              const { limitClaim, extra } = choices[i++];
+              return limitClaim ? { ...r, limitClaim: 'climit', ...(extra > 0 ? { maxLimit: r.limit + extra } : {}) } : r;
+            }),
+          }));
+        }),
+    );
+    const claimArb = fc.option(fc.constantFrom('0', '1', '2', '4', '9', 'many'), { nil: undefined });
+    const withClaim = (steps: Step[], claim: string | undefined): Step[] =>
+      steps.map((step) =>
+        step.kind === 'init' && claim !== undefined ? { ...step, metadata: { ...step.metadata, 'claims.climit': claim } } : step,
+      );
+
+    it('never lets a group exceed the claimed limit (capped by maxLimit), and keeps admitted sessions compliant', () => {
+      fc.assert(
+        fc.property(claimedPoliciesArb, stepsArb, claimArb, (policies, steps, claim) => {
+          simulate(policies, withClaim(steps, claim), (running) => {
+            expectWithinLimits(running, policies, claim);
+            expectAllCompliant(running, policies);
+          });
+        }),
+        runs,
+      );
+    });
   });
 });

@@ -24,6 +24,7 @@ describe(sut.name, () => {
             policy: policies[0],
             rule: policies[0].rules[0],
             ruleIndex: 0,
+            limit: 2,
             scopeValues: {},
             conflicts: { [running[0].sessionId]: [running[0]], [running[1].sessionId]: [running[1]] },
           },
@@ -154,6 +155,42 @@ describe(sut.name, () => {
   describe('limit 0', () => {
     it.each(['reject', 'evict-oldest'] as const)('denies every concerned stream under %s', (onConflict) => {
       expect(sut(session(9), [session(1)], [policy([rule({ limit: 0, onConflict })])]).outcome).toBe('deny');
+    });
+  });
+
+  describe('limit from a claim', () => {
+    const claimed = (n: number, climit?: string, extra: Record<string, string> = {}) =>
+      session(n, { ...extra, ...(climit === undefined ? {} : { 'claims.climit': climit }) });
+
+    it('takes the candidate claim as the limit, capped by maxLimit, and reports it as the violated limit', () => {
+      const policies = [policy([rule({ name: 'household', limit: 1, limitClaim: 'climit', maxLimit: 3 })])];
+      const running = [claimed(1, '2'), claimed(2, '2')];
+      expect(sut(claimed(9, '2'), running.slice(0, 1), policies).outcome).toBe('admit');
+      const denied = sut(claimed(9, '2'), running, policies);
+      expect(denied.outcome === 'deny' && denied.violations[0].limit).toBe(2);
+      expect(sut(claimed(9, '10'), running, policies).outcome).toBe('admit');
+      const capped = sut(claimed(9, '10'), [...running, claimed(3, '10')], policies);
+      expect(capped.outcome === 'deny' && capped.violations[0].limit).toBe(3);
+    });
+
+    it.each([[undefined], ['2.5'], ['-1'], ['1e3'], ['lots'], ['']])('falls back to limit when the claim is %p', (value) => {
+      const policies = [policy([rule({ limit: 1, limitClaim: 'climit' })])];
+      expect(sut(claimed(9, value), [claimed(1, '5')], policies).outcome).toBe('deny');
+    });
+
+    it('evicts down to the claimed limit under evict-oldest', () => {
+      const policies = [policy([rule({ limit: 1, limitClaim: 'climit', onConflict: 'evict-oldest' })])];
+      const running = [claimed(1, '2'), claimed(2, '2')];
+      const decision = sut(claimed(9, '2'), running, policies);
+      expect(decision.outcome === 'admit' && decision.victims.map((v) => v.session.sessionId)).toEqual([running[0].sessionId]);
+    });
+
+    it('counts distinct claim values and scopes by claims like any attribute', () => {
+      const policies = [policy([rule({ limit: 1, countBy: 'claims.household', scope: ['claims.tier'] })])];
+      const running = [session(1, { 'claims.household': 'h1', 'claims.tier': 'basic' })];
+      expect(sut(session(9, { 'claims.household': 'h2', 'claims.tier': 'basic' }), running, policies).outcome).toBe('deny');
+      expect(sut(session(9, { 'claims.household': 'h2', 'claims.tier': 'premium' }), running, policies).outcome).toBe('admit');
+      expect(sut(session(9, { 'claims.household': 'h1', 'claims.tier': 'basic' }), running, policies).outcome).toBe('admit');
     });
   });
 

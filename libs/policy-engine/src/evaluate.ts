@@ -14,8 +14,12 @@
  * exceeded when the group plus the candidate is over the limit; a countBy rule when the candidate brings a new
  * value over the limit, or (reject only) its value is already in the group but not among the first `limit`
  * values (only possible after a limit was lowered).
+ *
+ * A rule's limit is the candidate's (`effectiveLimit`: its `limitClaim` claim when it has one), so an account's
+ * entitlement decides its own streams.
  */
 import type { PolicyRule } from '@cm/contracts';
+import { effectiveLimit } from './limits';
 import { byAge, byValue, concerns, countedFor, groupOf, keyedById, keyedByValue, newest, scopeValues } from './matching';
 import type { EnginePolicy, EngineSession, Eviction, InitDecision, RuleViolation } from './types';
 
@@ -23,6 +27,7 @@ interface RuleContext {
   policy: EnginePolicy;
   rule: PolicyRule;
   ruleIndex: number;
+  limit: number;
   /** The candidate's group, oldest first, without the candidate. */
   group: EngineSession[];
 }
@@ -36,8 +41,9 @@ export function evaluate(candidate: EngineSession, running: EngineSession[], pol
     const counted = countedFor(policy, ordered, candidate);
     policy.rules.forEach((rule, ruleIndex) => {
       if (!concerns(rule, candidate.metadata)) return;
-      const context = { policy, rule, ruleIndex, group: groupOf(rule, candidate, counted) };
-      if (rule.onConflict === 'evict-oldest' && rule.limit > 0) evict(candidate, context, victims);
+      const limit = effectiveLimit(rule, candidate.metadata);
+      const context = { policy, rule, ruleIndex, limit, group: groupOf(rule, candidate, counted) };
+      if (rule.onConflict === 'evict-oldest' && limit > 0) evict(candidate, context, victims);
       else rejectRules.push(context);
     });
   }
@@ -53,25 +59,25 @@ export function evaluate(candidate: EngineSession, running: EngineSession[], pol
 }
 
 function violationOf(candidate: EngineSession, context: RuleContext, conflicts: RuleViolation['conflicts']): RuleViolation {
-  const { policy, rule, ruleIndex } = context;
-  return { policy, rule, ruleIndex, scopeValues: scopeValues(rule, candidate.metadata), conflicts };
+  const { policy, rule, ruleIndex, limit } = context;
+  return { policy, rule, ruleIndex, limit, scopeValues: scopeValues(rule, candidate.metadata), conflicts };
 }
 
 /** Adds the sessions this evict-oldest rule dismisses to `victims` (first violation found wins). */
 function evict(candidate: EngineSession, context: RuleContext, victims: Map<string, Eviction>): void {
-  const { rule, group } = context;
+  const { rule, group, limit } = context;
   let losers: EngineSession[];
   let conflicts: RuleViolation['conflicts'];
 
   if (rule.countBy === undefined) {
-    const excess = group.length + 1 - rule.limit;
+    const excess = group.length + 1 - limit;
     if (excess <= 0) return;
     losers = group.slice(0, excess);
     conflicts = keyedById([...group.slice(excess), candidate]);
   } else {
     const own = candidate.metadata[rule.countBy];
     const values = byValue(rule.countBy, group);
-    const excess = values.size + (values.has(own) ? 0 : 1) - rule.limit;
+    const excess = values.size + (values.has(own) ? 0 : 1) - limit;
     if (excess <= 0) return;
     const others = [...values].filter(([value]) => value !== own);
     others.sort(([, a], [, b]) => byAge(newest(a), newest(b)));
@@ -89,12 +95,12 @@ function evict(candidate: EngineSession, context: RuleContext, victims: Map<stri
 
 /** The violation when the candidate would exceed this (reject) rule over `context.group`, else undefined. */
 function rejectViolation(candidate: EngineSession, context: RuleContext): RuleViolation | undefined {
-  const { rule, group } = context;
+  const { rule, group, limit } = context;
   if (rule.countBy === undefined) {
-    return group.length + 1 > rule.limit ? violationOf(candidate, context, keyedById(group)) : undefined;
+    return group.length + 1 > limit ? violationOf(candidate, context, keyedById(group)) : undefined;
   }
   const values = byValue(rule.countBy, group);
   const rank = [...values.keys()].indexOf(candidate.metadata[rule.countBy]);
-  const exceeded = rank === -1 ? values.size + 1 > rule.limit : rank >= rule.limit;
+  const exceeded = rank === -1 ? values.size + 1 > limit : rank >= limit;
   return exceeded ? violationOf(candidate, context, keyedByValue(values)) : undefined;
 }

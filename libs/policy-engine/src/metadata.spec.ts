@@ -1,4 +1,4 @@
-import { missingMetadata, requiredMetadata as sut } from './metadata';
+import { claimsRead, missingMetadata, requiredClaims, requiredMetadata as sut } from './metadata';
 import { policy, rule } from './spec-helpers';
 
 describe(sut.name, () => {
@@ -20,5 +20,24 @@ describe(missingMetadata.name, () => {
     const policies = [policy([rule({ countBy: 'deviceId', where: [{ attribute: 'type', op: 'neq', value: 'vod' }] })])];
     expect(missingMetadata({ deviceId: '' }, policies)).toEqual(['type']);
     expect(missingMetadata({ deviceId: 'd', type: 'live' }, policies)).toEqual([]);
+  });
+});
+
+describe('entitlement claims', () => {
+  const policies = [
+    policy([
+      rule({ countBy: 'claims.household', scope: ['channel'], where: [{ attribute: 'claims.tier', op: 'eq', value: 'premium' }] }),
+      rule({ limit: 2, limitClaim: 'climit' }),
+    ]),
+  ];
+
+  it('are not player metadata', () => {
+    expect(sut(policies)).toEqual(['channel']);
+    expect(missingMetadata({ channel: 'news' }, policies)).toEqual([]);
+  });
+
+  it(`${requiredClaims.name} lists the claims rules name, ${claimsRead.name} adds the limit claims`, () => {
+    expect(requiredClaims(policies)).toEqual(['household', 'tier']);
+    expect(claimsRead(policies)).toEqual(['climit', 'household', 'tier']);
   });
 });

@@ -1,12 +1,12 @@
-import type { PolicyRule } from '@cm/contracts';
+import { CLAIM_PREFIX, type PolicyRule } from '@cm/contracts';
 
 type WithRules = ReadonlyArray<{ rules: readonly PolicyRule[] }>;
 
-/**
- * Every attribute any rule names (countBy, scope, where), unique and sorted by plain `<` order:
- * what `GET /v2/metadata` answers (DESIGN §3: every attribute a rule names is required metadata).
- */
-export function requiredMetadata(policies: WithRules): string[] {
+const byPlainOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const isClaim = (attribute: string) => attribute.startsWith(CLAIM_PREFIX);
+
+/** Every attribute any rule names (countBy, scope, where), unique. */
+function namedAttributes(policies: WithRules): Set<string> {
   const names = new Set<string>();
   for (const { rules } of policies) {
     for (const rule of rules) {
@@ -15,7 +15,17 @@ export function requiredMetadata(policies: WithRules): string[] {
       for (const condition of rule.where ?? []) names.add(condition.attribute);
     }
   }
-  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return names;
+}
+
+/**
+ * The metadata a player must send: every attribute a rule names (countBy, scope, where) except entitlement claims
+ * (`claims.*`, which come from the entitlement token), unique and sorted by plain `<` order. What
+ * `GET /v2/metadata` answers, with `entitlement` added when a token is needed (DESIGN §3: every attribute a rule
+ * names is required metadata).
+ */
+export function requiredMetadata(policies: WithRules): string[] {
+  return [...namedAttributes(policies)].filter((a) => !isClaim(a)).sort(byPlainOrder);
 }
 
 /**
@@ -25,4 +35,19 @@ export function requiredMetadata(policies: WithRules): string[] {
  */
 export function missingMetadata(metadata: Record<string, string>, policies: WithRules): string[] {
   return requiredMetadata(policies).filter((attribute) => !Object.hasOwn(metadata, attribute));
+}
+
+/** Claim names (without `claims.`) the rules name in countBy, scope or where: a valid entitlement must carry them. */
+export function requiredClaims(policies: WithRules): string[] {
+  return [...namedAttributes(policies)]
+    .filter(isClaim)
+    .map((a) => a.slice(CLAIM_PREFIX.length))
+    .sort(byPlainOrder);
+}
+
+/** Every claim name the rules read: the required ones and the optional `limitClaim`s. What a session keeps. */
+export function claimsRead(policies: WithRules): string[] {
+  const names = new Set(requiredClaims(policies));
+  for (const { rules } of policies) for (const rule of rules) if (rule.limitClaim !== undefined) names.add(rule.limitClaim);
+  return [...names].sort(byPlainOrder);
 }

@@ -22,6 +22,8 @@ export interface RuleViolation {
   policy: EnginePolicy;
   rule: PolicyRule;
   ruleIndex: number;
+  /** The limit that applied: the rule's, or the one its `limitClaim` gave the decided stream. */
+  limit: number;
   /** The scope group of the candidate/session (attribute -> value); absent attributes are left out. */
   scopeValues: Record<string, string>;
   /** Conflicting sessions, keyed by sessionId (stream-count rule) or by countBy value (countBy rule). */

@@ -96,4 +96,26 @@ describe(sut.name, () => {
       ],
     });
   });
+
+  it('accepts a limit taken from a claim, capped', () => {
+    expect(sut([{ name: 'household', limit: 2, limitClaim: 'climit', maxLimit: 5 }])).toEqual({
+      ok: true,
+      rules: [{ name: 'household', limit: 2, limitClaim: 'climit', maxLimit: 5, onConflict: 'reject' }],
+    });
+    expect(
+      sut([{ name: 'tier', limit: 1, countBy: 'claims.household', where: [{ attribute: 'claims.tier', op: 'eq', value: 'gold' }] }]).ok,
+    ).toBe(true);
+  });
+
+  it.each([
+    [{ limitClaim: 'claims.climit'.padEnd(60, 'x') }, 'rules[0].limitClaim'],
+    [{ limitClaim: 'a b' }, 'rules[0].limitClaim'],
+    [{ limitClaim: 3 }, 'rules[0].limitClaim'],
+    [{ maxLimit: 5 }, 'rules[0].maxLimit'],
+    [{ limitClaim: 'climit', maxLimit: 1 }, 'rules[0].maxLimit'],
+    [{ limitClaim: 'climit', maxLimit: 2.5 }, 'rules[0].maxLimit'],
+    [{ limitClaim: 'climit', maxLimit: 10_001 }, 'rules[0].maxLimit'],
+  ])('refuses %j, naming %s', (extra, field) => {
+    expect(fields([{ name: 'r', limit: 2, ...extra }])).toEqual([field]);
+  });
 });

@@ -1,5 +1,6 @@
 import {
   ATTRIBUTE_NAME_PATTERN,
+  CLAIM_NAME_PATTERN,
   CONDITION_OPS,
   ON_CONFLICT,
   type ConditionOp,
@@ -27,7 +28,7 @@ export interface RuleFieldError {
 
 export type RulesValidation = { ok: true; rules: PolicyRule[] } | { ok: false; errors: RuleFieldError[] };
 
-const RULE_KEYS = ['name', 'limit', 'countBy', 'scope', 'where', 'onConflict', 'message'];
+const RULE_KEYS = ['name', 'limit', 'limitClaim', 'maxLimit', 'countBy', 'scope', 'where', 'onConflict', 'message'];
 const CONDITION_KEYS = ['attribute', 'op', 'value'];
 const ATTRIBUTE_HINT = 'must be an attribute name: 1-64 characters of letters, digits, "_", "." or "-"';
 
@@ -77,13 +78,29 @@ function validateRule(raw: unknown, path: string, errors: Errors): PolicyRule | 
   }
   const before = errors.length;
   unknownKeys(raw, RULE_KEYS, path, 'rule', errors);
-  const { name, limit, countBy, onConflict, message } = raw;
+  const { name, limit, limitClaim, maxLimit, countBy, onConflict, message } = raw;
 
   if (typeof name !== 'string' || name.trim() === '' || name.length > RULE_BOUNDS.name) {
     errors.push({ field: `${path}.name`, message: `must be a non-empty string of at most ${RULE_BOUNDS.name} characters` });
   }
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0 || limit > RULE_BOUNDS.limit) {
     errors.push({ field: `${path}.limit`, message: `must be an integer between 0 and ${RULE_BOUNDS.limit}` });
+  }
+  const limitIsValid = typeof limit === 'number' && Number.isInteger(limit) && limit >= 0 && limit <= RULE_BOUNDS.limit;
+  if (!isAbsent(limitClaim) && !(typeof limitClaim === 'string' && CLAIM_NAME_PATTERN.test(limitClaim))) {
+    errors.push({
+      field: `${path}.limitClaim`,
+      message: 'must be a claim name of the entitlement: 1-57 characters of letters, digits, "_", "." or "-" (without "claims.")',
+    });
+  }
+  if (!isAbsent(maxLimit)) {
+    if (isAbsent(limitClaim)) {
+      errors.push({ field: `${path}.maxLimit`, message: 'caps a limit taken from a claim: set limitClaim too, or drop maxLimit' });
+    } else if (typeof maxLimit !== 'number' || !Number.isInteger(maxLimit) || maxLimit < 0 || maxLimit > RULE_BOUNDS.limit) {
+      errors.push({ field: `${path}.maxLimit`, message: `must be an integer between 0 and ${RULE_BOUNDS.limit}` });
+    } else if (limitIsValid && maxLimit < limit) {
+      errors.push({ field: `${path}.maxLimit`, message: `must be at least limit (${limit}), the limit used when the claim is absent` });
+    }
   }
   if (!isAbsent(countBy) && !isAttribute(countBy)) errors.push({ field: `${path}.countBy`, message: ATTRIBUTE_HINT });
   const scope = validateScope(raw.scope, `${path}.scope`, errors);
@@ -97,6 +114,8 @@ function validateRule(raw: unknown, path: string, errors: Errors): PolicyRule | 
   if (errors.length > before) return undefined;
 
   const rule: PolicyRule = { name: name as string, limit: limit as number, onConflict: (onConflict ?? 'reject') as OnConflict };
+  if (!isAbsent(limitClaim)) rule.limitClaim = limitClaim as string;
+  if (!isAbsent(maxLimit)) rule.maxLimit = maxLimit as number;
   if (!isAbsent(countBy)) rule.countBy = countBy as string;
   if (scope) rule.scope = scope;
   if (where) rule.where = where;

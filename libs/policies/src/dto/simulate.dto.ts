@@ -44,6 +44,16 @@ export class SimulatedSessionDto {
   @ApiProperty({ example: { channel: 'news', deviceId: 'tv' }, type: 'object', additionalProperties: { type: 'string' } })
   @IsObject()
   metadata!: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    example: { tier: 'premium', climit: 4 },
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    description: "Claims of the stream's entitlement token: they become the attributes claims.<name>",
+  })
+  @IsOptional()
+  @IsObject()
+  claims?: Record<string, unknown>;
 }
 
 export class SimulatedCandidateDto {
@@ -60,6 +70,16 @@ export class SimulatedCandidateDto {
   @ApiProperty({ example: { channel: 'news', deviceId: 'phone' }, type: 'object', additionalProperties: { type: 'string' } })
   @IsObject()
   metadata!: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    example: { tier: 'premium', climit: 4 },
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    description: "Claims of the stream's entitlement token: they become the attributes claims.<name>",
+  })
+  @IsOptional()
+  @IsObject()
+  claims?: Record<string, unknown>;
 }
 
 export class SimulateDto {
@@ -107,10 +127,13 @@ export class SimulatedEndDto {
 }
 
 export class SimulationDto {
-  @ApiProperty({ enum: ['admit', 'deny', 'missing-metadata'] }) decision!: string;
-  @ApiProperty({ enum: [202, 409, 400], description: 'The status the player would receive' }) status!: number;
+  @ApiProperty({ enum: ['admit', 'deny', 'missing-metadata', 'missing-claims'] }) decision!: string;
+  @ApiProperty({ enum: [202, 409, 400, 401], description: 'The status the player would receive' }) status!: number;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The exact JSON the player would receive' }) body!: object;
-  @ApiPropertyOptional({ type: [String], description: 'Required metadata the candidate lacks (missing-metadata only)' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Required metadata (missing-metadata) or entitlement claims (missing-claims, as claims.<name>) the candidate lacks',
+  })
   missing?: string[];
   @ApiProperty({ type: [SimulatedEndDto], description: 'Sessions the init would end, with what their next heartbeat gets' })
   dismissed!: SimulatedEndDto[];
