@@ -46,7 +46,7 @@ const CM_CORS = {
   origin: true,
   credentials: true,
   methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-  allowedHeaders: ['Authorization', 'X-Terminate', 'Content-Type'],
+  allowedHeaders: ['Authorization', 'X-Terminate', 'Content-Type', 'X-CM-Entitlement'],
   exposedHeaders: ['Location', 'Expires', 'Date', 'Retry-After', 'X-CM-Playback-Token'],
   maxAge: 600,
 };

@@ -35,6 +35,11 @@ export interface StartRequest {
   metadata?: Metadata;
   /** Termination codes of the account's streams to end, atomically, if this one is admitted (X-Terminate). */
   terminate?: string[];
+  /**
+   * The entitlement token (a JWT of your identity system) when the application has entitlements: sent as
+   * `X-CM-Entitlement`. Its claims may set the account's limits. Later ones go with `session.updateEntitlement()`.
+   */
+  entitlement?: string;
 }
 
 /** `start()` either admits the stream or says why not, naming the streams that stand in the way. */
@@ -99,12 +104,14 @@ export class ConcurrencyClient {
 
   /**
    * Asks to start a stream. Resolves with the playing session, or with the denial (409) and its conflicts.
-   * Rejects with a ConcurrencyError otherwise (401, 400 missing or bad metadata, 429, network...). A start is
+   * Rejects with a ConcurrencyError otherwise (401 — `entitlement` when the entitlement token is missing or not
+   * valid —, 400 missing or bad metadata, 429, network...). A start is
    * not retried: if the answer was lost, the stream may have started and will expire by itself.
    */
   async start(request: StartRequest): Promise<StartResult> {
-    const { idp, subject, metadata = {}, terminate = [] } = request;
+    const { idp, subject, metadata = {}, terminate = [], entitlement } = request;
     const headers: Record<string, string> = terminate.length > 0 ? { 'x-terminate': terminate.join(',') } : {};
+    if (entitlement) headers['x-cm-entitlement'] = entitlement;
     const answer = await this.transport.call('POST', `/v2/sessions/${encodeURIComponent(idp)}/${encodeURIComponent(subject)}`, {
       form: metadata,
       headers,

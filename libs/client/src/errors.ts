@@ -4,6 +4,11 @@ export type ConcurrencyErrorKind =
   | 'network'
   /** 401: unknown application id or wrong secret, or the application is disabled. */
   | 'unauthorized'
+  /**
+   * 401 at start: the application needs an entitlement token (`start({ entitlement })`) and it is missing or not
+   * valid; `body.reason` says why (`missing`, `expired`, `signature`, `issuer`, `audience`, `subject`, `claims`...).
+   */
+  | 'entitlement'
   /** 400 at start: the policies need metadata the start did not send (see `client.metadata()`). */
   | 'missing-metadata'
   /** 400: a metadata key or value, the idp or the subject is malformed; `body.detail` says which. */

@@ -62,6 +62,8 @@ export class PlaybackSession extends TypedEmitter<PlaybackSessionEvents> {
   private inFlight: Promise<SessionState> | undefined;
   private readonly path: string;
   private token: string | undefined;
+  /** An entitlement to send with the next heartbeat (until one is accepted). */
+  private entitlement: string | undefined;
 
   constructor(
     private readonly runtime: SessionRuntime,
@@ -131,6 +133,15 @@ export class PlaybackSession extends TypedEmitter<PlaybackSessionEvents> {
     return 'unreachable';
   }
 
+  /**
+   * Sends a newer entitlement token with the next heartbeat (e.g. after the viewer's plan changed): its claims replace
+   * the session's. A token the server refuses is dropped (an `error` event of kind `entitlement`) and the session
+   * plays on with the claims it had.
+   */
+  updateEntitlement(token: string): void {
+    this.entitlement = token;
+  }
+
   /** The account's running streams (this one included while it plays). */
   runningStreams(): Promise<RunningStreamsBody> {
     return this.runtime.runningStreams(this.idp, this.subject);
@@ -155,14 +166,17 @@ export class PlaybackSession extends TypedEmitter<PlaybackSessionEvents> {
 
   private async beat(update?: Metadata): Promise<SessionState> {
     let answer: CmAnswer;
+    const entitlement = this.entitlement;
     try {
-      answer = await this.runtime.transport.call('POST', this.path, { form: update });
+      const headers = entitlement === undefined ? undefined : { 'x-cm-entitlement': entitlement };
+      answer = await this.runtime.transport.call('POST', this.path, { form: update, headers });
     } catch (error) {
       return this.retryLater(error as ConcurrencyError);
     }
     if (this.currentState !== 'playing') return this.currentState;
     switch (answer.status) {
       case 202:
+        if (this.entitlement === entitlement) this.entitlement = undefined;
         return this.alive(answer);
       case 409: {
         const advice = ruleViolations(answer.body);
@@ -184,6 +198,12 @@ export class PlaybackSession extends TypedEmitter<PlaybackSessionEvents> {
       }
     }
     const error = errorFor('heartbeat', answer);
+    if (error.kind === 'entitlement' && entitlement !== undefined) {
+      // The new entitlement was refused, not the session: drop it and heartbeat again without it.
+      if (this.entitlement === entitlement) this.entitlement = undefined;
+      this.emit('error', { error, willRetry: true });
+      return this.beat(update);
+    }
     if (error.transient) return this.retryLater(error, answer.status === 429 ? retryAfterMs(answer.headers) : undefined);
     if (update && answer.status === 400) {
       // The metadata was refused, not the session: keep the previous schedule going.

@@ -109,7 +109,7 @@ export function errorFor(what: string, answer: CmAnswer): ConcurrencyError {
   const { status, body } = answer;
   const detail = problemDetail(body);
   let kind: ConcurrencyErrorKind;
-  if (status === 401) kind = 'unauthorized';
+  if (status === 401) kind = isEntitlementRejection(body) ? 'entitlement' : 'unauthorized';
   else if (status === 429) kind = 'throttled';
   else if (status === 400) kind = isMissingMetadata(body) ? 'missing-metadata' : 'bad-request';
   else if (status >= 500) kind = 'server';
@@ -123,6 +123,10 @@ function problemDetail(body: unknown): string | undefined {
   const { detail, title } = body as { detail?: unknown; title?: unknown };
   if (typeof detail === 'string') return detail;
   return typeof title === 'string' ? title : undefined;
+}
+
+function isEntitlementRejection(body: unknown): boolean {
+  return (body as { code?: unknown } | undefined)?.code === 'ENTITLEMENT_REJECTED';
 }
 
 function isMissingMetadata(body: unknown): boolean {

@@ -1,8 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { PoliciesService } from '@cm/policies';
-import { type EnginePolicy, requiredMetadata } from '@cm/policy-engine';
+import type { EnginePolicy } from '@cm/policy-engine';
 import { APPLICATION_ID_PATTERN, type ApplicationCredentials, ApplicationsService, ConfigEpochService } from '@cm/tenants';
+import { requiredPlayerInputs } from './entitlement-requirements';
 
 export interface ApplicationContext {
   app: ApplicationCredentials;
@@ -130,7 +131,7 @@ export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown
       app,
       epoch: app.policyEpoch,
       policies,
-      requiredMetadata: requiredMetadata(policies),
+      requiredMetadata: requiredPlayerInputs(app, policies),
       relatedApplicationIds: new Set([applicationId, ...related]),
     };
   }

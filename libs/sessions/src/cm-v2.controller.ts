@@ -4,6 +4,7 @@ import { PlaybackTokensService } from '@cm/playback-tokens';
 import type { ApplicationContext } from './application-directory';
 import { CmApplication, CmAuthGuard } from './cm-auth.guard';
 import { CmReply, CmReplyInterceptor } from './cm-reply';
+import { EntitlementVerifier } from './entitlements';
 import { checkAccountPart, parseMetadata } from './metadata';
 import { RequestOrigin } from './request-origin';
 import type { AccountKey } from './session-store.port';
@@ -31,6 +32,7 @@ export class CmV2Controller {
   constructor(
     private readonly sessions: SessionsService,
     private readonly playbackTokens: PlaybackTokensService,
+    private readonly entitlements: EntitlementVerifier,
   ) {}
 
   /** The playback token of an admitted or refreshed session, when its application enabled them. */
@@ -55,9 +57,12 @@ export class CmV2Controller {
     @Body() body: unknown,
     @RequestOrigin() origin: string,
     @Headers('x-terminate') terminate?: string,
+    @Headers('x-cm-entitlement') entitlement?: string,
   ): Promise<CmReply<InitResponseBody>> {
     const key = account(idp, subject);
-    const result = await this.sessions.init(app, key, parseMetadata(query, body), terminationCodes(terminate));
+    const metadata = parseMetadata(query, body);
+    const claims = await this.entitlements.forInit(app, key, entitlement);
+    const result = await this.sessions.init(app, key, { ...metadata, ...claims }, terminationCodes(terminate));
     const headers = { Location: result.body.sessionId, Expires: httpDate(result.expiresAt), ...degradedHeader(result) };
     const token = await this.playbackToken(app, key, result.body.sessionId, result.expiresAt, origin);
     if (token === undefined) return new CmReply(result.body, headers);
@@ -74,9 +79,12 @@ export class CmV2Controller {
     @Query() query: unknown,
     @Body() body: unknown,
     @RequestOrigin() origin: string,
+    @Headers('x-cm-entitlement') entitlement?: string,
   ): Promise<CmReply> {
     const key = account(idp, subject);
-    const result = await this.sessions.heartbeat(app, key, sessionId, parseMetadata(query, body));
+    const metadata = parseMetadata(query, body);
+    const claims = await this.entitlements.forHeartbeat(app, key, entitlement);
+    const result = await this.sessions.heartbeat(app, key, sessionId, { ...metadata, ...claims });
     const token = await this.playbackToken(app, key, sessionId, result.expiresAt, origin);
     return new CmReply(undefined, {
       Expires: httpDate(result.expiresAt),

@@ -1,5 +1,6 @@
 import {
   ATTRIBUTE_NAME_PATTERN,
+  CLAIM_PREFIX,
   IMMUTABLE_METADATA_KEYS,
   MAX_METADATA_BYTES,
   MAX_METADATA_KEYS,
@@ -18,6 +19,9 @@ function addEntries(target: Metadata, source: unknown, where: string): void {
   for (const [key, raw] of Object.entries(source as Record<string, unknown>)) {
     if (!ATTRIBUTE_NAME_PATTERN.test(key)) {
       throw invalid(`Metadata key "${key.slice(0, 80)}" is invalid: keys are 1-64 characters of A-Z a-z 0-9 _ . -`);
+    }
+    if (key.startsWith(CLAIM_PREFIX)) {
+      throw invalid(`Metadata key "${key}" is reserved: "${CLAIM_PREFIX}*" attributes come from the entitlement token (X-CM-Entitlement)`);
     }
     const values: unknown[] = Array.isArray(raw) ? raw : [raw];
     if (values.length !== 1) throw invalid(`Metadata key "${key}" is given more than once`);

@@ -11,7 +11,13 @@ export enum CmErrorCode {
   GONE = 'GONE',
   THROTTLED = 'THROTTLED',
   UNAVAILABLE = 'UNAVAILABLE',
+  /** The application needs an entitlement token and this one is missing or not valid (`reason` says why). */
+  ENTITLEMENT_REJECTED = 'ENTITLEMENT_REJECTED',
 }
+
+/** Why an entitlement token was refused (401). */
+export type EntitlementRejection =
+  'missing' | 'malformed' | 'signature' | 'expired' | 'not-yet-valid' | 'issuer' | 'audience' | 'subject' | 'claims' | 'not-configured';
 
 /**
  * An outcome of a CM v2 call other than success. `body` is the exact JSON the player receives (advice
@@ -23,6 +29,8 @@ export class CmError extends Error {
     message: string,
     readonly body?: AdviceBody,
     readonly headers: Record<string, string> = {},
+    /** Extra members of the problem+json answer. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'CmError';
@@ -30,6 +38,16 @@ export class CmError extends Error {
 
   static unauthorized(message: string): CmError {
     return new CmError(CmErrorCode.UNAUTHORIZED, message, undefined, { 'WWW-Authenticate': 'Basic realm="cm"' });
+  }
+
+  static entitlement(reason: EntitlementRejection, message: string): CmError {
+    return new CmError(
+      CmErrorCode.ENTITLEMENT_REJECTED,
+      message,
+      undefined,
+      { 'WWW-Authenticate': 'Entitlement realm="cm", header="X-CM-Entitlement"' },
+      { reason },
+    );
   }
 }
 
@@ -43,4 +61,5 @@ export const CM_ERROR_STATUS: Record<CmErrorCode, number> = {
   [CmErrorCode.GONE]: 410,
   [CmErrorCode.THROTTLED]: 429,
   [CmErrorCode.UNAVAILABLE]: 503,
+  [CmErrorCode.ENTITLEMENT_REJECTED]: 401,
 };

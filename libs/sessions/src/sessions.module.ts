@@ -8,6 +8,7 @@ import { Clock } from './clock';
 import { CmAuthGuard } from './cm-auth.guard';
 import { CmReplyInterceptor } from './cm-reply';
 import { CmV2Controller } from './cm-v2.controller';
+import { EntitlementVerifier } from './entitlements';
 import { ExpirySweeper } from './expiry-sweeper';
 import { PostgresSessionStore } from './postgres-session.store';
 import { REDIS_STORE_OPTIONS, RedisSessionStore } from './redis/redis-session.store';
@@ -38,6 +39,7 @@ export class SessionsModule {
         CmAuthGuard,
         CmReplyInterceptor,
         SessionsService,
+        EntitlementVerifier,
         ExpirySweeper,
         AccountSessionsService,
       ],

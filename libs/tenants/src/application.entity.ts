@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { EntitlementsSettings } from './entitlements-settings';
 import { TenantEntity } from './tenant.entity';
 
 @Entity({ name: 'applications' })
@@ -42,6 +43,10 @@ export class ApplicationEntity {
   /** Admitted inits and successful heartbeats carry a signed playback token (X-CM-Playback-Token). */
   @Column({ name: 'playback_tokens_enabled', type: 'boolean', default: false })
   playbackTokensEnabled!: boolean;
+
+  /** The operator's identity system whose entitlement tokens players send (issuer, audience, public keys); null: none. */
+  @Column({ type: 'jsonb', nullable: true })
+  entitlements!: EntitlementsSettings | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

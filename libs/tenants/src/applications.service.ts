@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ApplicationEntity } from './application.entity';
 import { ConfigEpochService } from './config-epoch.service';
+import { checkEntitlements, type EntitlementsInput, type EntitlementsSettings } from './entitlements-settings';
 import { generateSecret, hashSecret } from './secrets';
 import { TenantEntity } from './tenant.entity';
 import { TenantsError, TenantsErrorCode } from './tenants.errors';
@@ -19,6 +20,8 @@ export interface Application {
   enabled: boolean;
   /** Signed playback tokens for licence servers and CDNs (off by default). */
   playbackTokens: PlaybackTokensSettings;
+  /** Players send entitlement tokens of this identity system; their claims become `claims.*` attributes. */
+  entitlements: EntitlementsSettings | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -41,6 +44,8 @@ export interface CreateApplicationInput {
   heartbeatIntervalSeconds?: number;
   requireSecret?: boolean;
   playbackTokens?: PlaybackTokensSettings;
+  /** Checked by `checkEntitlements`. */
+  entitlements?: EntitlementsInput | null;
 }
 
 export interface UpdateApplicationInput {
@@ -51,6 +56,8 @@ export interface UpdateApplicationInput {
   /** true: the application gets a secret (generated and returned once when it had none); false: it needs none. */
   requireSecret?: boolean;
   playbackTokens?: PlaybackTokensSettings;
+  /** Checked by `checkEntitlements`; null removes them. */
+  entitlements?: EntitlementsInput | null;
 }
 
 /**
@@ -88,6 +95,7 @@ function toApplication(e: ApplicationEntity): Application {
     requireSecret: e.secretHash !== null,
     enabled: e.enabled,
     playbackTokens: { enabled: e.playbackTokensEnabled },
+    entitlements: e.entitlements,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
   };
@@ -130,6 +138,7 @@ export class ApplicationsService {
     const interval = checkInterval(input.heartbeatIntervalSeconds ?? 60);
     if (input.requireSecret === false && !this.openAllowed) throw openRefused();
     const secret = (input.requireSecret ?? !this.openAllowed) ? generateSecret() : undefined;
+    const entitlements = input.entitlements ? await checkEntitlements(input.entitlements) : null;
     return inTransaction(this.dataSource, manager, async (manager) => {
       if (!(await manager.existsBy(TenantEntity, { id: tenantId }))) {
         throw new TenantsError(TenantsErrorCode.TENANT_NOT_FOUND, `Tenant ${tenantId} not found`);
@@ -146,6 +155,7 @@ export class ApplicationsService {
         secretHash: secret ? hashSecret(secret) : null,
         enabled: true,
         playbackTokensEnabled: input.playbackTokens?.enabled ?? false,
+        entitlements,
       });
       let saved: ApplicationEntity;
       try {
@@ -173,6 +183,7 @@ export class ApplicationsService {
   ): Promise<{ before: Application; after: Application; secret?: string }> {
     const interval = input.heartbeatIntervalSeconds === undefined ? undefined : checkInterval(input.heartbeatIntervalSeconds);
     if (input.requireSecret === false && !this.openAllowed) throw openRefused();
+    const entitlements = input.entitlements ? await checkEntitlements(input.entitlements) : input.entitlements;
     return inTransaction(this.dataSource, manager, async (m) => {
       const entity = await this.lock(m, id);
       const before = toApplication(entity);
@@ -182,6 +193,7 @@ export class ApplicationsService {
       if (interval !== undefined) entity.heartbeatIntervalSeconds = interval;
       if (input.enabled !== undefined) entity.enabled = input.enabled;
       if (input.playbackTokens !== undefined) entity.playbackTokensEnabled = input.playbackTokens.enabled;
+      if (entitlements !== undefined) entity.entitlements = entitlements;
       if (input.requireSecret === true && entity.secretHash === null) {
         secret = generateSecret();
         entity.secretHash = hashSecret(secret);

@@ -16,6 +16,7 @@ export {
   type ApplicationDeletionHook,
   type PlaybackTokensSettings,
 } from './applications.service';
+export { ENTITLEMENT_ALGORITHMS, type EntitlementsSettings } from './entitlements-settings';
 export { ConfigEpochService, type PolicyEpochChange } from './config-epoch.service';
 export { TenantsError, TenantsErrorCode } from './tenants.errors';
 export { secretMatches } from './secrets';

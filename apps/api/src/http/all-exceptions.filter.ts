@@ -137,7 +137,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (error.code === CmErrorCode.GONE || error.code === CmErrorCode.UNKNOWN_SESSION || error.code === CmErrorCode.THROTTLED) {
       return { status, headers: error.headers, body: undefined };
     }
-    return { ...this.problem(status, error.message, { code: error.code }), headers: error.headers };
+    return { ...this.problem(status, error.message, { code: error.code, ...error.details }), headers: error.headers };
   }
 
   private problem(status: number, detail: string, extra: Omit<Problem, 'type' | 'title' | 'status' | 'detail'> = {}): Answer {

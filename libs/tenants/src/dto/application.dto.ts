@@ -29,6 +29,46 @@ export class PlaybackTokensDto {
   enabled!: boolean;
 }
 
+export class EntitlementsDto {
+  @ApiProperty({ example: 'https://id.example.com', maxLength: 512, description: 'The `iss` of the entitlement tokens' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(512)
+  issuer!: string;
+
+  @ApiProperty({ example: 'concurrency-monitor', maxLength: 512, description: 'The `aud` the tokens carry for this service' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(512)
+  audience!: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { keys: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+    required: ['keys'],
+    description: 'The public keys (JWK Set; RSA, EC or OKP, no private parts). Give jwks or jwksUrl',
+  })
+  @IsOptional()
+  @IsObject()
+  jwks?: { keys: unknown[] };
+
+  @ApiPropertyOptional({
+    example: 'https://id.example.com/.well-known/jwks.json',
+    maxLength: 2048,
+    description: 'Where to fetch the public keys (https; http only for localhost). Give jwks or jwksUrl',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  jwksUrl?: string;
+
+  @ApiPropertyOptional({ example: 'sub', description: 'When set, this claim must equal the subject of the call' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(57)
+  subjectClaim?: string;
+}
+
 export class CreateApplicationDto {
   @ApiPropertyOptional({
     example: 'acme-web',
@@ -74,6 +114,19 @@ export class CreateApplicationDto {
   @ValidateNested()
   @Type(() => PlaybackTokensDto)
   playbackTokens?: PlaybackTokensDto;
+
+  @ApiPropertyOptional({
+    type: EntitlementsDto,
+    nullable: true,
+    description:
+      'The identity system whose entitlement tokens players send in X-CM-Entitlement: their claims become the attributes ' +
+      'claims.<name>, and an init without a valid token answers 401. null removes them',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EntitlementsDto)
+  entitlements?: EntitlementsDto | null;
 }
 
 export class UpdateApplicationDto {
@@ -117,6 +170,19 @@ export class UpdateApplicationDto {
   @ValidateNested()
   @Type(() => PlaybackTokensDto)
   playbackTokens?: PlaybackTokensDto;
+
+  @ApiPropertyOptional({
+    type: EntitlementsDto,
+    nullable: true,
+    description:
+      'The identity system whose entitlement tokens players send in X-CM-Entitlement: their claims become the attributes ' +
+      'claims.<name>, and an init without a valid token answers 401. null removes them',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EntitlementsDto)
+  entitlements?: EntitlementsDto | null;
 }
 
 export class ApplicationDto {
@@ -128,6 +194,7 @@ export class ApplicationDto {
   @ApiProperty() requireSecret!: boolean;
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ type: PlaybackTokensDto }) playbackTokens!: PlaybackTokensDto;
+  @ApiProperty({ type: EntitlementsDto, nullable: true }) entitlements!: EntitlementsDto | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
 }
