@@ -62,6 +62,42 @@ describe.each(ADAPTERS)('entitlements on %s', (adapter) => {
     return { ...given, cm, entitlement: (claims: Record<string, unknown> = {}) => idp.sign(claims) };
   }
 
+  it("plays the README's worked example: Basic gets one stream, Premium the plan's screens", async () => {
+    const { cm } = await withEntitlements([
+      { name: 'basic', limit: 1, where: [{ attribute: 'claims.tier', op: 'eq', value: 'basic' }] },
+      {
+        name: 'premium screens',
+        limit: 2,
+        limitClaim: 'screens',
+        maxLimit: 6,
+        where: [{ attribute: 'claims.tier', op: 'eq', value: 'premium' }],
+      },
+    ]);
+    expect((await cm.metadata()).body).toEqual(['entitlement']);
+    const premium = await idp.sign({ tier: 'premium', screens: 3 });
+    for (let i = 0; i < 3; i++) expect((await cm.init('demo-idp', 'alice', {}, { 'x-cm-entitlement': premium })).status).toBe(202);
+    const fourth = await cm.init('demo-idp', 'alice', {}, { 'x-cm-entitlement': premium });
+    expect(fourth.status).toBe(409);
+    expect(fourth.body.associatedAdvice[0]).toMatchObject({ ruleName: 'premium screens', threshold: 3 });
+    expect((await cm.running('demo-idp', 'alice')).body.runningStreams[0].metadata).toEqual({
+      'claims.tier': 'premium',
+      'claims.screens': '3',
+    });
+    const basic = await idp.sign({ tier: 'basic' });
+    expect((await cm.init('demo-idp', 'bob', {}, { 'x-cm-entitlement': basic })).status).toBe(202);
+    expect((await cm.init('demo-idp', 'bob', {}, { 'x-cm-entitlement': basic })).status).toBe(409);
+    const none = await cm.init('demo-idp', 'alice');
+    expect(none.status).toBe(401);
+    expect(none.body).toEqual({
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      code: 'ENTITLEMENT_REJECTED',
+      reason: 'missing',
+      detail: 'This application needs an entitlement token: send it in X-CM-Entitlement',
+    });
+  });
+
   it('configures entitlements (public keys only) and lists them as required metadata', async () => {
     const { application, cm } = await withEntitlements([
       { name: 'tiered', limit: 1, scope: ['channel'], where: [{ attribute: 'claims.tier', op: 'eq', value: 'basic' }] },
