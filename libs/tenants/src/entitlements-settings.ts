@@ -59,7 +59,7 @@ async function checkKey(raw: unknown, field: string): Promise<JWK> {
   const key: JWK = { kty: raw.kty as string };
   for (const name of [...publicFields, 'kid', 'alg', 'use']) {
     if (raw[name] !== undefined) {
-      if (typeof raw[name] !== 'string' || (raw[name]).length > 2048) throw invalid(`${field}.${name}`, 'must be a string');
+      if (typeof raw[name] !== 'string' || raw[name].length > 2048) throw invalid(`${field}.${name}`, 'must be a string');
       (key as Record<string, unknown>)[name] = raw[name];
     }
   }
