@@ -5,14 +5,14 @@ import { ApiError, describeError } from '../../api/client';
 import type { Application } from '../applications/api';
 import type { PolicyRule, SimulateRequest } from './api';
 import { useSimulate } from './hooks';
-import { parseMetadata } from './simulator';
+import { parseMetadata, splitClaims } from './simulator';
 
 interface SessionRow {
   applicationId: string | null;
   metadata: string;
 }
 
-const DECISION_COLOR = { admit: 'teal', deny: 'red', 'missing-metadata': 'orange' } as const;
+const DECISION_COLOR = { admit: 'teal', deny: 'red', 'missing-metadata': 'orange', 'missing-claims': 'orange' } as const;
 
 /**
  * What would the CM API answer? Hypothetical running sessions of one account and a candidate stream, decided by
@@ -39,8 +39,8 @@ export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; a
     setInputError(null);
     const body: SimulateRequest = {
       rules,
-      sessions: parsedSessions.map((s) => ({ metadata: s.metadata, ...(s.applicationId ? { applicationId: s.applicationId } : {}) })),
-      candidate: { metadata: parsedCandidate.metadata, ...(candidateApp ? { applicationId: candidateApp } : {}) },
+      sessions: parsedSessions.map((s) => ({ ...splitClaims(s.metadata), ...(s.applicationId ? { applicationId: s.applicationId } : {}) })),
+      candidate: { ...splitClaims(parsedCandidate.metadata), ...(candidateApp ? { applicationId: candidateApp } : {}) },
       ...(terminate.length ? { terminate } : {}),
     };
     simulate.mutate(body);
@@ -51,7 +51,7 @@ export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; a
     <Stack gap="md">
       <Text size="sm" c="dimmed">
         Describe one account&apos;s running streams and a new one; see the decision and the exact body the player receives. Metadata is
-        written as attribute=value pairs separated by commas.
+        written as attribute=value pairs separated by commas; entitlement claims as <Code>claims.tier=premium</Code>.
       </Text>
       <Card withBorder radius="md">
         <Title order={5} mb="xs">

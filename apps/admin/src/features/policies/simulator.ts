@@ -15,3 +15,16 @@ export const formatMetadata = (metadata: Record<string, string>) =>
   Object.entries(metadata)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
+
+const CLAIM_PREFIX = 'claims.';
+
+/** `claims.tier=premium` pairs are the stream's entitlement claims: the simulator takes them apart from metadata. */
+export function splitClaims(pairs: Record<string, string>): { metadata: Record<string, string>; claims?: Record<string, string> } {
+  const metadata: Record<string, string> = {};
+  const claims: Record<string, string> = {};
+  for (const [key, value] of Object.entries(pairs)) {
+    if (key.startsWith(CLAIM_PREFIX)) claims[key.slice(CLAIM_PREFIX.length)] = value;
+    else metadata[key] = value;
+  }
+  return Object.keys(claims).length > 0 ? { metadata, claims } : { metadata };
+}
