@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { request } from 'node:http';
 import { ADAPTERS, startTestApp, STORES, type TestApp } from '../support/app';
+import { adminApi } from '../support/management';
 
 interface RawResponse {
   status: number;
@@ -138,6 +139,26 @@ describe.each(VARIANTS)('hostile input on %s, sessions in %s', (adapter, store) 
     );
     expect(await t.sessionCount()).toBe(acknowledged);
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+
+  it('answers a deeply nested JSON body with 400 (never 500) on the management API, sign-in included', async () => {
+    const { token } = await adminApi(t);
+    const json = { 'content-type': 'application/json' };
+    for (const depth of [40, 5_000, 40_000]) {
+      const arrays = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      const objects = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+      const calls: Array<[string, Record<string, string>, string]> = [
+        ['/api/v1/auth/login', json, `{"email":"a@example.com","password":"x","extra":${arrays}}`],
+        ['/api/v1/auth/login', json, `{"email":${objects},"password":"x"}`],
+        ['/api/v1/tenants', { ...json, authorization: `Bearer ${token}` }, `{"slug":"deep","name":${objects}}`],
+        ['/api/v1/policies/simulate', { ...json, authorization: `Bearer ${token}` }, `{"policies":${arrays}}`],
+      ];
+      for (const [path, headers, body] of calls) {
+        const res = await raw(t.url, 'POST', path, headers, Buffer.from(body));
+        expect([path, depth, res.status]).toEqual([path, depth, path === '/api/v1/auth/login' && body.length > 8192 ? 413 : 400]);
+        expect(res.body).toMatch(/deeper than|at most 8192 bytes/);
+      }
+    }
   });
 
   it('answers an oversized body with 413 and oversized headers with 431', async () => {

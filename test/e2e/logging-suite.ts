@@ -33,6 +33,7 @@ export function describeLogging(adapter: Adapter): void {
         CM_DB_POOL_SIZE: '5',
         CM_ADMIN_EMAIL: ADMIN.email,
         CM_ADMIN_PASSWORD: ADMIN.password,
+        CM_TRUST_PROXY: 'loopback',
       });
       app = await createApp(env, database.url, { logger: false, logStream: { write: (line: string) => void lines.push(line) } });
       await app.listen(0, '127.0.0.1');
@@ -80,6 +81,16 @@ export function describeLogging(adapter: Adapter): void {
       expect(deniedLog!.req.url).toBe('/api/v1/usage/live?token=[Redacted]');
       expect(deniedLog!.level).toBe(40); // 4xx: warn
       expect(typeof deniedLog!.responseTime).toBe('number');
+    });
+
+    it('logs the client address a trusted proxy names (CM_TRUST_PROXY), else the socket address', async () => {
+      lines.length = 0;
+      const proxied = { 'x-forwarded-for': '203.0.113.7', 'x-request-id': 'req-proxied-1' };
+      expect((await fetch(`${url}/api/v1/auth/me`, { headers: proxied })).status).toBe(401);
+      expect((await fetch(`${url}/api/v1/auth/me`, { headers: { 'x-request-id': 'req-direct-1' } })).status).toBe(401);
+      const logs = await logged(2);
+      expect(logs.find((e) => e.req.id === 'req-proxied-1')?.req.clientAddress).toBe('203.0.113.7');
+      expect(logs.find((e) => e.req.id === 'req-direct-1')?.req.clientAddress).toBe('127.0.0.1');
     });
 
     it('does not log health probes and scrapes', async () => {

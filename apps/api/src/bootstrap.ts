@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FirstOperatorSeeder } from '@cm/identity';
@@ -17,6 +18,7 @@ import { runMigrations } from './database/migrate';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { OpenApiDocument } from './http/docs.controller';
 import { FastifyFrameworkErrors } from './http/framework-errors';
+import { adapterTrustProxy, parseTrustProxy } from './http/trust-proxy';
 import { buildOpenApiDocument } from './http/openapi';
 import { validationPipe } from './http/validation';
 import { FirstRunSeeder } from './seed/first-run';
@@ -50,6 +52,12 @@ const CM_CORS = {
   exposedHeaders: ['Location', 'Expires', 'Date', 'Retry-After', 'X-CM-Playback-Token'],
   maxAge: 600,
 };
+
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+function isPlayerForm(req: IncomingMessage): boolean {
+  return (req.url ?? '').startsWith('/v2/') && FORM_TYPE.test(req.headers['content-type'] ?? '');
+}
 
 function corsFor(url: string | undefined) {
   return url?.startsWith('/v2/') ? CM_CORS : { origin: false };
@@ -87,12 +95,15 @@ export async function createApp(
   const module = AppModule.forRoot(env, databaseUrl, { enabled: logging, level: env.LOG_LEVEL, destination: options.logStream });
   const logger = logging ? undefined : false;
   const frameworkErrors = new FastifyFrameworkErrors(corsAnswerHeaders);
+  // Validated by loadEnv; the same rule (proxy-addr) on both adapters decides `request.ip`.
+  const trustProxy = adapterTrustProxy(parseTrustProxy(env.CM_TRUST_PROXY) ?? false);
   const app =
     env.CM_HTTP_ADAPTER === 'fastify'
       ? await NestFactory.create(
           module,
           new FastifyAdapter({
             bodyLimit: BODY_LIMIT_BYTES,
+            trustProxy,
             routerOptions: { maxParamLength: 1024 },
             // A URL the router cannot decode answers like any other bad request (http/framework-errors.ts).
             frameworkErrors: frameworkErrors.handle,
@@ -110,9 +121,12 @@ export async function createApp(
   frameworkErrors.bind((exception, host) => filter.catch(exception, host));
   if (env.CM_HTTP_ADAPTER === 'express') {
     const express = app as NestExpressApplication;
+    express.set('trust proxy', trustProxy);
     express.use(helmet(SECURITY_HEADERS));
     express.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
-    express.useBodyParser('urlencoded', { limit: BODY_LIMIT_BYTES, extended: false });
+    // Form bodies are for the player API only (players send metadata that way); the management API takes JSON only,
+    // which no cross-site form can send (its guard answers 415 to anything else, on Fastify too).
+    express.useBodyParser('urlencoded', { limit: BODY_LIMIT_BYTES, extended: false, type: isPlayerForm });
   } else {
     await (app as NestFastifyApplication).register(fastifyHelmet, SECURITY_HEADERS);
   }

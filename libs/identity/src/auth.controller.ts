@@ -4,7 +4,7 @@ import { stringifySetCookie } from 'cookie';
 import type { Actor } from './actor';
 import { AuthService } from './auth.service';
 import { SESSION_MAX_AGE_DAYS } from './authenticator';
-import { AllowPendingPasswordChange, CurrentActor, ManagementController, Public, Roles } from './decorators';
+import { AllowPendingPasswordChange, CurrentActor, ManagementController, MaxBodyBytes, Public, Roles, SameOrigin } from './decorators';
 import { ActorDto, ChangePasswordDto, LoginDto } from './dto/auth.dto';
 import { WithHeaders } from './management-reply';
 import { clientAddress, isHttps, type ManagementRequest, SESSION_COOKIE, sessionCookie } from './request';
@@ -20,6 +20,9 @@ const Caller = createParamDecorator((_: unknown, context: ExecutionContext): Cal
   return { ip: clientAddress(request), https: isHttps(request), sessionSecret: sessionCookie(request) };
 });
 
+/** An email (≤ 320) and a password (≤ 1024) fit in far less; a bigger body is refused before it is looked at. */
+const AUTH_BODY_LIMIT_BYTES = 8 * 1024;
+
 const cookie = (value: string, maxAge: number, secure: boolean) =>
   stringifySetCookie(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'strict', path: '/', secure, maxAge });
 
@@ -29,6 +32,8 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @SameOrigin()
+  @MaxBodyBytes(AUTH_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in: sets the httpOnly cm_session cookie', security: [] })
   @ApiOkResponse({ type: ActorDto })
@@ -40,6 +45,8 @@ export class AuthController {
 
   @Post('logout')
   @Public()
+  @SameOrigin()
+  @MaxBodyBytes(AUTH_BODY_LIMIT_BYTES)
   @HttpCode(204)
   @ApiOperation({ summary: 'Sign out: ends the session and clears the cookie', security: [] })
   @ApiNoContentResponse()

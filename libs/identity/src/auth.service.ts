@@ -11,7 +11,7 @@ import { OperatorSessionEntity } from './operator-session.entity';
 import { OperatorEntity } from './operator.entity';
 import { normalizeEmail } from './operators.service';
 import { Not } from 'typeorm';
-import { hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords';
+import { hashPassword, needsRehash, PASSWORD_MIN_LENGTH, PasswordHashingBusyError, verifyPassword } from './passwords';
 import { randomSecret, sha256Hex } from './secrets';
 
 export interface LoginResult {
@@ -40,12 +40,25 @@ export class AuthService {
     }
     const operator = await this.dataSource.manager.findOneBy(OperatorEntity, { email });
     // Unknown email and wrong password cost the same and answer the same.
-    const ok = await verifyPassword(operator?.passwordHash ?? null, password);
+    const ok = await verifyPassword(operator?.passwordHash ?? null, password, { refuseWhenBusy: true }).catch((error: unknown) => {
+      if (!(error instanceof PasswordHashingBusyError)) throw error;
+      throw new IdentityError(IdentityErrorCode.LOGIN_BUSY, 'Too many sign-ins at once; retry in a second', undefined, {
+        'Retry-After': '1',
+      });
+    });
     if (!operator || !ok) {
       await this.throttle.recordFailure(email, ip);
       throw new IdentityError(IdentityErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
     }
     await this.throttle.recordSuccess(email);
+    // A hash made with older parameters is replaced while the password is at hand.
+    if (needsRehash(operator.passwordHash)) {
+      await this.dataSource.query('UPDATE operators SET password_hash = $1 WHERE id = $2 AND password_hash = $3', [
+        await hashPassword(password),
+        operator.id,
+        operator.passwordHash,
+      ]);
+    }
     const secret = randomSecret();
     const expiresAt = new Date(Date.now() + SESSION_IDLE_HOURS * 3600_000);
     const actor: Actor = {

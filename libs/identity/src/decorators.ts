@@ -12,7 +12,7 @@ import type { Role } from './actor';
 import { IdentityError } from './identity.errors';
 import { ManagementAuthGuard } from './management-auth.guard';
 import { ManagementReplyInterceptor } from './management-reply';
-import { PENDING_PASSWORD_KEY, PUBLIC_KEY, ROLES_KEY } from './metadata-keys';
+import { MAX_BODY_BYTES_KEY, PENDING_PASSWORD_KEY, PUBLIC_KEY, ROLES_KEY, SAME_ORIGIN_KEY } from './metadata-keys';
 import type { ManagementRequest } from './request';
 
 /** Names of the security schemes in the OpenAPI document. */
@@ -51,6 +51,19 @@ export function Public(): MethodDecorator {
 /** A route an operator signed in with a reset password may still call (who am I, change my password). */
 export function AllowPendingPasswordChange(): MethodDecorator {
   return SetMetadata(PENDING_PASSWORD_KEY, true);
+}
+
+/**
+ * A public write a browser must not be made to send from another site (sign-in, sign-out): a foreign Origin or
+ * Referer answers 403, like every cookie-authenticated write (a request naming neither is a script: it passes).
+ */
+export function SameOrigin(): MethodDecorator {
+  return SetMetadata(SAME_ORIGIN_KEY, true);
+}
+
+/** A smaller body limit for one route than the server's (413 beyond, by Content-Length). */
+export function MaxBodyBytes(bytes: number): MethodDecorator {
+  return SetMetadata(MAX_BODY_BYTES_KEY, bytes);
 }
 
 /** The authenticated actor of the request. */

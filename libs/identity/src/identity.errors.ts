@@ -5,6 +5,8 @@ export enum IdentityErrorCode {
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
   /** Too many failed logins for the account or the address (429 + Retry-After). */
   TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS',
+  /** Every password check slot is taken: sign-in answers 503 + Retry-After instead of queueing (login route only). */
+  LOGIN_BUSY = 'LOGIN_BUSY',
   /** The role may not do this (403). */
   FORBIDDEN = 'FORBIDDEN',
   /** A cookie-authenticated write without a same-origin Origin/Referer or without a JSON body (403). */
@@ -19,6 +21,10 @@ export enum IdentityErrorCode {
   INVALID_AUDIT_QUERY = 'INVALID_AUDIT_QUERY',
   /** Signed in with a reset (one-time) password: only changing it is allowed (403). */
   PASSWORD_CHANGE_REQUIRED = 'PASSWORD_CHANGE_REQUIRED',
+  /** A management write whose body is not JSON (415). */
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  /** A body over the route's own limit (413). */
+  BODY_TOO_LARGE = 'BODY_TOO_LARGE',
 }
 
 /** Typed error of the identity library; the global HTTP filter maps the code to a status. */
@@ -46,6 +52,7 @@ export const IDENTITY_ERROR_STATUS: Record<IdentityErrorCode, number> = {
   [IdentityErrorCode.UNAUTHENTICATED]: 401,
   [IdentityErrorCode.INVALID_CREDENTIALS]: 401,
   [IdentityErrorCode.TOO_MANY_ATTEMPTS]: 429,
+  [IdentityErrorCode.LOGIN_BUSY]: 503,
   [IdentityErrorCode.FORBIDDEN]: 403,
   [IdentityErrorCode.CSRF_REJECTED]: 403,
   [IdentityErrorCode.OPERATOR_NOT_FOUND]: 404,
@@ -56,4 +63,6 @@ export const IDENTITY_ERROR_STATUS: Record<IdentityErrorCode, number> = {
   [IdentityErrorCode.INVALID_TOKEN_REQUEST]: 400,
   [IdentityErrorCode.INVALID_AUDIT_QUERY]: 400,
   [IdentityErrorCode.PASSWORD_CHANGE_REQUIRED]: 403,
+  [IdentityErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
+  [IdentityErrorCode.BODY_TOO_LARGE]: 413,
 };

@@ -4,13 +4,23 @@ import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 export interface LoginLimits {
+  /** Failures older than this are forgotten. */
   windowSeconds: number;
-  perAccount: number;
+  /** Failures from one client address (any account) before that address is refused until the oldest leaves the window. */
   perAddress: number;
+  /** Failures of one account (from anywhere) before the addresses that failed for it must wait between attempts. */
+  freePerAccount: number;
+  /** The longest such wait. */
+  maxDelaySeconds: number;
 }
 
-/** 5 failures per account and 20 per client address within 15 minutes; then 429 until the oldest leaves the window. */
-export const LOGIN_LIMITS: LoginLimits = { windowSeconds: 15 * 60, perAccount: 5, perAddress: 20 };
+/**
+ * Per address: 20 failures within 15 minutes lock that address out (429) until the oldest leaves the window.
+ * Per account: after 5 failures from anywhere, an address that failed for the account waits 1 s after its own last
+ * failure, doubling with each further failure of the account (2, 4, … at most 60 s). An address that has not
+ * failed for the account is never held back by the others: the owner signs in while someone guesses elsewhere.
+ */
+export const LOGIN_LIMITS: LoginLimits = { windowSeconds: 15 * 60, perAddress: 20, freePerAccount: 5, maxDelaySeconds: 60 };
 
 /**
  * Failed logins, counted in PostgreSQL so every api process sees the same numbers. Concurrent failures may
@@ -22,18 +32,23 @@ export class LoginThrottle {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Seconds to wait before the next attempt, or 0 when one is allowed. */
+  /** Seconds this address must wait before its next attempt for this account, or 0 when one is allowed now. */
   async retryAfter(email: string, ip: string): Promise<number> {
-    const { windowSeconds, perAccount, perAddress } = this.limits;
+    const { windowSeconds, perAddress, freePerAccount, maxDelaySeconds } = this.limits;
     const rows: { wait: number | null }[] = await this.dataSource.query(
-      `SELECT ceil(extract(epoch FROM max(until) - now()))::int AS wait FROM (
-         (SELECT at + make_interval(secs => $3) AS until FROM login_failures
-           WHERE email = $1 AND at > now() - make_interval(secs => $3) ORDER BY at DESC OFFSET $4 - 1 LIMIT 1)
-         UNION ALL
-         (SELECT at + make_interval(secs => $3) FROM login_failures
-           WHERE ip = $2 AND at > now() - make_interval(secs => $3) ORDER BY at DESC OFFSET $5 - 1 LIMIT 1)
-       ) blocked`,
-      [email, ip, windowSeconds, perAccount, perAddress],
+      `WITH address_lock AS (
+         SELECT at + make_interval(secs => $3) AS until FROM login_failures
+          WHERE ip = $2 AND at > now() - make_interval(secs => $3) ORDER BY at DESC OFFSET $4 - 1 LIMIT 1
+       ), account AS (
+         SELECT count(*)::int AS failures, max(at) FILTER (WHERE ip = $2) AS last_here FROM login_failures
+          WHERE email = $1 AND at > now() - make_interval(secs => $3)
+       )
+       SELECT ceil(extract(epoch FROM greatest(
+                (SELECT until FROM address_lock),
+                (SELECT last_here + make_interval(secs => least(power(2, failures - $5), $6)) FROM account
+                  WHERE failures >= $5 AND last_here IS NOT NULL)
+              ) - now()))::int AS wait`,
+      [email, ip, windowSeconds, perAddress, freePerAccount, maxDelaySeconds],
     );
     return Math.max(0, rows[0]?.wait ?? 0);
   }

@@ -2,16 +2,19 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Actor, Role } from './actor';
 import { Authenticator } from './authenticator';
-import { csrfViolation } from './csrf';
+import { csrfViolation, foreignSource, nonJsonBody } from './csrf';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
-import { PENDING_PASSWORD_KEY, PUBLIC_KEY, ROLES_KEY } from './metadata-keys';
-import { bearerToken, type ManagementRequest, sessionCookie } from './request';
+import { MAX_BODY_BYTES_KEY, PENDING_PASSWORD_KEY, PUBLIC_KEY, ROLES_KEY, SAME_ORIGIN_KEY } from './metadata-keys';
+import { bearerToken, header, type ManagementRequest, sessionCookie } from './request';
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 const EVERY_ROLE: Role[] = ['admin', 'tenant-admin', 'viewer'];
 const WRITERS: Role[] = ['admin', 'tenant-admin'];
 
-/** Authenticates management calls (bearer token first, else the session cookie + CSRF check), then checks the role. */
+/**
+ * Checks the body's type and size, authenticates management calls (bearer token first, else the session cookie + CSRF
+ * check), then checks the role. Public routes marked SameOrigin (sign-in, sign-out) get the Origin check too.
+ */
 @Injectable()
 export class ManagementAuthGuard implements CanActivate {
   constructor(
@@ -21,9 +24,16 @@ export class ManagementAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<ManagementRequest>();
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+      const foreign = this.reflector.getAllAndOverride<boolean>(SAME_ORIGIN_KEY, targets) ? foreignSource(request, false) : null;
+      if (foreign) throw new IdentityError(IdentityErrorCode.CSRF_REJECTED, foreign);
+      this.checkBody(request, targets);
+      return true;
+    }
+    // A cookie-authenticated write with a non-JSON body is a CSRF refusal (403); with a token it is a 415.
     const actor = await this.authenticate(request);
+    this.checkBody(request, targets);
     request.cmActor = actor;
     if (actor.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(PENDING_PASSWORD_KEY, targets)) {
       throw new IdentityError(
@@ -54,6 +64,16 @@ export class ManagementAuthGuard implements CanActivate {
     const violation = csrfViolation(request);
     if (violation) throw new IdentityError(IdentityErrorCode.CSRF_REJECTED, violation);
     return actor;
+  }
+
+  /** The management API takes JSON bodies only (a form would serve cross-site posts), within the route's limit. */
+  private checkBody(request: ManagementRequest, targets: Parameters<Reflector['getAllAndOverride']>[1]): void {
+    const unsupported = nonJsonBody(request);
+    if (unsupported) throw new IdentityError(IdentityErrorCode.UNSUPPORTED_MEDIA_TYPE, unsupported);
+    const maxBytes = this.reflector.getAllAndOverride<number | undefined>(MAX_BODY_BYTES_KEY, targets);
+    if (maxBytes !== undefined && Number(header(request, 'content-length') ?? 0) > maxBytes) {
+      throw new IdentityError(IdentityErrorCode.BODY_TOO_LARGE, `This route takes bodies of at most ${maxBytes} bytes`);
+    }
   }
 
   private defaultRoles(method: string): Role[] {

@@ -1,7 +1,22 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import type { SessionStoreOptions } from '@cm/sessions';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsIP,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  validateSync,
+} from 'class-validator';
 import { PLAYBACK_TOKEN_ALGORITHMS, type PlaybackTokenAlgorithm } from '@cm/contracts';
+import { parseTrustProxy } from '../http/trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) => {
@@ -119,6 +134,17 @@ export class Env {
   @Min(1)
   @Max(100_000)
   CM_MAX_SESSIONS_PER_ACCOUNT = 100;
+
+  /** Reverse proxies whose `X-Forwarded-For` names the client (login limits, logs): off, a hop count, or addresses. */
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseTrustProxy(value) !== null,
+      defaultMessage: () =>
+        'CM_TRUST_PROXY must be false, a hop count (1-32), or a comma-separated list of proxy IP addresses or CIDRs (or loopback, linklocal, uniquelocal)',
+    },
+  })
+  CM_TRUST_PROXY = 'false';
 
   /** `closed`: 503 while the database is unreachable; `open`: init/heartbeat answer 202 degraded (see README). */
   @IsIn(['closed', 'open'])

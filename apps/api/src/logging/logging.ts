@@ -92,8 +92,10 @@ function pinoModule(options: LoggingOptions): DynamicModule {
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     serializers: {
-      req: (req: { url?: string }) => {
+      req: (req: { url?: string; clientAddress?: string; raw?: { ip?: string } }) => {
         if (req.url) req.url = req.url.replace(SECRET_QUERY, '$1[Redacted]');
+        // The client behind a trusted reverse proxy (CM_TRUST_PROXY), else the socket's address (remoteAddress).
+        if (req.raw?.ip) req.clientAddress = req.raw.ip;
         return req;
       },
     },
