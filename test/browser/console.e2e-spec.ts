@@ -76,7 +76,7 @@ describeWithChromium('Admin console in Chromium', (executablePath) => {
     await page.getByLabel('Rule 1 name').fill('2 devices per channel');
     await page.getByLabel('Rule 1 limit').fill('-1');
     await page.getByLabel('Distinct values of an attribute').check();
-    await page.getByLabel('Rule 1 attribute to count').fill('deviceId');
+    await page.getByRole('combobox', { name: 'Rule 1 attribute to count' }).fill('deviceId');
     const scope = page.getByRole('combobox', { name: 'Rule 1 scope' });
     await scope.fill('channel');
     await scope.press('Enter');

@@ -35,6 +35,7 @@ import {
   useRotateSecret,
   useUpdateApplication,
 } from './hooks';
+import { EntitlementsCard } from './EntitlementsCard';
 import { PlaybackTokensCard } from './PlaybackTokensCard';
 import { SecretReveal } from './SecretReveal';
 import { integrationSnippets } from './snippets';
@@ -298,6 +299,7 @@ function ApplicationDetail({ app }: { app: Application }) {
         <SettingsCard app={app} readOnly={readOnly} onSecret={reveal} />
         <PoliciesCard app={app} readOnly={readOnly} />
         <PlaybackTokensCard app={app} readOnly={readOnly} />
+        <EntitlementsCard app={app} readOnly={readOnly} />
       </SimpleGrid>
       <Card withBorder radius="md">
         <Title order={4} mb="sm">

@@ -27,7 +27,12 @@ function Harness({
   );
 }
 
-const field = (label: string) => screen.getByRole('textbox', { name: new RegExp(`^${label}`) });
+/** The input labelled `label` (Mantine adds " *" to required ones; attribute fields are comboboxes, their option lists share the label). */
+const field = (label: string) => {
+  const inputs = screen.getAllByLabelText(new RegExp(`^${label}( \\*)?$`)).filter((element) => element.tagName === 'INPUT');
+  if (inputs.length !== 1) throw new Error(`${inputs.length} inputs labelled "${label}"`);
+  return inputs[0];
+};
 
 describe(RuleBuilder.name, () => {
   it('builds "2 devices per channel, latest wins" from labelled controls', () => {
@@ -73,5 +78,27 @@ describe(RuleBuilder.name, () => {
     fireEvent.click(screen.getByRole('button', { name: 'Remove rule 1' }));
     expect(latest).toHaveLength(1);
     expect(latest[0].where).toHaveLength(1);
+  });
+
+  it('offers entitlement claims and takes a limit from a claim', () => {
+    let latest: RuleDraft[] = [];
+    renderWithProviders(
+      <Harness initial={[{ ...emptyRule(), name: 'plan', limit: 2, scope: ['claims.region'] }]} onRules={(r) => (latest = r)} />,
+    );
+    fireEvent.click(screen.getByLabelText('Rule 1: take the limit from an entitlement claim'));
+    fireEvent.change(field('Rule 1 claim giving the limit'), { target: { value: 'screens' } });
+    fireEvent.change(field('Rule 1 maximum limit'), { target: { value: '6' } });
+    fireEvent.click(screen.getByLabelText('Distinct values of an attribute'));
+    fireEvent.focus(field('Rule 1 attribute to count'));
+    fireEvent.click(field('Rule 1 attribute to count'));
+    expect(screen.getByRole('option', { name: 'claims.screens' })).toBeTruthy();
+    expect(screen.getByRole('option', { name: 'claims.region' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('option', { name: 'claims.sub' }));
+    expect(latest.map(toRule)).toEqual([
+      { name: 'plan', limit: 2, limitClaim: 'screens', maxLimit: 6, countBy: 'claims.sub', scope: ['claims.region'], onConflict: 'reject' },
+    ]);
+    expect(screen.getByTestId('rule-summary-0').textContent).toBe(
+      'At most the screens claim (≤ 6), else 2, distinct claims.sub per claims.region; first wins',
+    );
   });
 });

@@ -1,6 +1,32 @@
-import { ActionIcon, Button, Card, Group, NumberInput, Radio, Select, Stack, TagsInput, Text, TextInput, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Autocomplete,
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  NumberInput,
+  Radio,
+  Select,
+  Stack,
+  TagsInput,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
-import { type ConditionDraft, emptyCondition, emptyRule, type RuleDraft, describeRule, ruleHasErrors, toRule } from './rules';
+import {
+  attributeSuggestions,
+  type ConditionDraft,
+  emptyCondition,
+  emptyRule,
+  type RuleDraft,
+  describeRule,
+  ruleHasErrors,
+  toRule,
+} from './rules';
+
+type Suggestions = ReturnType<typeof attributeSuggestions>;
 
 const OPS = [
   { value: 'eq', label: 'equals' },
@@ -24,6 +50,7 @@ function ConditionRow({
   path,
   errors,
   disabled,
+  suggestions,
   onChange,
   onRemove,
 }: {
@@ -32,20 +59,22 @@ function ConditionRow({
   path: string;
   errors: Record<string, string>;
   disabled?: boolean;
+  suggestions: Suggestions;
   onChange: (c: ConditionDraft) => void;
   onRemove: () => void;
 }) {
   const n = index + 1;
   return (
     <Group align="flex-start" gap="xs" wrap="wrap">
-      <TextInput
+      <Autocomplete
         label={`Condition ${n} attribute`}
-        placeholder="contentType"
+        placeholder="contentType or claims.tier"
+        data={suggestions}
         value={condition.attribute}
-        onChange={(e) => onChange({ ...condition, attribute: e.currentTarget.value })}
+        onChange={(attribute) => onChange({ ...condition, attribute })}
         error={errors[`${path}.attribute`]}
         disabled={disabled}
-        w={170}
+        w={190}
       />
       <Select
         label={`Condition ${n} operator`}
@@ -105,6 +134,7 @@ function RuleCard({
   index,
   errors,
   disabled,
+  suggestions,
   canRemove,
   onChange,
   onRemove,
@@ -113,6 +143,7 @@ function RuleCard({
   index: number;
   errors: Record<string, string>;
   disabled?: boolean;
+  suggestions: Suggestions;
   canRemove: boolean;
   onChange: (r: RuleDraft) => void;
   onRemove: () => void;
@@ -178,6 +209,35 @@ function RuleCard({
             required
           />
         </Group>
+        <Checkbox
+          label={`Rule ${n}: take the limit from an entitlement claim`}
+          description="The account's own limit, e.g. its plan's number of screens; the limit above applies when the claim is absent"
+          checked={rule.limitFrom === 'claim'}
+          onChange={(e) => onChange({ ...rule, limitFrom: e.currentTarget.checked ? 'claim' : 'fixed' })}
+          disabled={disabled}
+        />
+        {rule.limitFrom === 'claim' && (
+          <Group align="flex-start" grow wrap="wrap">
+            <TextInput
+              label={`Rule ${n} claim giving the limit`}
+              description="An integer claim of the entitlement token (without claims.)"
+              placeholder="screens"
+              value={rule.limitClaim}
+              onChange={(e) => onChange({ ...rule, limitClaim: e.currentTarget.value })}
+              error={errors[`${path}.limitClaim`]}
+              disabled={disabled}
+            />
+            <NumberInput
+              label={`Rule ${n} maximum limit`}
+              description="Caps the claim's value (optional)"
+              value={rule.maxLimit}
+              onChange={(maxLimit) => onChange({ ...rule, maxLimit })}
+              error={errors[`${path}.maxLimit`]}
+              disabled={disabled}
+              allowDecimal={false}
+            />
+          </Group>
+        )}
         <Radio.Group
           label={`Rule ${n} counts`}
           value={rule.counting}
@@ -189,12 +249,13 @@ function RuleCard({
           </Group>
         </Radio.Group>
         {rule.counting === 'distinct' && (
-          <TextInput
+          <Autocomplete
             label={`Rule ${n} attribute to count`}
-            description="e.g. deviceId: at most N different devices"
+            description="e.g. deviceId: at most N different devices; or an entitlement claim such as claims.household"
             placeholder="deviceId"
+            data={suggestions}
             value={rule.countBy}
-            onChange={(e) => onChange({ ...rule, countBy: e.currentTarget.value })}
+            onChange={(countBy) => onChange({ ...rule, countBy })}
             error={errors[`${path}.countBy`]}
             disabled={disabled}
           />
@@ -203,6 +264,7 @@ function RuleCard({
           label={`Rule ${n} scope`}
           description="The limit holds separately for each value of these attributes (empty: the whole account). Press Enter after each."
           placeholder="channel"
+          data={suggestions}
           value={rule.scope}
           onChange={(scope) => onChange({ ...rule, scope })}
           error={under(errors, `${path}.scope`)}
@@ -223,6 +285,7 @@ function RuleCard({
               path={`${path}.where[${i}]`}
               errors={errors}
               disabled={disabled}
+              suggestions={suggestions}
               onChange={(next) => onChange({ ...rule, where: rule.where.map((x, j) => (j === i ? next : x)) })}
               onRemove={() => onChange({ ...rule, where: rule.where.filter((_, j) => j !== i) })}
             />
@@ -281,6 +344,7 @@ export function RuleBuilder({
   errors?: Record<string, string>;
   disabled?: boolean;
 }) {
+  const suggestions = attributeSuggestions(rules);
   return (
     <Stack gap="md">
       {errors.rules && (
@@ -295,6 +359,7 @@ export function RuleBuilder({
           index={i}
           errors={errors}
           disabled={disabled}
+          suggestions={suggestions}
           canRemove={rules.length > 1}
           onChange={(next) => onChange(rules.map((r, j) => (j === i ? next : r)))}
           onRemove={() => onChange(rules.filter((_, j) => j !== i))}

@@ -17,6 +17,8 @@ describe('policy rules in the editor', () => {
           { attribute: 'tier', op: 'neq' as const, value: 'gold' },
         ],
       },
+      { name: 'plan', limit: 2, limitClaim: 'screens', maxLimit: 6, countBy: 'claims.household', onConflict: 'reject' as const },
+      { name: 'plan, uncapped', limit: 1, limitClaim: 'screens', onConflict: 'reject' as const },
     ];
     expect(rules.map((r) => toRule(toDraft(r)))).toEqual(rules);
   });

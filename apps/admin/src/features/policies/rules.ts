@@ -8,6 +8,11 @@ export type OnConflict = PolicyRule['onConflict'];
 export interface RuleDraft {
   name: string;
   limit: number | string;
+  /** `claim`: the limit comes from an entitlement claim (`limit` is the fallback). */
+  limitFrom: 'fixed' | 'claim';
+  limitClaim: string;
+  /** Optional cap of a limit taken from a claim ('' = none). */
+  maxLimit: number | string;
   counting: 'streams' | 'distinct';
   countBy: string;
   scope: string[];
@@ -27,6 +32,9 @@ export interface ConditionDraft {
 export const emptyRule = (): RuleDraft => ({
   name: '',
   limit: 1,
+  limitFrom: 'fixed',
+  limitClaim: '',
+  maxLimit: '',
   counting: 'streams',
   countBy: '',
   scope: [],
@@ -41,6 +49,9 @@ export function toDraft(rule: PolicyRule): RuleDraft {
   return {
     name: rule.name,
     limit: rule.limit,
+    limitFrom: rule.limitClaim ? 'claim' : 'fixed',
+    limitClaim: rule.limitClaim ?? '',
+    maxLimit: rule.maxLimit ?? '',
     counting: rule.countBy ? 'distinct' : 'streams',
     countBy: rule.countBy ?? '',
     scope: rule.scope ?? [],
@@ -72,9 +83,14 @@ function toCondition(c: ConditionDraft): RuleCondition {
  * The rule the server receives. Optional parts are left out when empty; the limit is sent as typed (a number when
  * it reads as one), so the server, not the form, decides what is valid and names the field when it is not.
  */
+const asNumber = (value: number | string) => (typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value));
+
 export function toRule(draft: RuleDraft): PolicyRule {
-  const limit = typeof draft.limit === 'number' ? draft.limit : draft.limit.trim() === '' ? Number.NaN : Number(draft.limit);
-  const rule: PolicyRule = { name: draft.name.trim(), limit, onConflict: draft.onConflict };
+  const rule: PolicyRule = { name: draft.name.trim(), limit: asNumber(draft.limit), onConflict: draft.onConflict };
+  if (draft.limitFrom === 'claim') {
+    rule.limitClaim = draft.limitClaim.trim();
+    if (String(draft.maxLimit).trim() !== '') rule.maxLimit = asNumber(draft.maxLimit);
+  }
   if (draft.counting === 'distinct') rule.countBy = draft.countBy.trim();
   if (draft.scope.length > 0) rule.scope = draft.scope;
   if (draft.where.length > 0) rule.where = draft.where.map(toCondition);
@@ -90,7 +106,31 @@ export function describeRule(rule: PolicyRule): string {
     ? ` when ${rule.where.map((c) => `${c.attribute} ${c.op}${c.op === 'exists' ? '' : ` ${Array.isArray(c.value) ? c.value.join('|') : String(c.value)}`}`).join(' and ')}`
     : '';
   const wins = rule.onConflict === 'evict-oldest' ? 'latest wins' : 'first wins';
-  return `At most ${rule.limit} ${what}${per}${when}; ${wins}`;
+  const limit = rule.limitClaim
+    ? `the ${rule.limitClaim} claim${rule.maxLimit === undefined ? '' : ` (≤ ${rule.maxLimit})`}, else ${rule.limit},`
+    : String(rule.limit);
+  return `At most ${limit} ${what}${per}${when}; ${wins}`;
+}
+
+/** Metadata players commonly send (DESIGN §2), offered when typing an attribute. */
+const COMMON_METADATA = ['assetId', 'channel', 'contentType', 'deviceId', 'deviceName', 'mvpd', 'package', 'platform'];
+
+/**
+ * What the attribute fields offer: common metadata and the attributes already in the rules, then entitlement claims
+ * (`claims.<name>`: the claims these rules use, and `claims.sub`), which come from the player's entitlement token.
+ */
+export function attributeSuggestions(rules: RuleDraft[]): Array<{ group: string; items: string[] }> {
+  const used = rules.flatMap((r) => [
+    ...(r.counting === 'distinct' ? [r.countBy.trim()] : []),
+    ...r.scope,
+    ...r.where.map((c) => c.attribute.trim()),
+    ...(r.limitFrom === 'claim' && r.limitClaim.trim() ? [`claims.${r.limitClaim.trim()}`] : []),
+  ]);
+  const sorted = (names: Iterable<string>) => [...new Set(names)].filter(Boolean).sort();
+  return [
+    { group: 'Metadata (sent by players)', items: sorted([...COMMON_METADATA, ...used.filter((a) => !a.startsWith('claims.'))]) },
+    { group: 'Entitlement claims', items: sorted(['claims.sub', ...used.filter((a) => a.startsWith('claims.') && a.length > 7)]) },
+  ];
 }
 
 /** The server's field errors by path (`rules[0].limit` → message); several on one path are joined. */
