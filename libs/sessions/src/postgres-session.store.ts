@@ -1,8 +1,9 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
+import { escapeLiteral, Pool, type PoolClient, type PoolConfig, type QueryResult, type QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Metadata } from '@cm/contracts';
+import { Failed, GroupCommit } from './group-commit';
 import { isConnectionFailure, SessionStoreUnavailableError } from './store-unavailable.error';
 import type {
   AccountKey,
@@ -48,6 +49,29 @@ const toSession = (r: SessionRow): StoredSession => ({
   endReason: r.end_reason,
   endDetail: r.end_detail,
 });
+
+/** Group commit: batches in flight at once (each holds a connection), and the most calls one batch carries. */
+const BATCHES_IN_FLIGHT = 2;
+const MAX_BATCH = 256;
+
+const sortByKey = <T extends { key: string }>(batch: T[]): T[] => [...batch].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Literals for the decision statements (sent in the simple protocol, which takes no parameters). */
+const uuidLiteral = (id: string): string => {
+  if (!UUID.test(id)) throw new Error(`not a session id: ${JSON.stringify(id)}`);
+  return `'${id}'::uuid`;
+};
+const jsonLiteral = (value: unknown): string => `${escapeLiteral(JSON.stringify(value))}::jsonb`;
+const seconds = (n: number): string => {
+  if (!Number.isFinite(n)) throw new Error(`not a number of seconds: ${n}`);
+  return String(n);
+};
+const epochLiteral = (n: number): string => {
+  if (!Number.isSafeInteger(n)) throw new Error(`not a policy epoch: ${n}`);
+  return `${n}::bigint`;
+};
 
 /**
  * SessionStore on PostgreSQL. Hot statements are named (prepared once per connection) and go straight to
@@ -131,6 +155,12 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
     return next;
   }
 
+  /**
+   * One decision in two round trips. The first (simple protocol, several statements) begins, takes the account's
+   * advisory lock, reads the transaction time and the account's unended sessions — each statement takes its own
+   * snapshot, so the read sees everything committed before the lock was granted. Writes are buffered (their
+   * timestamps are the transaction time, as `now()` would give) and sent with COMMIT as the second.
+   */
   private async lockedTransaction<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>): Promise<T> {
     this.checkBreaker();
     const client = await this.pool.connect().catch((error: unknown) => {
@@ -138,61 +168,54 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
     });
     let broken = false;
     try {
-      await client.query('BEGIN').catch((error: unknown) => {
-        throw this.unavailable(error);
-      });
-      await this.q(
-        'cm_lock_account',
-        "SELECT pg_advisory_xact_lock(hashtextextended(length($1)::text || ':' || $1 || $2, 0))",
-        [account.idp, account.subject],
-        client,
-      );
+      const idp = escapeLiteral(account.idp);
+      const subject = escapeLiteral(account.subject);
+      const results = (await client
+        .query(
+          `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(length(${idp})::text || ':' || ${idp} || ${subject}, 0));
+           SELECT now() AS now;
+           SELECT ${COLUMNS} FROM sessions WHERE idp = ${idp} AND subject = ${subject} AND ended_at IS NULL ORDER BY started_at, id`,
+        )
+        .catch((error: unknown) => {
+          throw this.unavailable(error);
+        })) as unknown as Array<QueryResult<QueryResultRow>>;
+      const now = (results[2].rows[0] as { now: Date }).now;
+      const unended = (results[3].rows as SessionRow[]).map(toSession);
+      const writes: string[] = [];
+      const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
       const tx: AccountTransaction = {
-        unended: async (graceSeconds: number) =>
-          (
-            await this.q<SessionRow & { running: boolean }>(
-              'cm_unended',
-              `SELECT ${COLUMNS}, expires_at > now() - make_interval(secs => $3) AS running
-                 FROM sessions WHERE idp = $1 AND subject = $2 AND ended_at IS NULL ORDER BY started_at, id`,
-              [account.idp, account.subject, graceSeconds],
-              client,
-            )
-          ).map((r) => ({ ...toSession(r), running: r.running })),
-        insert: async (s: NewSession) => {
-          const rows = await this.q<{ started_at: Date; expires_at: Date }>(
-            'cm_insert',
+        unended: (graceSeconds: number) =>
+          Promise.resolve(unended.map((session) => ({ ...session, running: session.expiresAt > at(-graceSeconds) }))),
+        insert: (s: NewSession) => {
+          writes.push(
             `INSERT INTO sessions (id, idp, subject, application_id, termination_code, metadata, started_at, expires_at, policy_epoch)
-             VALUES ($1, $2, $3, $4, $5, $6, now(), now() + make_interval(secs => $7), $8)
-             RETURNING started_at, expires_at`,
-            [s.id, s.account.idp, s.account.subject, s.applicationId, s.terminationCode, s.metadata, s.intervalSeconds, s.policyEpoch],
-            client,
+             VALUES (${uuidLiteral(s.id)}, ${escapeLiteral(s.account.idp)}, ${escapeLiteral(s.account.subject)}, ${escapeLiteral(s.applicationId)},
+                     ${escapeLiteral(s.terminationCode)}, ${jsonLiteral(s.metadata)}, now(), now() + make_interval(secs => ${seconds(s.intervalSeconds)}),
+                     ${epochLiteral(s.policyEpoch)})`,
           );
-          return { startedAt: rows[0].started_at, expiresAt: rows[0].expires_at };
+          return Promise.resolve({ startedAt: now, expiresAt: at(s.intervalSeconds) });
         },
-        end: async (ends: SessionEnd[]) => {
-          for (const e of ends) {
-            await this.q(
-              'cm_end',
-              `UPDATE sessions SET ended_at = now(), end_reason = $2, end_detail = $3::jsonb WHERE id = $1 AND ended_at IS NULL`,
-              [e.id, e.reason, e.detail === undefined ? null : JSON.stringify(e.detail)],
-              client,
+        end: (ends: SessionEnd[]) => {
+          // In id order, like the heartbeat batches: two statements never wait on each other's rows in a cycle.
+          for (const e of [...ends].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+            writes.push(
+              `UPDATE sessions SET ended_at = now(), end_reason = ${escapeLiteral(e.reason)}, end_detail = ${e.detail === undefined ? 'NULL' : jsonLiteral(e.detail)}
+                WHERE id = ${uuidLiteral(e.id)} AND ended_at IS NULL`,
             );
           }
+          return Promise.resolve();
         },
-        refresh: async (id, intervalSeconds, epoch, metadata) => {
-          const rows = await this.q<{ expires_at: Date }>(
-            'cm_refresh',
-            `UPDATE sessions SET expires_at = now() + make_interval(secs => $2), last_heartbeat_at = now(), policy_epoch = $3,
-                    metadata = COALESCE($4::jsonb, metadata)
-              WHERE id = $1 RETURNING expires_at`,
-            [id, intervalSeconds, epoch, metadata ? JSON.stringify(metadata) : null],
-            client,
+        refresh: (id, intervalSeconds, policyEpoch, metadata) => {
+          writes.push(
+            `UPDATE sessions SET expires_at = now() + make_interval(secs => ${seconds(intervalSeconds)}), last_heartbeat_at = now(),
+                    policy_epoch = ${epochLiteral(policyEpoch)}${metadata ? `, metadata = ${jsonLiteral(metadata)}` : ''}
+              WHERE id = ${uuidLiteral(id)}`,
           );
-          return rows[0].expires_at;
+          return Promise.resolve(at(intervalSeconds));
         },
       };
       const result = await work(tx);
-      await client.query('COMMIT').catch((error: unknown) => {
+      await client.query([...writes, 'COMMIT'].join(';\n')).catch((error: unknown) => {
         throw this.unavailable(error);
       });
       return result;
@@ -212,30 +235,119 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
     }
   }
 
+  /**
+   * Heartbeats and stops are group-committed: those that arrive while earlier ones are in flight leave together as
+   * one `UPDATE … FROM unnest(…)` (ids sorted, so two batches lock rows in the same order), each answered from its
+   * own returned row. No timer: a lone call goes out at once.
+   */
+  private readonly heartbeats = new GroupCommit<HeartbeatRequest, HeartbeatFastResult>(
+    (batch) => this.heartbeatBatch(batch),
+    { ok: false },
+    BATCHES_IN_FLIGHT,
+    MAX_BATCH,
+  );
+
+  private readonly stops = new GroupCommit<{ account: AccountKey; applicationId: string; graceSeconds: number }, boolean>(
+    (batch) => this.stopBatch(batch),
+    false,
+    BATCHES_IN_FLIGHT,
+    MAX_BATCH,
+  );
+
   async heartbeat(h: HeartbeatRequest): Promise<HeartbeatFastResult> {
-    const rows = await this.q<{ expires_at: Date }>(
-      'cm_heartbeat',
-      `UPDATE sessions SET expires_at = now() + make_interval(secs => $5), last_heartbeat_at = now()
-        WHERE id = $1 AND idp = $2 AND subject = $3 AND application_id = $4 AND ended_at IS NULL
-          AND expires_at > now() - make_interval(secs => $6)
-          AND policy_epoch = $7
-       RETURNING expires_at`,
-      [h.sessionId, h.account.idp, h.account.subject, h.applicationId, h.intervalSeconds, h.graceSeconds, h.policyEpoch],
-      this.heartbeatPool,
+    if (!UUID.test(h.sessionId)) return { ok: false };
+    this.checkBreaker();
+    return this.heartbeats.submit(h.sessionId.toLowerCase(), h);
+  }
+
+  private async heartbeatBatch(batch: Array<{ key: string; item: HeartbeatRequest }>): Promise<Map<string, HeartbeatFastResult | Failed>> {
+    const items = sortByKey(batch).map((b) => b.item);
+    const rows = await this.batchOrOneByOne(
+      batch,
+      (one) => this.heartbeatBatch(one),
+      () =>
+        this.q<{ id: string; expires_at: Date }>(
+          'cm_heartbeat_batch',
+          `UPDATE sessions s SET expires_at = now() + make_interval(secs => b.interval), last_heartbeat_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[])
+                AS b(id, idp, subject, application_id, interval, grace, epoch)
+          WHERE s.id = b.id AND s.idp = b.idp AND s.subject = b.subject AND s.application_id = b.application_id
+            AND s.ended_at IS NULL AND s.expires_at > now() - make_interval(secs => b.grace) AND s.policy_epoch = b.epoch
+         RETURNING s.id, s.expires_at`,
+          [
+            items.map((h) => h.sessionId),
+            items.map((h) => h.account.idp),
+            items.map((h) => h.account.subject),
+            items.map((h) => h.applicationId),
+            items.map((h) => h.intervalSeconds),
+            items.map((h) => h.graceSeconds),
+            items.map((h) => h.policyEpoch),
+          ],
+          this.heartbeatPool,
+        ),
     );
-    return rows.length === 1 ? { ok: true, expiresAt: rows[0].expires_at } : { ok: false };
+    if (rows instanceof Map) return rows;
+    return new Map(rows.map((r) => [r.id, { ok: true, expiresAt: r.expires_at }]));
   }
 
   async stop(account: AccountKey, applicationId: string, id: string, graceSeconds: number): Promise<boolean> {
-    const rows = await this.q(
-      'cm_stop',
-      `UPDATE sessions SET ended_at = now(), end_reason = 'stopped'
-        WHERE id = $1 AND idp = $2 AND subject = $3 AND application_id = $4 AND ended_at IS NULL
-          AND expires_at > now() - make_interval(secs => $5)
-       RETURNING id`,
-      [id, account.idp, account.subject, applicationId, graceSeconds],
+    if (!UUID.test(id)) return false;
+    this.checkBreaker();
+    return this.stops.submit(id.toLowerCase(), { account, applicationId, graceSeconds });
+  }
+
+  private async stopBatch(
+    batch: Array<{ key: string; item: { account: AccountKey; applicationId: string; graceSeconds: number } }>,
+  ): Promise<Map<string, boolean | Failed>> {
+    const sorted = sortByKey(batch);
+    const rows = await this.batchOrOneByOne(
+      batch,
+      (one) => this.stopBatch(one),
+      () =>
+        this.q<{ id: string }>(
+          'cm_stop_batch',
+          `UPDATE sessions s SET ended_at = now(), end_reason = 'stopped'
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[]) AS b(id, idp, subject, application_id, grace)
+          WHERE s.id = b.id AND s.idp = b.idp AND s.subject = b.subject AND s.application_id = b.application_id
+            AND s.ended_at IS NULL AND s.expires_at > now() - make_interval(secs => b.grace)
+         RETURNING s.id`,
+          [
+            sorted.map((b) => b.key),
+            sorted.map((b) => b.item.account.idp),
+            sorted.map((b) => b.item.account.subject),
+            sorted.map((b) => b.item.applicationId),
+            sorted.map((b) => b.item.graceSeconds),
+          ],
+        ),
     );
-    return rows.length === 1;
+    if (rows instanceof Map) return rows;
+    return new Map(rows.map((r) => [r.id, true]));
+  }
+
+  /**
+   * Runs a batch statement; when it fails for another reason than an unreachable database (a deadlock with a
+   * statement that locked the same rows in another order, a value one item got wrong), its items run alone, so one
+   * bad item or an unlucky lock order fails nobody else.
+   */
+  private async batchOrOneByOne<I, R, A>(
+    batch: Array<{ key: string; item: I }>,
+    alone: (one: Array<{ key: string; item: I }>) => Promise<Map<string, A | Failed>>,
+    statement: () => Promise<R[]>,
+  ): Promise<R[] | Map<string, A | Failed>> {
+    try {
+      return await statement();
+    } catch (error) {
+      if (error instanceof SessionStoreUnavailableError || batch.length === 1) throw error;
+      const answers = new Map<string, A | Failed>();
+      for (const entry of batch) {
+        try {
+          for (const [key, answer] of await alone([entry])) answers.set(key, answer);
+        } catch (failure) {
+          answers.set(entry.key, new Failed(failure));
+        }
+      }
+      return answers;
+    }
   }
 
   async find(account: AccountKey, id: string): Promise<StoredSession | null> {
