@@ -93,6 +93,29 @@ export function describeLogging(adapter: Adapter): void {
       expect(logs.find((e) => e.req.id === 'req-direct-1')?.req.clientAddress).toBe('127.0.0.1');
     });
 
+    it('logs inits and failed heartbeats, not successful quick heartbeats (CM_LOG_HEARTBEATS=false)', async () => {
+      lines.length = 0;
+      const auth = { authorization: `Basic ${Buffer.from('demo-app:').toString('base64')}` };
+      const init = await fetch(`${url}/v2/sessions/log-idp/log-subject`, { method: 'POST', headers: auth });
+      expect(init.status).toBe(202);
+      const { sessionId } = (await init.json()) as { sessionId: string };
+      const heartbeat = await fetch(`${url}/v2/sessions/log-idp/log-subject/${sessionId}`, { method: 'POST', headers: auth });
+      expect(heartbeat.status).toBe(202);
+      const unknown = await fetch(`${url}/v2/sessions/log-idp/log-subject/0190b6a0-0000-7000-8000-000000000000`, {
+        method: 'POST',
+        headers: auth,
+      });
+      expect(unknown.status).toBeGreaterThanOrEqual(400);
+      const logs = await logged(2);
+      await new Promise((r) => setTimeout(r, 100));
+      const byUrl = requestLogs().map((e) => [e.req.url, e.res.statusCode, e.level]);
+      expect(byUrl).toEqual([
+        ['/v2/sessions/log-idp/log-subject', 202, 30],
+        ['/v2/sessions/log-idp/log-subject/0190b6a0-0000-7000-8000-000000000000', unknown.status, 40],
+      ]);
+      expect(logs[0].req.headers.authorization).toBe('[Redacted]');
+    });
+
     it('does not log health probes and scrapes', async () => {
       lines.length = 0;
       for (const path of ['/healthz', '/readyz', '/metrics']) expect((await fetch(`${url}${path}`)).status).toBe(200);

@@ -42,14 +42,25 @@ describe.each(ADAPTERS)('security on %s', (adapter) => {
   });
   afterAll(() => t.close());
 
-  it('sends security headers on the console and the APIs', async () => {
-    for (const path of ['/', '/api/v1/auth/me', '/healthz']) {
+  it('sends security headers on the console, the API docs and the management API', async () => {
+    for (const path of ['/', '/api/docs', '/api/v1/auth/me', '/no-such-page']) {
       const res = await fetch(`${t.url}${path}`);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
       expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    }
+  });
+
+  it('answers the player API and the probes as JSON no browser sniffs into a page', async () => {
+    const auth = { authorization: `Basic ${Buffer.from('demo-app:').toString('base64')}` };
+    for (const path of ['/healthz', '/readyz', '/metrics', '/v2/metadata']) {
+      const res = await fetch(`${t.url}${path}`, { headers: auth });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-powered-by')).toBeNull();
     }
   });
 

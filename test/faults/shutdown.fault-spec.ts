@@ -34,13 +34,17 @@ function sendInit(url: string, subject: string, n: number): { written: Promise<v
   return { written, answered };
 }
 
-const VARIANTS = STORES.flatMap((store) => (['express', 'fastify'] as const).map((adapter) => [adapter, store] as const));
+// Both adapters on both session stores, and two workers (one adapter, PostgreSQL): the account lock holds across them.
+const VARIANTS = [
+  ...STORES.flatMap((store) => (['express', 'fastify'] as const).map((adapter) => [adapter, store, '1'] as const)),
+  ['fastify', 'postgres', '2'] as const,
+];
 
-describe.each(VARIANTS)('graceful shutdown on SIGTERM (%s, sessions in %s)', (adapter, store) => {
+describe.each(VARIANTS)('graceful shutdown on SIGTERM (%s, sessions in %s, CM_WORKERS=%s)', (adapter, store, workers) => {
   let database: TestDatabase;
   const target = store === 'redis' ? redisTarget() : { kind: store };
   beforeAll(async () => {
-    database = await createTestDatabase(`shutdown_${adapter}`);
+    database = await createTestDatabase(`shutdown_${adapter}_${store}_${workers}`);
   });
   afterAll(async () => {
     if (target.kind === 'redis') {
@@ -57,7 +61,11 @@ describe.each(VARIANTS)('graceful shutdown on SIGTERM (%s, sessions in %s)', (ad
       CM_HTTP_ADAPTER: adapter,
       CM_THROTTLE_ACCOUNT_INITS_PER_MINUTE: '100000',
       ...storeEnv(target),
+      CM_WORKERS: workers,
+      ...(workers === '1' ? {} : { LOG_LEVEL: 'log' }), // each worker logs its start
     });
+    // With two workers, the account lock holds across processes: still exactly 3 admitted (the demo policy).
+    if (workers !== '1') await server.ready(Number(workers));
     // A burst on one account: decisions queue on the account lock, so many are still in flight at the signal.
     const calls = Array.from({ length: REQUESTS }, (_, i) => sendInit(server.url, 'shutdown', i));
     await Promise.all(calls.map((c) => c.written));

@@ -36,6 +36,8 @@ export interface ServerProcess {
   output: () => string;
   /** Resolves with the exit code (or signal name). */
   exited: Promise<number | string>;
+  /** Resolves once `workers` worker processes said they are listening (CM_WORKERS > 1). */
+  ready: (workers: number) => Promise<void>;
 }
 
 /** Starts `node main.js` as a real process and waits until /healthz answers. */
@@ -66,5 +68,12 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, child, output: () => output, exited };
+  const ready = async (workers: number) => {
+    const started = Date.now();
+    while (new Set([...output.matchAll(/"pid":(\d+)[^\n]*Nest application successfully started/g)].map((m) => m[1])).size < workers) {
+      if (Date.now() - started > 60_000) throw new Error(`${workers} workers did not start within 60 s:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return { url, child, output: () => output, exited, ready };
 }

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -18,15 +18,19 @@ import { DocsController, OpenApiDocument } from './http/docs.controller';
 import { HealthController } from './http/health.controller';
 import { MetricsListener } from './http/metrics-access';
 import { MetricsController } from './http/metrics.controller';
-import { MetricsRouteGuard } from './http/metrics-route.guard';
 import { MetricsService } from './http/metrics.service';
+import { RequestPipeline } from './http/request-pipeline';
 import { loggingModule, type LoggingOptions } from './logging/logging';
 import { FirstRunSeeder } from './seed/first-run';
 
 /** The composition root: wires the libraries with the validated environment and the database URL. */
 @Module({})
 export class AppModule {
-  static forRoot(env: Env, databaseUrl: string, logging: LoggingOptions = { enabled: true, level: env.LOG_LEVEL }): DynamicModule {
+  static forRoot(
+    env: Env,
+    databaseUrl: string,
+    logging: LoggingOptions = { enabled: true, level: env.LOG_LEVEL, heartbeats: env.CM_LOG_HEARTBEATS, slowMs: env.CM_LOG_SLOW_MS },
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -75,7 +79,7 @@ export class AppModule {
         OpenApiDocument,
         MetricsService,
         MetricsListener,
-        { provide: APP_GUARD, useClass: MetricsRouteGuard },
+        RequestPipeline,
       ],
     };
   }

@@ -1,13 +1,11 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FirstOperatorSeeder } from '@cm/identity';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import fastifyHelmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
@@ -20,6 +18,7 @@ import { OpenApiDocument } from './http/docs.controller';
 import { FastifyFrameworkErrors } from './http/framework-errors';
 import { adapterTrustProxy, parseTrustProxy } from './http/trust-proxy';
 import { buildOpenApiDocument } from './http/openapi';
+import { answerPreflight, FASTIFY_REQUEST, isPreflight } from './http/request-pipeline';
 import { validationPipe } from './http/validation';
 import { FirstRunSeeder } from './seed/first-run';
 
@@ -27,51 +26,12 @@ import { FirstRunSeeder } from './seed/first-run';
 const BODY_LIMIT_BYTES = 256 * 1024;
 
 /**
- * Security headers (helmet) on every answer: the console and the API docs load only their own scripts; styles may be
- * inline (Mantine, Swagger UI). No `upgrade-insecure-requests`: a self-hosted server is often reached over plain
- * HTTP, where it would send the browser to https for every asset.
+ * Form bodies are for the player API only (players send metadata that way); the management API takes JSON only.
  */
-const SECURITY_HEADERS = {
-  contentSecurityPolicy: {
-    directives: { upgradeInsecureRequests: null, frameAncestors: ["'none'"], connectSrc: ["'self'"] },
-  },
-  frameguard: { action: 'deny' as const },
-  referrerPolicy: { policy: 'no-referrer' as const },
-};
-
-/**
- * CORS only for the player API: browsers call it cross-origin; the management API stays same-origin. The caller's
- * Origin is echoed (never `*`) with `Access-Control-Allow-Credentials: true`, so a player may call with
- * `fetch(..., { credentials: 'include' })`; the API itself authenticates with the Authorization header only.
- */
-const CM_CORS = {
-  origin: true,
-  credentials: true,
-  methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-  allowedHeaders: ['Authorization', 'X-Terminate', 'Content-Type', 'X-CM-Entitlement'],
-  exposedHeaders: ['Location', 'Expires', 'Date', 'Retry-After', 'X-CM-Playback-Token'],
-  maxAge: 600,
-};
-
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 function isPlayerForm(req: IncomingMessage): boolean {
   return (req.url ?? '').startsWith('/v2/') && FORM_TYPE.test(req.headers['content-type'] ?? '');
-}
-
-function corsFor(url: string | undefined) {
-  return url?.startsWith('/v2/') ? CM_CORS : { origin: false };
-}
-
-/** The CORS headers CM_CORS gives an answer on /v2, for answers made before Fastify's CORS hook runs. */
-function corsAnswerHeaders(url: string, origin: string | undefined): Record<string, string> {
-  if (!origin || !url.startsWith('/v2/')) return {};
-  return {
-    'Access-Control-Allow-Origin': origin,
-    'Access-Control-Allow-Credentials': 'true',
-    'Access-Control-Expose-Headers': CM_CORS.exposedHeaders.join(','),
-    Vary: 'Origin',
-  };
 }
 
 /**
@@ -92,9 +52,16 @@ export async function createApp(
   await runMigrations(databaseUrl);
   // Structured logs (pino) unless the caller silenced them; Nest's own logger is routed through pino.
   const logging = options.logger !== false || options.logStream !== undefined;
-  const module = AppModule.forRoot(env, databaseUrl, { enabled: logging, level: env.LOG_LEVEL, destination: options.logStream });
+  const module = AppModule.forRoot(env, databaseUrl, {
+    enabled: logging,
+    level: env.LOG_LEVEL,
+    destination: options.logStream,
+    heartbeats: env.CM_LOG_HEARTBEATS,
+    slowMs: env.CM_LOG_SLOW_MS,
+  });
   const logger = logging ? undefined : false;
-  const frameworkErrors = new FastifyFrameworkErrors(corsAnswerHeaders);
+  // CORS headers are already on the answer (http/request-pipeline.ts sets them before either adapter runs).
+  const frameworkErrors = new FastifyFrameworkErrors(() => ({}));
   // Validated by loadEnv; the same rule (proxy-addr) on both adapters decides `request.ip`.
   const trustProxy = adapterTrustProxy(parseTrustProxy(env.CM_TRUST_PROXY) ?? false);
   const app =
@@ -119,18 +86,29 @@ export async function createApp(
   if (logging) app.useLogger(app.get(PinoLogger));
   const filter = new AllExceptionsFilter(app.get(HttpAdapterHost));
   frameworkErrors.bind((exception, host) => filter.catch(exception, host));
+  // Security headers, CORS headers, request ids, metrics and access logs: http/request-pipeline.ts, before either
+  // adapter. Here only what needs the adapter: answering preflights, and (Fastify) noting the matched route pattern.
   if (env.CM_HTTP_ADAPTER === 'express') {
     const express = app as NestExpressApplication;
     express.set('trust proxy', trustProxy);
-    express.use(helmet(SECURITY_HEADERS));
+    express.disable('x-powered-by');
+    express.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+      if (!answerPreflight(req, res)) next();
+    });
     express.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
     // Form bodies are for the player API only (players send metadata that way); the management API takes JSON only,
     // which no cross-site form can send (its guard answers 415 to anything else, on Fastify too).
     express.useBodyParser('urlencoded', { limit: BODY_LIMIT_BYTES, extended: false, type: isPlayerForm });
   } else {
-    await (app as NestFastifyApplication).register(fastifyHelmet, SECURITY_HEADERS);
+    const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
+    fastify.addHook('onRequest', (request, reply, done) => {
+      const raw = request.raw as IncomingMessage & { [FASTIFY_REQUEST]?: object };
+      raw[FASTIFY_REQUEST] = request;
+      if (!isPreflight(raw)) return done();
+      reply.hijack();
+      answerPreflight(raw, reply.raw);
+    });
   }
-  app.enableCors((req: { url?: string }, callback: (err: Error | null, options: object) => void) => callback(null, corsFor(req.url)));
   app.useGlobalPipes(validationPipe());
   app.get(OpenApiDocument).document = buildOpenApiDocument(app);
   await app.get(FirstOperatorSeeder).ensureFirstOperator({

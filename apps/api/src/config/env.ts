@@ -157,6 +157,10 @@ export class Env {
   @Max(3600)
   CM_DEGRADED_EXPIRES_SECONDS = 30;
 
+  /** Server processes sharing the port (node:cluster): a number, or `auto` for one per CPU core. */
+  @Matches(/^(auto|[1-9]|[1-5][0-9]|6[0-4])$/, { message: 'CM_WORKERS must be a number from 1 to 64, or auto' })
+  CM_WORKERS = '1';
+
   /** Database connection pool size per process. */
   @Transform(toInt)
   @IsInt()
@@ -245,6 +249,18 @@ export class Env {
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** Also log successful, quick heartbeats (one line each); failed and slow ones are always logged. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'CM_LOG_HEARTBEATS must be true or false' })
+  CM_LOG_HEARTBEATS = false;
+
+  /** A request slower than this is always logged (heartbeats too), marked `slow: true` (milliseconds). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  CM_LOG_SLOW_MS = 1000;
 }
 
 /** Variables without a default (absent from `new Env()`). */

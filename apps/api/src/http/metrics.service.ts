@@ -1,13 +1,10 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { SessionEvents, type SessionEndedEvent } from '@cm/sessions';
 import { LiveUsageService } from '@cm/usage';
-import { type LabelledRequest, ROUTE_LABEL } from './metrics-route.guard';
 
 /** How old the running-sessions gauge may be when scraped. */
 const RUNNING_MAX_AGE_MS = 5_000;
@@ -20,15 +17,15 @@ interface PgPool {
 
 /** The Prometheus registry of this process (its own, not prom-client's global one). */
 @Injectable()
-export class MetricsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MetricsService {
   private readonly logger = new Logger('Metrics');
   readonly registry = new Registry();
   private readonly decisions: Counter<'outcome'>;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
-  private server?: Server;
+  /** One histogram child per (method, route, status): prom-client hashes the labels on every `observe` otherwise. */
+  private readonly httpChildren = new Map<string, { observe: (seconds: number) => void }>();
 
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly live: LiveUsageService,
   ) {
@@ -93,26 +90,16 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
     poolGauge('cm_db_pool_waiting', 'Queries waiting for a database connection in this process', (p) => p.waitingCount);
   }
 
-  onApplicationBootstrap(): void {
-    // Every request the server receives, whichever adapter, including 404s and refused ones.
-    this.server = this.adapterHost.httpAdapter.getHttpServer() as Server;
-    this.server.prependListener('request', this.onRequest);
+  /** One answered request (every request the server receives, whichever adapter, including 404s and refused ones). */
+  observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
+    const key = `${method} ${statusCode} ${route}`;
+    let child = this.httpChildren.get(key);
+    if (!child) {
+      child = this.httpDuration.labels({ method, route, status_code: String(statusCode) });
+      this.httpChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
-
-  onApplicationShutdown(): void {
-    this.server?.off('request', this.onRequest);
-  }
-
-  private readonly onRequest = (req: IncomingMessage & LabelledRequest, res: ServerResponse): void => {
-    const start = process.hrtime.bigint();
-    res.once('close', () => {
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      this.httpDuration.observe(
-        { method: req.method ?? 'GET', route: req[ROUTE_LABEL] ?? 'unmatched', status_code: String(res.statusCode) },
-        seconds,
-      );
-    });
-  };
 
   @OnEvent(SessionEvents.started)
   onStarted(): void {

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { type DynamicModule, Injectable, Module, OnApplicationBootstrap, RequestMethod } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream, Level } from 'pino';
+import { type DestinationStream, type Level, type Logger, pino } from 'pino';
 import type { Env } from '../config/env';
 
 export interface LoggingOptions {
@@ -12,6 +11,10 @@ export interface LoggingOptions {
   level: Env['LOG_LEVEL'];
   /** Where the JSON lines go (default stdout; tests capture them). */
   destination?: DestinationStream;
+  /** CM_LOG_HEARTBEATS */
+  heartbeats?: boolean;
+  /** CM_LOG_SLOW_MS */
+  slowMs?: number;
 }
 
 /** Nest's levels (LOG_LEVEL) as pino's. */
@@ -48,62 +51,87 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-type WithId = IncomingMessage & { id?: string };
+export type WithId = IncomingMessage & { id?: string };
+
+const pathOf = (url: string | undefined) => {
+  const u = url ?? '';
+  const q = u.indexOf('?');
+  return q < 0 ? u : u.slice(0, q);
+};
+
+/** The heartbeat route pattern (POST): its successful, quick answers are not logged unless CM_LOG_HEARTBEATS. */
+export const HEARTBEAT_ROUTE = '/v2/sessions/:idp/:subject/:sessionId';
 
 /**
- * Gives every request its id before either adapter sees it (also 404s and refused ones) and echoes it in
- * `X-Request-Id`. pino-http logs `req.id`; Fastify is built with `genReqId: (req) => req.id` (bootstrap.ts).
+ * One JSON line per answered request (pino-http's shape: `req`, `res`, `responseTime`), written by the request
+ * pipeline (http/request-pipeline.ts) when the response closes: the line is built only when it is written. Probes
+ * and scrapes are never logged; successful heartbeats only with CM_LOG_HEARTBEATS or when slower than CM_LOG_SLOW_MS
+ * (marked `slow: true`, as is every slow line); 4xx at warn, 5xx at error.
  */
-@Injectable()
-export class RequestIds implements OnApplicationBootstrap {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+export class AccessLog {
+  constructor(
+    readonly logger: Logger,
+    private readonly options: { heartbeats: boolean; slowMs: number },
+  ) {}
 
-  onApplicationBootstrap(): void {
-    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
-    server.prependListener('request', (req: WithId, res: ServerResponse) => {
-      req.id = requestIdOf(req);
-      res.setHeader('X-Request-Id', req.id);
-    });
+  /** `clientAddress`: the client behind a trusted reverse proxy (CM_TRUST_PROXY), else the socket's address. */
+  record(
+    req: WithId,
+    res: ServerResponse,
+    ms: number,
+    route: string | undefined,
+    clientAddress: (req: WithId) => string | undefined,
+  ): void {
+    const url = req.url ?? '';
+    if (NOT_LOGGED.has(pathOf(url))) return;
+    const status = res.statusCode;
+    const slow = ms >= this.options.slowMs;
+    const level: Level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    if (level === 'info' && !slow && !this.options.heartbeats && route === HEARTBEAT_ROUTE && req.method === 'POST') return;
+    if (!this.logger.isLevelEnabled(level)) return;
+    this.logger[level](
+      {
+        req: {
+          id: req.id,
+          method: req.method,
+          url: url.replace(SECRET_QUERY, '$1[Redacted]'),
+          headers: req.headers,
+          remoteAddress: req.socket?.remoteAddress,
+          remotePort: req.socket?.remotePort,
+          clientAddress: clientAddress(req),
+        },
+        res: { statusCode: status, headers: res.getHeaders() },
+        responseTime: Math.round(ms),
+        ...(slow ? { slow: true } : {}),
+      },
+      status >= 500 ? 'request errored' : 'request completed',
+    );
   }
 }
-
-const pathOf = (url: string | undefined) => (url ?? '').split('?')[0];
 
 @Module({})
 export class LoggingModule {}
 
 /**
- * Structured JSON logs through nestjs-pino: one line per request with its id, secrets redacted, probes skipped;
- * pretty-printed only when stdout is a terminal.
+ * Structured JSON logs through pino: Nest's own logger goes through nestjs-pino (no per-request middleware: its
+ * request logger serialised every request up front); access lines come from AccessLog. Pretty-printed only when
+ * stdout is a terminal.
  */
 export function loggingModule(options: LoggingOptions): DynamicModule {
-  return { module: LoggingModule, imports: [pinoModule(options)], providers: [RequestIds] };
-}
-
-function pinoModule(options: LoggingOptions): DynamicModule {
   const pretty = !options.destination && options.enabled && process.stdout.isTTY;
-  const httpOptions = {
+  const pinoOptions = {
     enabled: options.enabled,
     level: PINO_LEVEL[options.level],
     redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-    genReqId: (req: WithId) => req.id ?? requestIdOf(req),
-    // Fastify's middleware runner rewrites `url`; `originalUrl` is the path the client asked for.
-    autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => NOT_LOGGED.has(pathOf(req.originalUrl ?? req.url)) },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    serializers: {
-      req: (req: { url?: string; clientAddress?: string; raw?: { ip?: string } }) => {
-        if (req.url) req.url = req.url.replace(SECRET_QUERY, '$1[Redacted]');
-        // The client behind a trusted reverse proxy (CM_TRUST_PROXY), else the socket's address (remoteAddress).
-        if (req.raw?.ip) req.clientAddress = req.raw.ip;
-        return req;
-      },
-    },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
   };
-  return LoggerModule.forRoot({
-    // Every path on both adapters (nestjs-pino's default pattern is not matched by Nest 12's Fastify adapter).
-    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
-    pinoHttp: options.destination ? [httpOptions, options.destination] : httpOptions,
-  });
+  const logger = options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+  const accessLog = new AccessLog(logger, { heartbeats: options.heartbeats ?? false, slowMs: options.slowMs ?? 1000 });
+  return {
+    module: LoggingModule,
+    global: true,
+    imports: [LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] })],
+    providers: [{ provide: AccessLog, useValue: accessLog }],
+    exports: [AccessLog],
+  };
 }
