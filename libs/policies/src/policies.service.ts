@@ -93,11 +93,19 @@ export class PoliciesService implements OnModuleInit {
     return manager ? work(manager) : this.dataSource.transaction(work);
   }
 
-  async create(tenantId: string, input: PolicyInput, manager?: EntityManager): Promise<Policy> {
+  /** Creates a policy; `id` keeps a given id (configuration files name policies by id), else one is generated. */
+  async create(tenantId: string, input: PolicyInput & { id?: string }, manager?: EntityManager): Promise<Policy> {
     const rules = checkRules(input.rules);
     return this.run(manager, async (m) => {
       await this.assertNameFree(m, tenantId, input.name);
-      const entity = m.create(PolicyEntity, { tenantId, name: input.name, description: input.description ?? '', rules, version: 1 });
+      const entity = m.create(PolicyEntity, {
+        ...(input.id === undefined ? {} : { id: input.id }),
+        tenantId,
+        name: input.name,
+        description: input.description ?? '',
+        rules,
+        version: 1,
+      });
       const policy = await this.saveUnique(m, entity, input.name);
       await this.saveVersion(m, policy);
       await this.epoch.bump(m);
@@ -145,8 +153,8 @@ export class PoliciesService implements OnModuleInit {
     });
   }
 
-  async get(id: string): Promise<Policy> {
-    const policy = await this.dataSource.manager.findOneBy(PolicyEntity, { id });
+  async get(id: string, manager = this.dataSource.manager): Promise<Policy> {
+    const policy = await manager.findOneBy(PolicyEntity, { id });
     if (!policy) throw notFound(id);
     return toPolicy(policy);
   }
@@ -158,6 +166,46 @@ export class PoliciesService implements OnModuleInit {
 
   async listByTenant(tenantId: string): Promise<Policy[]> {
     return (await this.dataSource.manager.find(PolicyEntity, { where: { tenantId }, order: { name: 'ASC' } })).map(toPolicy);
+  }
+
+  /** The tenant's own policies, locked for the rest of the caller's transaction (configuration applies). */
+  async listByTenantForUpdate(tenantId: string, manager: EntityManager): Promise<Policy[]> {
+    const rows = await manager.find(PolicyEntity, { where: { tenantId }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    return rows.map(toPolicy);
+  }
+
+  /** The policies attached to each of these applications (sorted), in one query. */
+  async attachedPolicyIdsByApplication(applicationIds: string[], manager = this.dataSource.manager): Promise<Map<string, string[]>> {
+    const rows =
+      applicationIds.length === 0 ? [] : await manager.find(ApplicationPolicyEntity, { where: { applicationId: In(applicationIds) } });
+    return groupSorted(
+      applicationIds,
+      rows,
+      (r) => r.applicationId,
+      (r) => r.policyId,
+    );
+  }
+
+  /** The applications each of these policies is attached to (sorted), in one query. */
+  async attachedApplicationIdsByPolicy(policyIds: string[], manager = this.dataSource.manager): Promise<Map<string, string[]>> {
+    const rows = policyIds.length === 0 ? [] : await manager.find(ApplicationPolicyEntity, { where: { policyId: In(policyIds) } });
+    return groupSorted(
+      policyIds,
+      rows,
+      (r) => r.policyId,
+      (r) => r.applicationId,
+    );
+  }
+
+  /** The tenants each of these policies is shared with (sorted), in one query. */
+  async sharedTenantIdsByPolicy(policyIds: string[], manager = this.dataSource.manager): Promise<Map<string, string[]>> {
+    const rows = policyIds.length === 0 ? [] : await manager.find(PolicyShareEntity, { where: { policyId: In(policyIds) } });
+    return groupSorted(
+      policyIds,
+      rows,
+      (r) => r.policyId,
+      (r) => r.tenantId,
+    );
   }
 
   /** The tenant's own policies and those other tenants share with it (`shared: true`), by name. */
@@ -193,7 +241,7 @@ export class PoliciesService implements OnModuleInit {
     policyIds: string[],
     manager?: EntityManager,
   ): Promise<{ before: string[]; after: string[] }> {
-    const app = await this.applications.get(applicationId);
+    const app = await this.applications.get(applicationId, manager);
     const ids = [...new Set(policyIds)];
     return this.run(manager, async (manager) => {
       if (ids.length > 0) {
@@ -246,7 +294,7 @@ export class PoliciesService implements OnModuleInit {
    * them; a tenant whose applications still use the policy cannot be removed (POLICY_IN_USE).
    */
   async share(policyId: string, tenantIds: string[], manager?: EntityManager): Promise<{ before: string[]; after: string[] }> {
-    const policy = await this.get(policyId);
+    const policy = await this.get(policyId, manager);
     const ids = [...new Set(tenantIds)];
     const own = ids.indexOf(policy.tenantId);
     if (own >= 0) {
@@ -376,6 +424,14 @@ export class PoliciesService implements OnModuleInit {
     const rows = await manager.find(ApplicationPolicyEntity, { where: { policyId: In(policyIds) } });
     for (const r of rows) await this.applications.touch(r.applicationId, manager);
   }
+}
+
+/** `keys` → the sorted values of the rows that belong to each (an empty list for none). */
+function groupSorted<R>(keys: string[], rows: R[], keyOf: (row: R) => string, valueOf: (row: R) => string): Map<string, string[]> {
+  const groups = new Map(keys.map((k) => [k, [] as string[]]));
+  for (const row of rows) groups.get(keyOf(row))?.push(valueOf(row));
+  for (const values of groups.values()) values.sort();
+  return groups;
 }
 
 const nameTaken = (name: string) =>

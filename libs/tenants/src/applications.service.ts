@@ -265,14 +265,20 @@ export class ApplicationsService {
     return e ? { ...toApplication(e), secretHash: e.secretHash, policyEpoch: Number(e.policyEpoch) } : null;
   }
 
-  async get(id: string): Promise<Application> {
-    const e = APPLICATION_ID_PATTERN.test(id) ? await this.dataSource.manager.findOneBy(ApplicationEntity, { id }) : null;
+  async get(id: string, manager = this.dataSource.manager): Promise<Application> {
+    const e = APPLICATION_ID_PATTERN.test(id) ? await manager.findOneBy(ApplicationEntity, { id }) : null;
     if (!e) throw new TenantsError(TenantsErrorCode.APPLICATION_NOT_FOUND, `Application ${id} not found`);
     return toApplication(e);
   }
 
   async listByTenant(tenantId: string): Promise<Application[]> {
     const rows = await this.dataSource.manager.find(ApplicationEntity, { where: { tenantId }, order: { name: 'ASC' } });
+    return rows.map(toApplication);
+  }
+
+  /** The tenant's applications, locked for the rest of the caller's transaction (configuration applies). */
+  async listByTenantForUpdate(tenantId: string, manager: EntityManager): Promise<Application[]> {
+    const rows = await manager.find(ApplicationEntity, { where: { tenantId }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
     return rows.map(toApplication);
   }
 

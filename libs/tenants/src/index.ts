@@ -20,6 +20,9 @@ export { ENTITLEMENT_ALGORITHMS, type EntitlementsSettings } from './entitlement
 export { ConfigEpochService, type PolicyEpochChange } from './config-epoch.service';
 export { TenantsError, TenantsErrorCode } from './tenants.errors';
 export { secretMatches } from './secrets';
+/** Request DTOs other libraries build on (configuration as code), so a field is declared and validated once. */
+export { CreateApplicationDto, UpdateApplicationDto } from './dto/application.dto';
+export { CreateTenantDto } from './dto/tenant.dto';
 
 /** For the data source (migrations, CLI) only; other libraries never use these. */
 export const TENANT_ENTITIES = [TenantEntity, ApplicationEntity, ConfigEpochEntity];

@@ -98,6 +98,12 @@ export class TenantsService {
     return e ? toTenant(e) : null;
   }
 
+  /** The tenant with this slug, locked for the rest of the caller's transaction (configuration applies). */
+  async lockBySlug(slug: string, manager: EntityManager): Promise<Tenant | null> {
+    const e = await manager.findOne(TenantEntity, { where: { slug }, lock: { mode: 'pessimistic_write' } });
+    return e ? toTenant(e) : null;
+  }
+
   async get(id: string): Promise<Tenant> {
     const tenant = await this.dataSource.manager.findOneBy(TenantEntity, { id });
     if (!tenant) throw new TenantsError(TenantsErrorCode.TENANT_NOT_FOUND, `Tenant ${id} not found`);

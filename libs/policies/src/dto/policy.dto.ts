@@ -16,14 +16,20 @@ export class RuleConditionDto {
 /** OpenAPI description of a rule (DESIGN §3); the policy engine validates it. */
 export class PolicyRuleDto {
   @ApiProperty({ example: '2 devices per channel' }) name!: string;
-  @ApiProperty({ example: 2, minimum: 0, maximum: 10000, description: 'The limit; with limitClaim, the one used when the claim is absent' })
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    minimum: 0,
+    maximum: 10000,
+    description: 'The limit; with limitClaim, the one used when the claim is absent',
+  })
   limit!: number;
   @ApiPropertyOptional({
     example: 'climit',
     description: 'Take the limit from this entitlement claim (its integer), attribute claims.<limitClaim> of the stream decided',
   })
   limitClaim?: string;
-  @ApiPropertyOptional({ example: 5, minimum: 0, maximum: 10000, description: 'Caps a limit taken from limitClaim' })
+  @ApiPropertyOptional({ type: 'integer', example: 5, minimum: 0, maximum: 10000, description: 'Caps a limit taken from limitClaim' })
   maxLimit?: number;
   @ApiPropertyOptional({ example: 'deviceId', description: 'Absent: count streams; present: count distinct values' })
   countBy?: string;

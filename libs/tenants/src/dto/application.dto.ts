@@ -92,7 +92,13 @@ export class CreateApplicationDto {
   @MaxLength(64)
   platform?: string;
 
-  @ApiPropertyOptional({ default: 60, minimum: min, maximum: max, description: 'Seconds between heartbeats (the `Expires` players get)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 60,
+    minimum: min,
+    maximum: max,
+    description: 'Seconds between heartbeats (the `Expires` players get)',
+  })
   @IsOptional()
   @IsInt()
   @Min(min)
@@ -144,7 +150,7 @@ export class UpdateApplicationDto {
   @MaxLength(64)
   platform?: string;
 
-  @ApiPropertyOptional({ minimum: min, maximum: max })
+  @ApiPropertyOptional({ type: 'integer', minimum: min, maximum: max })
   @IsOptional()
   @IsInt()
   @Min(min)

@@ -3,7 +3,11 @@ import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-valid
 import { TENANT_SLUG_PATTERN } from '../tenants.service';
 
 export class CreateTenantDto {
-  @ApiProperty({ example: 'acme', description: 'Unique, 1-64 lowercase letters, digits or dashes (not at either end)' })
+  @ApiProperty({
+    example: 'acme',
+    pattern: TENANT_SLUG_PATTERN.source,
+    description: 'Unique, 1-64 lowercase letters, digits or dashes (not at either end)',
+  })
   @IsString()
   @Matches(TENANT_SLUG_PATTERN, { message: 'slug must be 1-64 lowercase letters, digits or dashes, not starting or ending with a dash' })
   slug!: string;
