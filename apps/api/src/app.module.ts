@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigurationModule } from '@cm/configuration';
 import { IdentityModule } from '@cm/identity';
 import { PlaybackTokensModule } from '@cm/playback-tokens';
 import { PoliciesModule } from '@cm/policies';
@@ -48,6 +49,7 @@ export class AppModule {
           // A token expires with its session: at most one heartbeat interval (or degraded window) after it was signed.
           maxTokenLifetimeSeconds: Math.max(HEARTBEAT_INTERVAL_RANGE.max, env.CM_DEGRADED_EXPIRES_SECONDS),
         }),
+        ConfigurationModule,
         SessionsModule.forRoot({
           graceSeconds: env.CM_GRACE_SECONDS,
           sweepIntervalSeconds: env.CM_SWEEP_INTERVAL_SECONDS,

@@ -134,6 +134,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/configuration': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The configuration of the tenants you can see, as a configuration file states it (no secrets) */
+    get: operations['Configuration_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/configuration/apply': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Plan (dryRun) or apply a configuration file
+     * @description Checks everything first, then writes each tenant in one transaction after checking its version; one audit entry per tenant holds the diff. Viewers may only plan. Objects the file does not list are deleted only with prune.
+     */
+    post: operations['Configuration_apply'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/operators': {
     parameters: {
       query?: never;
@@ -505,6 +542,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AbsentObjectDto: {
+      id: string;
+      key: string;
+      /** @enum {string} */
+      kind: 'application' | 'policy';
+    };
     AccountDecisionsDto: {
       /** @description Denials and dismissals, newest first (at most 200; kept CM_ENDED_RETENTION_HOURS) */
       decisions: components['schemas']['DecisionDto'][];
@@ -604,6 +647,12 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    ApplicationSecretDto: {
+      /** @example acme-web */
+      applicationId: string;
+      /** @description The new secret, shown only in this answer (only its hash is stored) */
+      secret: string;
+    };
     ApplicationWithSecretDto: {
       /** Format: date-time */
       createdAt: string;
@@ -625,6 +674,21 @@ export interface components {
       tenantId: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    ApplyConfigurationDto: {
+      configuration: components['schemas']['ConfigurationDto'];
+      /**
+       * @description Only plan: say what would change, change nothing (viewers may do this)
+       * @default false
+       */
+      dryRun: boolean;
+      /** @description Refuse (409 CONFIGURATION_CHANGED) unless each named tenant's configuration is still at this version, as a dry run reported it */
+      expectedVersions?: components['schemas']['TenantVersionDto'][];
+      /**
+       * @description Delete the applications and policies of the file's tenants that the file does not list
+       * @default false
+       */
+      prune: boolean;
     };
     AttachPoliciesDto: {
       /** @description Exactly the policies that decide the application */
@@ -675,6 +739,97 @@ export interface components {
       currentPassword: string;
       /** Format: password */
       newPassword: string;
+    };
+    ConfigApplicationDto: {
+      /** @description A disabled application answers 401 to every CM call */
+      enabled?: boolean;
+      /** @description The identity system whose entitlement tokens players send in X-CM-Entitlement: their claims become the attributes claims.<name>, and an init without a valid token answers 401. null removes them */
+      entitlements?: components['schemas']['EntitlementsDto'] | null;
+      /**
+       * @description Seconds between heartbeats (the `Expires` players get)
+       * @default 60
+       */
+      heartbeatIntervalSeconds: number;
+      /**
+       * @description The application id players send as the Basic auth user name (3-64 of A-Z a-z 0-9 _ . -); it identifies the application
+       * @example acme-web
+       */
+      id: string;
+      /** @example Acme web player */
+      name: string;
+      /**
+       * @default web
+       * @example web
+       */
+      platform: string;
+      /** @description Signed playback tokens (off by default) */
+      playbackTokens?: components['schemas']['PlaybackTokensDto'];
+      /**
+       * @description The policies attached to the application: the name of a policy of this tenant, or the id (UUID) of a policy another tenant shares with it. Absent: none
+       * @default []
+       * @example [
+       *       "two-streams"
+       *     ]
+       */
+      policies: string[];
+      /**
+       * @description Players must send a secret as the Basic auth password; it is returned once. A production server defaults it to true and refuses false (unless CM_ALLOW_OPEN_APPLICATIONS=true)
+       * @default false
+       */
+      requireSecret: boolean;
+    };
+    ConfigPolicyDto: {
+      /** @default  */
+      description: string;
+      /**
+       * Format: uuid
+       * @description The policy id. Optional: without it the policy is found by name in its tenant; with it a rename is a change, not a new policy. Export writes it
+       */
+      id?: string;
+      /** @example 2 devices per channel */
+      name: string;
+      /** @description 1-50 rules */
+      rules: components['schemas']['PolicyRuleDto'][];
+      /**
+       * @description Tenants (slug, or id for a tenant you cannot see) whose applications may attach this policy. Absent: none
+       * @default []
+       * @example [
+       *       "partner-mvpd"
+       *     ]
+       */
+      sharedWith: string[];
+    };
+    ConfigTenantDto: {
+      /** @default [] */
+      applications: components['schemas']['ConfigApplicationDto'][];
+      /** @example Acme Streaming */
+      name: string;
+      /** @default [] */
+      policies: components['schemas']['ConfigPolicyDto'][];
+      /**
+       * @description Unique, 1-64 lowercase letters, digits or dashes (not at either end)
+       * @example acme
+       */
+      slug: string;
+    };
+    ConfigurationApplyResultDto: {
+      /** @description Whether the plan has any change */
+      changes: boolean;
+      /** @description true: nothing was written */
+      dryRun: boolean;
+      /** @description Secrets of applications that got one in this apply (never in a dry run) */
+      secrets: components['schemas']['ApplicationSecretDto'][];
+      tenants: components['schemas']['TenantPlanDto'][];
+    };
+    ConfigurationDto: {
+      /** @description The JSON Schema of this file (for editors); ignored */
+      $schema?: string;
+      tenants: components['schemas']['ConfigTenantDto'][];
+      /**
+       * @description The version of the file format
+       * @enum {number}
+       */
+      version: 1;
     };
     ConflictingStreamDto: {
       /** @example Demo application */
@@ -871,6 +1026,31 @@ export interface components {
        */
       subjectClaim?: string;
     };
+    FieldChangeDto: {
+      /** @description Absent when the field goes away */
+      after?:
+        | string
+        | number
+        | boolean
+        | unknown[]
+        | {
+            [key: string]: unknown;
+          };
+      /** @description Absent when the field is new */
+      before?:
+        | string
+        | number
+        | boolean
+        | unknown[]
+        | {
+            [key: string]: unknown;
+          };
+      /**
+       * @description Path of the field inside the object
+       * @example rules[0].limit
+       */
+      field: string;
+    };
     LoginDto: {
       /** @example admin@example.com */
       email: string;
@@ -894,6 +1074,22 @@ export interface components {
       operator: components['schemas']['OperatorDto'];
       /** @description The one-time password, shown only in this answer: the operator must change it after signing in */
       password: string;
+    };
+    PlannedChangeDto: {
+      /** @enum {string} */
+      action: 'create' | 'update' | 'delete';
+      fields: components['schemas']['FieldChangeDto'][];
+      /** @description The server's id, when the object exists */
+      id?: string;
+      /** @description Slug, application id or policy name */
+      key: string;
+      /** @enum {string} */
+      kind: 'tenant' | 'application' | 'policy';
+      /**
+       * @description Where the object is in the file (absent for deletions)
+       * @example tenants[0].policies[1]
+       */
+      path?: string;
     };
     PlaybackTokensDto: {
       /** @description Admitted inits and successful heartbeats answer X-CM-Playback-Token (and the init body playbackToken): a JWS for licence servers and CDNs, valid until the session expires (keys at /.well-known/jwks.json) */
@@ -1178,6 +1374,31 @@ export interface components {
       slug: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    TenantPlanDto: {
+      /** @description Objects of the tenant the file does not list: kept, or deleted with prune */
+      absent: components['schemas']['AbsentObjectDto'][];
+      changes: components['schemas']['PlannedChangeDto'][];
+      /**
+       * Format: uuid
+       * @description Absent when the apply creates the tenant
+       */
+      id?: string;
+      /** @example acme */
+      slug: string;
+      /** @description The tenant configuration version the plan was made against ("absent": none yet) */
+      version: string;
+      /** @description The version after the apply (absent for a dry run) */
+      versionAfter?: string;
+    };
+    TenantVersionDto: {
+      /** @example acme */
+      slug: string;
+      /**
+       * @description The version the plan was made against ("absent": the tenant did not exist)
+       * @example 3f9a0c1d2e4b5a69
+       */
+      version: string;
     };
     TerminatorDto: {
       /** @example Demo application */
@@ -1680,6 +1901,100 @@ export interface operations {
       };
       /** @description Too many wrong current passwords; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  Configuration_export: {
+    parameters: {
+      query?: {
+        /** @description Only this tenant (default: every tenant you can see) */
+        tenant?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConfigurationDto'];
+        };
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The tenant asked for is not one you can see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  Configuration_apply: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ApplyConfigurationDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConfigurationApplyResultDto'];
+        };
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The file names a tenant, policy or tenant id you cannot see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A tenant changed since the plan (CONFIGURATION_CHANGED), or the file clashes with the server */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { CONFIGURATION_ERROR_STATUS, ConfigurationError } from '@cm/configuration';
 import { IDENTITY_ERROR_STATUS, IdentityError } from '@cm/identity';
 import { PoliciesError, PoliciesErrorCode } from '@cm/policies';
 import {
@@ -96,6 +97,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof PoliciesError) {
       return this.problem(POLICIES_STATUS[exception.code], exception.message, {
+        code: exception.code,
+        ...(exception.errors.length ? { errors: exception.errors } : {}),
+      });
+    }
+    if (exception instanceof ConfigurationError) {
+      return this.problem(CONFIGURATION_ERROR_STATUS[exception.code], exception.message, {
         code: exception.code,
         ...(exception.errors.length ? { errors: exception.errors } : {}),
       });
