@@ -66,7 +66,7 @@ describe('README and docs/', () => {
   });
 
   it('every environment variable is in the configuration table and in .env.example', () => {
-    const table = README.split('## Configuration')[1].split('\n## ')[0];
+    const table = README.split('## Configuration\n')[1].split('\n## ')[0];
     const example = read('.env.example');
     for (const name of ENV_KEYS) {
       expect({ name, inTable: table.includes(`\`${name}\``) }).toEqual({ name, inTable: true });
