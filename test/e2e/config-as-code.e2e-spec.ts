@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -60,6 +61,18 @@ async function configureThroughTheApi(admin: ManagementSession) {
   await call('PUT', '/applications/acme-tv/policies', { policyIds: [cap.id, devices.id] });
   await call('POST', `/tenants/${partner.id}/applications`, { id: 'partner-app', name: 'Partner app' });
   await call('PUT', '/applications/partner-app/policies', { policyIds: [devices.id] });
+  // Entitlements from the operator's identity system, and a rule whose limit comes from one of its claims.
+  const { publicKey } = generateKeyPairSync('ed25519');
+  const key = { ...publicKey.export({ format: 'jwk' }), kid: 'id-1', alg: 'EdDSA' };
+  await call('PATCH', '/applications/partner-app', {
+    entitlements: { issuer: 'https://id.partner.test', audience: 'concurrency-monitor', jwks: { keys: [key] } },
+  });
+  await call('POST', `/tenants/${partner.id}/policies`, {
+    name: 'screens',
+    rules: [
+      { name: 'screens of the plan', limit: 1, limitClaim: 'screens', maxLimit: 4, where: [{ attribute: 'claims.tier', op: 'exists' }] },
+    ],
+  });
   return { acme, partner, cap, devices };
 }
 
@@ -106,13 +119,14 @@ describe('configuration as code: cm config against a running server', () => {
       requireSecret: false,
       enabled: false,
       playbackTokens: { enabled: false },
+      entitlements: null,
       policies: ['live devices', 'three-streams'],
     });
 
     expect((await targetAdmin.api('GET', '/tenants')).body).toEqual([]);
     const applied = ok(await cm(target, targetAdmin.token, 'config', 'apply', '-f', 'exported.yaml', '--secrets-out', 'secrets.env'));
-    expect(applied.stdout).toMatch(/Plan: 10 to create, 0 to change, 0 to delete\./);
-    expect(applied.stdout).toMatch(/Applied: 10 created, 0 changed, 0 deleted\./);
+    expect(applied.stdout).toMatch(/Plan: 11 to create, 0 to change, 0 to delete\./);
+    expect(applied.stdout).toMatch(/Applied: 11 created, 0 changed, 0 deleted\./);
 
     ok(await cm(target, targetAdmin.token, 'config', 'export', '-o', 'reproduced.yaml'));
     expect(readFileSync(file('reproduced.yaml'), 'utf8')).toBe(exported);

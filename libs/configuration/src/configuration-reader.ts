@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Actor, canAccessTenant } from '@cm/identity';
 import { PoliciesService, type Policy } from '@cm/policies';
-import { ApplicationsService, type Tenant, TenantsService } from '@cm/tenants';
+import { ApplicationsService, OPEN_APPLICATIONS_ALLOWED, type Tenant, TenantsService } from '@cm/tenants';
 import { applicationSettings, type DesiredConfiguration, isUuid } from './document';
 import type { PolicyState, ServerView, TenantRef, TenantState } from './server-state';
 
@@ -21,6 +21,7 @@ export class ConfigurationReader {
     private readonly tenants: TenantsService,
     private readonly applications: ApplicationsService,
     private readonly policies: PoliciesService,
+    @Optional() @Inject(OPEN_APPLICATIONS_ALLOWED) private readonly openApplicationsAllowed: boolean = true,
   ) {}
 
   /**
@@ -113,6 +114,7 @@ export class ConfigurationReader {
       tenants: refsOf,
       policies,
       applicationTenants: new Map([...applications.values()].map((a) => [a.id, a.tenantId])),
+      openApplicationsAllowed: this.openApplicationsAllowed,
     };
   }
 

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { PolicyRule } from '@cm/contracts';
 import { validateRules } from '@cm/policy-engine';
-import { type Application, TENANT_SLUG_PATTERN } from '@cm/tenants';
+import { type Application, type EntitlementsSettings, TENANT_SLUG_PATTERN } from '@cm/tenants';
 import { ConfigurationDto } from './dto/configuration.dto';
 
 /** A problem in a configuration, at a path into the document (`tenants[0].policies[1].rules[0].limit`). */
@@ -13,14 +13,16 @@ export interface ConfigurationFieldError {
 
 /**
  * The application settings a file manages, with what an absent field means (the management API's defaults for a new
- * application). A setting added to the application requests is added here and in `applicationSettings` (export).
+ * application). `requireSecret` is absent here: its default is the server's (true in production, where open
+ * applications are refused). A setting added to the application requests is added here, to `ApplicationSettings`
+ * and to `applicationSettings` (and the plan's SETTING_ORDER).
  */
 export const APPLICATION_DEFAULTS = {
   platform: 'web',
   heartbeatIntervalSeconds: 60,
-  requireSecret: false,
   enabled: true,
   playbackTokens: { enabled: false },
+  entitlements: null,
 };
 
 export interface ApplicationSettings {
@@ -30,7 +32,11 @@ export interface ApplicationSettings {
   requireSecret: boolean;
   enabled: boolean;
   playbackTokens: { enabled: boolean };
+  entitlements: EntitlementsSettings | null;
 }
+
+/** Settings as a file gives them: `requireSecret` may be left to the server's default. */
+export type DesiredSettings = Omit<ApplicationSettings, 'requireSecret'> & { requireSecret?: boolean };
 
 /** The settings of an existing application, as a file states them. */
 export function applicationSettings(app: Application): ApplicationSettings {
@@ -41,12 +47,13 @@ export function applicationSettings(app: Application): ApplicationSettings {
     requireSecret: app.requireSecret,
     enabled: app.enabled,
     playbackTokens: { enabled: app.playbackTokens.enabled },
+    entitlements: app.entitlements,
   };
 }
 
 export interface DesiredApplication {
   id: string;
-  settings: ApplicationSettings;
+  settings: DesiredSettings;
   /** Policy references as written: a policy name of the tenant, or a policy id. */
   policies: string[];
   path: string;
@@ -81,6 +88,9 @@ export type ConfigurationCheck = { ok: true; configuration: DesiredConfiguration
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** References to policies and tenants are ids when they look like one. */
 export const isUuid = (value: string): boolean => UUID.test(value);
+
+/** A DTO instance as plain JSON (what the server stores and exports), absent members dropped. */
+const plainJson = <T>(value: unknown): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** Flattens class-validator errors to `[{field, message}]`, an unknown field named by its own path. */
 function flatten(errors: ValidationError[], parent = ''): ConfigurationFieldError[] {
@@ -138,9 +148,10 @@ export function checkConfiguration(input: unknown): ConfigurationCheck {
             name: a.name,
             platform: a.platform ?? APPLICATION_DEFAULTS.platform,
             heartbeatIntervalSeconds: a.heartbeatIntervalSeconds ?? APPLICATION_DEFAULTS.heartbeatIntervalSeconds,
-            requireSecret: a.requireSecret ?? APPLICATION_DEFAULTS.requireSecret,
+            ...(a.requireSecret === undefined ? {} : { requireSecret: a.requireSecret }),
             enabled: a.enabled ?? APPLICATION_DEFAULTS.enabled,
             playbackTokens: { enabled: a.playbackTokens?.enabled ?? APPLICATION_DEFAULTS.playbackTokens.enabled },
+            entitlements: a.entitlements ? plainJson<EntitlementsSettings>(a.entitlements) : APPLICATION_DEFAULTS.entitlements,
           },
           policies: a.policies ?? [],
           path: `${path}.applications[${j}]`,

@@ -1,4 +1,5 @@
 import type { PolicyRule, RuleCondition } from '@cm/contracts';
+import type { EntitlementsSettings } from '@cm/tenants';
 import { CONFIGURATION_FORMAT_VERSION } from './dto/configuration.dto';
 import { isUuid } from './document';
 import type { ServerView, TenantState } from './server-state';
@@ -17,28 +18,27 @@ export interface ConfigurationDocument {
       requireSecret: boolean;
       enabled: boolean;
       playbackTokens: { enabled: boolean };
+      entitlements: EntitlementsSettings | null;
       policies: string[];
     }>;
     policies: Array<{ id: string; name: string; description: string; rules: PolicyRule[]; sharedWith: string[] }>;
   }>;
 }
 
+const RULE_ORDER = ['name', 'limit', 'limitClaim', 'maxLimit', 'countBy', 'scope', 'where', 'onConflict', 'message'];
+const CONDITION_ORDER = ['attribute', 'op', 'value'];
+
+/** The object's members in this order, then any others (a field the policy engine learns later) as they come. */
+function inOrder<T extends object>(value: T, order: string[]): T {
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  return Object.fromEntries(entries.sort(([a], [b]) => rank(a) - rank(b))) as T;
+}
+
 /** A rule with its fields in the documented order (PostgreSQL's jsonb keeps its own order). */
 export function orderedRule(rule: PolicyRule): PolicyRule {
-  const condition = (c: RuleCondition): RuleCondition => ({
-    attribute: c.attribute,
-    op: c.op,
-    ...(c.value === undefined ? {} : { value: c.value }),
-  });
-  return {
-    name: rule.name,
-    limit: rule.limit,
-    ...(rule.countBy === undefined ? {} : { countBy: rule.countBy }),
-    ...(rule.scope === undefined ? {} : { scope: rule.scope }),
-    ...(rule.where === undefined ? {} : { where: rule.where.map(condition) }),
-    onConflict: rule.onConflict,
-    ...(rule.message === undefined ? {} : { message: rule.message }),
-  };
+  const ordered = inOrder(rule, RULE_ORDER);
+  return rule.where === undefined ? ordered : { ...ordered, where: rule.where.map((c: RuleCondition) => inOrder(c, CONDITION_ORDER)) };
 }
 
 /** How a file names a tenant: its slug when the caller can see it, else its id. */
@@ -73,6 +73,7 @@ export function toDocument(states: TenantState[], view: ServerView): Configurati
             requireSecret: app.settings.requireSecret,
             enabled: app.settings.enabled,
             playbackTokens: { enabled: app.settings.playbackTokens.enabled },
+            entitlements: app.settings.entitlements,
             policies: app.policyIds
               .map((id) => {
                 const policy = view.policies.get(id);

@@ -34,6 +34,15 @@ describe(configurationJsonSchema.name, () => {
   it('accepts a configuration and refuses unknown fields and out-of-range values, as the API does', () => {
     const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(configurationJsonSchema(openapi));
     expect(validate(example)).toBe(true);
+    const entitled = structuredClone(example) as any;
+    entitled.tenants[0].applications[0].entitlements = {
+      issuer: 'https://id.example.com',
+      audience: 'cm',
+      jwksUrl: 'https://id.example.com/jwks',
+    };
+    expect(validate(entitled)).toBe(true);
+    entitled.tenants[0].applications[0].entitlements = null;
+    expect(validate(entitled)).toBe(true);
 
     const unknown = structuredClone(example) as any;
     unknown.tenants[0].applications[0].colour = 'blue';

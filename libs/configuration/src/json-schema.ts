@@ -11,7 +11,7 @@ const definitionName = (component: string) => component.replace(/Dto$/, '');
 /**
  * The JSON Schema (draft-07, for editors and CI tools) of a configuration file, made from the OpenAPI document's
  * component schemas — which @nestjs/swagger generates from the same DTO classes the API validates with. The API
- * refuses unknown fields (and the policy engine unknown rule fields), so every object says `additionalProperties: false`.
+ * refuses unknown fields (and the policy engine unknown rule fields), so every component says `additionalProperties: false`.
  */
 export function configurationJsonSchema(openapi: { components?: { schemas?: Record<string, unknown> } }): Schema {
   const components = openapi.components?.schemas ?? {};
@@ -37,11 +37,11 @@ export function configurationJsonSchema(openapi: { components?: { schemas?: Reco
         out[key] = convert(v);
       }
     }
-    if (schema.nullable === true && typeof schema.type === 'string') out.type = [schema.type, 'null'];
-    if (schema.type === 'object' && schema.properties !== undefined && schema.additionalProperties === undefined) {
-      out.additionalProperties = false;
-    }
-    return out;
+    if (schema.nullable !== true) return out;
+    if (typeof out.type === 'string' && out.allOf === undefined && out.$ref === undefined) return { ...out, type: [out.type, 'null'] };
+    // A nullable reference: null, or what the reference says.
+    const { description, type: _type, ...rest } = out;
+    return { ...(description === undefined ? {} : { description }), anyOf: [{ type: 'null' }, rest] };
   };
   while (pending.length > 0) {
     const component = pending.pop()!;
@@ -49,7 +49,9 @@ export function configurationJsonSchema(openapi: { components?: { schemas?: Reco
     if (name in definitions) continue;
     const schema = components[component];
     if (schema === undefined) throw new Error(`the OpenAPI document has no schema ${component}`);
-    definitions[name] = { type: 'object', ...(convert(schema) as Schema) };
+    // Each component is a DTO class: the API refuses members it does not declare.
+    const converted = convert(schema) as Schema;
+    definitions[name] = { type: 'object', ...converted, additionalProperties: converted.additionalProperties ?? false };
   }
   const { [definitionName(ROOT)]: root, ...rest } = definitions;
   return {

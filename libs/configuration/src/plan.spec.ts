@@ -24,6 +24,7 @@ const app = (id: string, tenantId: string, policyIds: string[] = [], name = 'Web
     requireSecret: false,
     enabled: true,
     playbackTokens: { enabled: false },
+    entitlements: null,
   },
   policyIds,
 });
@@ -52,6 +53,7 @@ function view(states: TenantState[], others: { policies?: PolicyState[]; applica
     ],
     policies: new Map(policies.map((p) => [p.id, p])),
     applicationTenants: new Map(applications.map((a) => [a.id, a.tenantId])),
+    openApplicationsAllowed: true,
   };
 }
 
@@ -126,6 +128,25 @@ describe(planConfiguration.name, () => {
     expect(plan.tenants[0].work.applicationUpdates).toEqual([
       { id: 'acme-web', settings: { heartbeatIntervalSeconds: 30, playbackTokens: { enabled: true } } },
     ]);
+  });
+
+  it('leaves requireSecret to the server: required by default in production, and false refused there', () => {
+    const production = { ...view([]), openApplicationsAllowed: false };
+    const plan = planConfiguration(desired(acmeFile()), production, { prune: false });
+    expect(plan.errors).toEqual([]);
+    expect(plan.tenants[0].work.applicationCreates[0].settings.requireSecret).toBe(true);
+    const open = acmeFile() as any;
+    open.tenants[0].applications[0].requireSecret = false;
+    expect(planConfiguration(desired(open), production, { prune: false }).errors).toEqual([
+      {
+        field: 'tenants[0].applications[0].requireSecret',
+        message: expect.stringContaining('refuses applications without a secret'),
+        reason: 'invalid',
+      },
+    ]);
+    expect(
+      planConfiguration(desired(acmeFile()), view([]), { prune: false }).tenants[0].work.applicationCreates[0].settings.requireSecret,
+    ).toBe(false);
   });
 
   it('renames a policy named by its id, without touching the applications that use it', () => {

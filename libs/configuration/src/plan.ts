@@ -36,7 +36,7 @@ export interface AbsentObject {
 
 /** A plan problem that needs the server to see: an unknown reference (404) or a clash with its state (409). */
 export interface PlanError extends ConfigurationFieldError {
-  reason: 'not-found' | 'conflict';
+  reason: 'invalid' | 'not-found' | 'conflict';
 }
 
 /**
@@ -94,6 +94,7 @@ const SETTING_ORDER: Array<keyof ApplicationSettings> = [
   'requireSecret',
   'enabled',
   'playbackTokens',
+  'entitlements',
 ];
 
 /** Per tenant of the file, what the server has and what the file wants, resolved to keys. */
@@ -345,9 +346,17 @@ export function planConfiguration(desired: DesiredConfiguration, view: ServerVie
       }
       const existing = state?.applications.find((a) => a.id === app.id);
       const keys = r.attachments.get(app.id)!;
-      const ordered = Object.fromEntries(SETTING_ORDER.map((k) => [k, app.settings[k]]));
+      const settings: ApplicationSettings = { ...app.settings, requireSecret: app.settings.requireSecret ?? !view.openApplicationsAllowed };
+      if (!settings.requireSecret && !view.openApplicationsAllowed) {
+        errors.push({
+          field: `${app.path}.requireSecret`,
+          message: 'this server runs in production and refuses applications without a secret (unless CM_ALLOW_OPEN_APPLICATIONS=true)',
+          reason: 'invalid',
+        });
+      }
+      const ordered = Object.fromEntries(SETTING_ORDER.map((k) => [k, settings[k]]));
       if (!existing) {
-        work.applicationCreates.push({ id: app.id, settings: app.settings });
+        work.applicationCreates.push({ id: app.id, settings });
         if (keys.length > 0) work.attachments.push({ applicationId: app.id, policyKeys: keys });
         changes.push({
           action: 'create',
@@ -362,9 +371,9 @@ export function planConfiguration(desired: DesiredConfiguration, view: ServerVie
         continue;
       }
       const fields = fieldDiff(Object.fromEntries(SETTING_ORDER.map((k) => [k, existing.settings[k]])), ordered);
-      const changedSettings = SETTING_ORDER.filter((k) => !sameJson(existing.settings[k], app.settings[k]));
+      const changedSettings = SETTING_ORDER.filter((k) => !sameJson(existing.settings[k], settings[k]));
       if (changedSettings.length > 0) {
-        work.applicationUpdates.push({ id: app.id, settings: Object.fromEntries(changedSettings.map((k) => [k, app.settings[k]])) });
+        work.applicationUpdates.push({ id: app.id, settings: Object.fromEntries(changedSettings.map((k) => [k, settings[k]])) });
       }
       if (!sameSet(existing.policyIds, keys)) {
         work.attachments.push({ applicationId: app.id, policyKeys: keys });

@@ -51,6 +51,8 @@ export interface ServerView {
   policies: Map<string, PolicyState>;
   /** Owners of applications referred to: the file's application ids and the applications using covered policies. */
   applicationTenants: Map<string, string>;
+  /** false in production unless CM_ALLOW_OPEN_APPLICATIONS: applications must require a secret (their default too). */
+  openApplicationsAllowed: boolean;
 }
 
 /** The version of a tenant's configuration: a digest of what a file describes of it ("absent" when there is none). */

@@ -158,7 +158,15 @@ export class ApplyConfigurationUseCase {
     }
   }
 
+  /** The most basic kind of problem decides the status: invalid (400), then not found (404), then conflict (409). */
   private planError(errors: PlanError[]): ConfigurationError {
+    if (errors.some((e) => e.reason === 'invalid')) {
+      return new ConfigurationError(
+        ConfigurationErrorCode.INVALID_CONFIGURATION,
+        'The configuration is invalid on this server',
+        inBody(errors),
+      );
+    }
     const notFound = errors.some((e) => e.reason === 'not-found');
     return new ConfigurationError(
       notFound ? ConfigurationErrorCode.REFERENCE_NOT_FOUND : ConfigurationErrorCode.CONFIGURATION_CONFLICT,
@@ -243,6 +251,7 @@ export class ApplyConfigurationUseCase {
               heartbeatIntervalSeconds: settings.heartbeatIntervalSeconds,
               requireSecret: settings.requireSecret,
               playbackTokens: settings.playbackTokens,
+              ...(settings.entitlements === null ? {} : { entitlements: settings.entitlements }),
             },
             m,
           ),
