@@ -904,7 +904,7 @@ export interface components {
     CreateTokenDto: {
       /**
        * Format: date-time
-       * @description When the token stops working; never when absent
+       * @description When the token stops working; never when absent. A token created with an API token expires no later than that token, and is revoked with it
        */
       expiresAt?: string;
       /** @example ci deploy */
@@ -1449,7 +1449,7 @@ export interface components {
       email?: string;
       /**
        * Format: password
-       * @description Ends every login session of the operator
+       * @description Another operator's new password (ends their login sessions); your own changes through POST /api/v1/auth/password
        */
       password?: string;
       /** @enum {string} */

@@ -35,6 +35,15 @@ export class ApiTokenEntity {
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;
 
+  /** The token this one was created with (null: by a signed-in operator). It expires no later, and goes with it. */
+  @Index()
+  @Column({ name: 'parent_token_id', type: 'uuid', nullable: true })
+  parentTokenId!: string | null;
+
+  @ManyToOne(() => ApiTokenEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'parent_token_id' })
+  parent?: ApiTokenEntity;
+
   @BeforeInsert()
   assignId(): void {
     this.id ??= uuidv7();

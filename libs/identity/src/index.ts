@@ -5,6 +5,7 @@ import { OperatorSessionEntity } from './operator-session.entity';
 import { OperatorEntity } from './operator.entity';
 
 export { IdentityModule } from './identity.module';
+export { Authenticator } from './authenticator';
 export { type Actor, type SystemActor, type Role, ROLES, canAccessTenant, visibleTenants } from './actor';
 export { ManagementController, Roles, Public, CurrentActor, AllowPendingPasswordChange } from './decorators';
 export { AuditService, type AuditEntry } from './audit.service';

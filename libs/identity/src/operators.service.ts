@@ -49,6 +49,17 @@ const toOperator = (e: OperatorEntity): Operator => ({
 /** What the audit log keeps of an operator. */
 const audited = (o: Operator) => ({ id: o.id, email: o.email, role: o.role, tenantId: o.tenantId });
 
+/**
+ * Emails are unique across tenants, so a 409 is unavoidable; to anyone but an admin it does not say whose the email
+ * is or that an operator has it (it may be another tenant's).
+ */
+const emailTaken = (actor: Actor | undefined, email: string) =>
+  new IdentityError(
+    IdentityErrorCode.EMAIL_TAKEN,
+    actor && actor.role !== 'admin' ? 'This email address cannot be used; choose another' : `An operator with email ${email} already exists`,
+    'email',
+  );
+
 const notFound = (id: string) => new IdentityError(IdentityErrorCode.OPERATOR_NOT_FOUND, `Operator ${id} not found`);
 const invalid = (field: string, message: string) => new IdentityError(IdentityErrorCode.INVALID_OPERATOR, message, field);
 
@@ -68,12 +79,12 @@ export class OperatorsService {
   }
 
   /** Creates an operator without an actor (first start, tests); the caller checks permissions. */
-  async createUnchecked(input: CreateOperatorInput, manager?: EntityManager): Promise<Operator> {
+  async createUnchecked(input: CreateOperatorInput, manager?: EntityManager, actor?: Actor): Promise<Operator> {
     const m = manager ?? this.dataSource.manager;
     const tenantId = this.tenantFor(input.role, input.tenantId ?? null);
     checkPassword(input.password);
     const email = normalizeEmail(input.email);
-    const taken = () => new IdentityError(IdentityErrorCode.EMAIL_TAKEN, `An operator with email ${email} already exists`, 'email');
+    const taken = () => emailTaken(actor, email);
     if (await m.existsBy(OperatorEntity, { email })) throw taken();
     await assertTenantExists(m, tenantId);
     const entity = m.create(OperatorEntity, {
@@ -101,7 +112,7 @@ export class OperatorsService {
       if (tenantId !== actor.tenantId) throw invalid('tenantId', `No tenant with id ${tenantId}`);
     }
     return this.dataSource.transaction(async (m) => {
-      const operator = await this.createUnchecked({ ...input, tenantId }, m);
+      const operator = await this.createUnchecked({ ...input, tenantId }, m, actor);
       await this.audit.record(
         {
           actor,
@@ -141,11 +152,15 @@ export class OperatorsService {
       if (input.email !== undefined) {
         const email = normalizeEmail(input.email);
         if (email !== entity.email && (await m.existsBy(OperatorEntity, { email }))) {
-          throw new IdentityError(IdentityErrorCode.EMAIL_TAKEN, `An operator with email ${email} already exists`, 'email');
+          throw emailTaken(actor, email);
         }
         entity.email = email;
       }
       if (input.password !== undefined) {
+        // Your own password changes only with the current one (a stolen session or token cannot take the account).
+        if (entity.id === actor.operatorId) {
+          throw invalid('password', 'To change your own password use POST /api/v1/auth/password (it needs your current password)');
+        }
         checkPassword(input.password);
         entity.passwordHash = await hashPassword(input.password);
         // A new password ends every login of that operator (API tokens stay: revoke them separately).
@@ -158,7 +173,7 @@ export class OperatorsService {
         after = toOperator(await m.save(entity));
       } catch (error) {
         if (isUniqueViolation(error))
-          throw new IdentityError(IdentityErrorCode.EMAIL_TAKEN, `An operator with email ${entity.email} already exists`, 'email');
+          throw emailTaken(actor, entity.email);
         if (isForeignKeyViolation(error)) throw invalid('tenantId', `No tenant with id ${tenantId}`);
         throw error;
       }

@@ -55,6 +55,10 @@ export class TokensService {
     private readonly audit: AuditService,
   ) {}
 
+  /**
+   * A token created with a token is its child: it expires no later than its parent (an absent or later `expiresAt`
+   * becomes the parent's) and is deleted with it (revocation cascades, in the database).
+   */
   async create(actor: Actor, input: { name: string; expiresAt?: Date }): Promise<ApiToken & { token: string }> {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw new IdentityError(IdentityErrorCode.INVALID_TOKEN_REQUEST, 'expiresAt must be in the future', 'expiresAt');
@@ -62,13 +66,26 @@ export class TokensService {
     const token = `${TOKEN_PREFIX}${randomSecret()}`;
     const id = uuidv7();
     return this.dataSource.transaction(async (m) => {
+      let expiresAt = input.expiresAt ?? null;
+      const parentTokenId = actor.kind === 'token' ? (actor.tokenId ?? null) : null;
+      if (parentTokenId) {
+        // Locked so the parent cannot be revoked between this read and the insert (the child would outlive it).
+        const parents = await m.query<{ expires_at: Date | null }[]>(
+          'SELECT expires_at FROM api_tokens WHERE id = $1 AND (expires_at IS NULL OR expires_at > now()) FOR SHARE',
+          [parentTokenId],
+        );
+        if (parents.length === 0) throw IdentityError.unauthenticated('The API token is unknown, revoked or expired');
+        const parentExpiry = parents[0].expires_at;
+        if (parentExpiry && (!expiresAt || expiresAt > parentExpiry)) expiresAt = parentExpiry;
+      }
       await m.insert(ApiTokenEntity, {
         id,
         operatorId: actor.operatorId,
         name: input.name,
         prefix: token.slice(0, TOKEN_PREFIX.length + 6),
         secretHash: sha256Hex(token),
-        expiresAt: input.expiresAt ?? null,
+        expiresAt,
+        parentTokenId,
       });
       const created = toToken((await m.query<TokenRow[]>(`${SELECT} WHERE t.id = $1`, [id]))[0]);
       await this.audit.record(
@@ -88,7 +105,7 @@ export class TokensService {
     return rows.map(toToken);
   }
 
-  /** Revokes (deletes) a token: the actor's own, or anyone's for an admin. */
+  /** Revokes (deletes) a token, and the tokens created with it: the actor's own, or anyone's for an admin. */
   async revoke(actor: Actor, id: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const rows = await m.query<(TokenRow & { tenant_id: string | null })[]>(

@@ -82,7 +82,7 @@ export class PoliciesAdminService {
   async share(actor: Actor, id: string, tenantIds: string[]): Promise<string[]> {
     const policy = await this.owned(actor, id);
     return this.dataSource.transaction(async (m) => {
-      const { before, after } = await this.policies.share(id, tenantIds, m);
+      const { before, after } = await this.policies.share(id, tenantIds, m, { revealTenants: actor.role === 'admin' });
       await this.audit.record(
         {
           actor,

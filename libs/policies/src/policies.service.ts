@@ -292,8 +292,17 @@ export class PoliciesService implements OnModuleInit {
   /**
    * Shares the policy with exactly these tenants (besides its owner). Unknown tenants → TENANT_NOT_FOUND naming
    * them; a tenant whose applications still use the policy cannot be removed (POLICY_IN_USE).
+   *
+   * That is with `revealTenants` (admins, who see every tenant). Without it (a tenant-admin sharing their own policy)
+   * the answer must not tell whether another tenant exists or what it owns: ids that name no tenant are kept like
+   * any other (no tenant can ever use them: ids are made by the server) and the POLICY_IN_USE refusal names nothing.
    */
-  async share(policyId: string, tenantIds: string[], manager?: EntityManager): Promise<{ before: string[]; after: string[] }> {
+  async share(
+    policyId: string,
+    tenantIds: string[],
+    manager?: EntityManager,
+    options: { revealTenants: boolean } = { revealTenants: true },
+  ): Promise<{ before: string[]; after: string[] }> {
     const policy = await this.get(policyId, manager);
     const ids = [...new Set(tenantIds)];
     const own = ids.indexOf(policy.tenantId);
@@ -303,7 +312,7 @@ export class PoliciesService implements OnModuleInit {
       ]);
     }
     return this.run(manager, async (m) => {
-      const unknown = await this.tenants.unknownIds(ids, m);
+      const unknown = options.revealTenants ? await this.tenants.unknownIds(ids, m) : [];
       if (unknown.length > 0) {
         throw new PoliciesError(
           PoliciesErrorCode.TENANT_NOT_FOUND,
@@ -322,7 +331,9 @@ export class PoliciesService implements OnModuleInit {
         if (using.length > 0) {
           throw new PoliciesError(
             PoliciesErrorCode.POLICY_IN_USE,
-            `Applications ${using.map((u) => u.application_id).join(', ')} of a tenant you stop sharing with still use this policy; detach it first`,
+            options.revealTenants
+              ? `Applications ${using.map((u) => u.application_id).join(', ')} of a tenant you stop sharing with still use this policy; detach it first`
+              : 'A tenant you stop sharing with still uses this policy on its applications; it must detach it first',
           );
         }
       }

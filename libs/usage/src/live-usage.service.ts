@@ -1,10 +1,11 @@
 import { Injectable, type MessageEvent, OnModuleDestroy } from '@nestjs/common';
-import { type Actor, visibleTenants } from '@cm/identity';
+import { type Actor, Authenticator, visibleTenants } from '@cm/identity';
 import {
   catchError,
   defer,
   EMPTY,
   exhaustMap,
+  filter,
   finalize,
   from,
   interval,
@@ -53,6 +54,12 @@ export interface GlobalLive {
 export const STREAM_INTERVAL_MS = 2_000;
 const PING_INTERVAL_MS = 15_000;
 
+/** One tick of the SSE streams: the global view, and which streams' credentials were checked and still work. */
+interface Tick extends GlobalLive {
+  checked: Set<Actor>;
+  valid: Set<Actor>;
+}
+
 /**
  * The live view: running sessions from the database (true across processes), the last minute of events from
  * the flushed 10-second slices of every process plus this process' unflushed counts, scoped to the caller's
@@ -61,11 +68,12 @@ const PING_INTERVAL_MS = 15_000;
 @Injectable()
 export class LiveUsageService implements OnModuleDestroy {
   private readonly shutdown$ = new Subject<void>();
-  private open = 0;
+  /** The actor of each open stream (one object per request), whose credentials every tick checks again. */
+  private readonly streaming = new Set<Actor>();
   /** One ticker for every stream of this process, running while at least one is open. */
-  private readonly ticks$: Observable<GlobalLive> = timer(0, STREAM_INTERVAL_MS).pipe(
+  private readonly ticks$: Observable<Tick> = timer(0, STREAM_INTERVAL_MS).pipe(
     // A slow database skips ticks instead of queueing them; a failed tick is skipped, the streams stay.
-    exhaustMap(() => from(this.compute(STREAM_INTERVAL_MS / 2)).pipe(catchError(() => EMPTY))),
+    exhaustMap(() => from(this.tick()).pipe(catchError(() => EMPTY))),
     shareReplay({ bufferSize: 1, refCount: true }),
   );
 
@@ -74,6 +82,7 @@ export class LiveUsageService implements OnModuleDestroy {
     private readonly repository: UsageRepository,
     private readonly recorder: UsageRecorder,
     private readonly directory: UsageDirectory,
+    private readonly authenticator: Authenticator,
   ) {}
 
   onModuleDestroy(): void {
@@ -83,23 +92,32 @@ export class LiveUsageService implements OnModuleDestroy {
 
   /** SSE streams open on this process. */
   get openStreams(): number {
-    return this.open;
+    return this.streaming.size;
   }
 
   async snapshot(actor: Actor): Promise<LiveSnapshot> {
     return scope(await this.compute(0), visibleTenants(actor));
   }
 
-  /** The snapshot every 2 s plus heartbeat comments, until the client leaves or the server stops. */
+  /**
+   * The snapshot every 2 s plus heartbeat comments, until the client leaves, the server stops, or the stream's
+   * credentials stop working (sign-out, revoked or expired token, changed role): the tick that finds out sends no
+   * snapshot and ends the stream.
+   */
   stream(actor: Actor): Observable<MessageEvent> {
     const tenants = visibleTenants(actor);
+    const revoked = (t: Tick) => t.checked.has(actor) && !t.valid.has(actor);
     return defer(() => {
-      this.open += 1;
-      const snapshots = this.ticks$.pipe(map((g): MessageEvent => ({ data: scope(g, tenants) })));
+      this.streaming.add(actor);
+      const snapshots = this.ticks$.pipe(
+        filter((t) => !revoked(t)),
+        map((t): MessageEvent => ({ data: scope(t, tenants) })),
+      );
       const pings = merge(of(0), interval(PING_INTERVAL_MS)).pipe(map((): MessageEvent => ({ comment: 'ping' })));
       return merge(pings, snapshots).pipe(
+        takeUntil(this.ticks$.pipe(filter(revoked))),
         takeUntil(this.shutdown$),
-        finalize(() => (this.open -= 1)),
+        finalize(() => this.streaming.delete(actor)),
       );
     });
   }
@@ -115,6 +133,13 @@ export class LiveUsageService implements OnModuleDestroy {
       tenantSlug: a.tenantSlug,
       running: running.get(a.id) ?? 0,
     }));
+  }
+
+  /** A tick of the streams: the view, and the credentials of the streams open now, checked again. */
+  private async tick(): Promise<Tick> {
+    const checked = new Set(this.streaming);
+    const [view, valid] = await Promise.all([this.compute(STREAM_INTERVAL_MS / 2), this.authenticator.stillValid([...checked])]);
+    return { ...view, checked, valid };
   }
 
   /** Every tenant's view; running counts at most `maxAgeMs` old. */

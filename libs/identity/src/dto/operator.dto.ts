@@ -37,7 +37,11 @@ export class UpdateOperatorDto {
   @MaxLength(320)
   email?: string;
 
-  @ApiPropertyOptional({ format: 'password', minLength: PASSWORD_MIN_LENGTH, description: 'Ends every login session of the operator' })
+  @ApiPropertyOptional({
+    format: 'password',
+    minLength: PASSWORD_MIN_LENGTH,
+    description: "Another operator's new password (ends their login sessions); your own changes through POST /api/v1/auth/password",
+  })
   @IsOptional()
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH)

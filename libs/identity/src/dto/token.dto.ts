@@ -9,7 +9,12 @@ export class CreateTokenDto {
   @MaxLength(100)
   name!: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'When the token stops working; never when absent' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description:
+      'When the token stops working; never when absent. A token created with an API token expires no later than that token, and is revoked with it',
+  })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })

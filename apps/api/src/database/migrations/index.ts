@@ -7,6 +7,7 @@ import { DecisionLog1795799180000 } from './1795799180000-DecisionLog';
 import { PlaybackTokens1796067753081 } from './1796067753081-PlaybackTokens';
 import { PasswordMustChange1796067800000 } from './1796067800000-PasswordMustChange';
 import { Entitlements1796070125428 } from './1796070125428-Entitlements';
+import { TokenLineage1796071000000 } from './1796071000000-TokenLineage';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   PlaybackTokens1796067753081,
   PasswordMustChange1796067800000,
   Entitlements1796070125428,
+  TokenLineage1796071000000,
 ];
