@@ -56,7 +56,9 @@ const audited = (o: Operator) => ({ id: o.id, email: o.email, role: o.role, tena
 const emailTaken = (actor: Actor | undefined, email: string) =>
   new IdentityError(
     IdentityErrorCode.EMAIL_TAKEN,
-    actor && actor.role !== 'admin' ? 'This email address cannot be used; choose another' : `An operator with email ${email} already exists`,
+    actor && actor.role !== 'admin'
+      ? 'This email address cannot be used; choose another'
+      : `An operator with email ${email} already exists`,
     'email',
   );
 
@@ -172,8 +174,7 @@ export class OperatorsService {
       try {
         after = toOperator(await m.save(entity));
       } catch (error) {
-        if (isUniqueViolation(error))
-          throw emailTaken(actor, entity.email);
+        if (isUniqueViolation(error)) throw emailTaken(actor, entity.email);
         if (isForeignKeyViolation(error)) throw invalid('tenantId', `No tenant with id ${tenantId}`);
         throw error;
       }
