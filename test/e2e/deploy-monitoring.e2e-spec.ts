@@ -147,6 +147,8 @@ describe('deploy/: service and proxy examples agree with the server', () => {
     const main = /node --enable-source-maps (\S+)$/.exec(startProd)![1];
     expect(unit).toMatch(new RegExp(`^ExecStart=/usr/bin/node --enable-source-maps ${main}$`, 'm'));
     expect(unit).toMatch(/^Environment=NODE_ENV=production$/m);
+    // The proxy on the same host is trusted for the client address (sign-in limits, logs).
+    expect(unit).toMatch(/^Environment=CM_TRUST_PROXY=loopback$/m);
     expect(existsSync(path.join(ROOT, 'apps/api/src/main.ts'))).toBe(true);
   });
 
