@@ -362,9 +362,11 @@ export class RedisSessionStore implements SessionStore, OnModuleInit, OnApplicat
     this.purgeCursor = await this.walk(
       this.purgeCursor,
       async (bucket) => {
-        purged += (await this.call(() =>
+        // Awaited first: `purged += await …` reads `purged` before the await and would lose concurrent additions.
+        const n = (await this.call(() =>
           this.client.cmPurge(this.keys.ended(bucket), this.keys.base(bucket), endedBefore.getTime(), batchSize),
         )) as number;
+        purged += n;
       },
       () => purged >= batchSize,
     );
