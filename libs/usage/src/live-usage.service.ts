@@ -61,7 +61,7 @@ interface Tick extends GlobalLive {
 }
 
 /**
- * The live view: running sessions from the database (true across processes), the last minute of events from
+ * The live view: running sessions from the session store (true across processes), the last minute of events from
  * the flushed 10-second slices of every process plus this process' unflushed counts, scoped to the caller's
  * tenants. A GET computes a fresh view; the SSE streams of a process share one computation per tick.
  */

@@ -52,7 +52,7 @@ export class MetricsService {
     const logger = this.logger;
     new Gauge({
       name: 'cm_sessions_running',
-      help: 'Running sessions per tenant and application (from the database, across processes; at most 5 s old)',
+      help: 'Running sessions per tenant and application (from the session store, across processes; at most 5 s old)',
       labelNames: ['tenant', 'application'],
       registers,
       async collect() {
