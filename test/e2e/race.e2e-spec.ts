@@ -8,6 +8,9 @@ const KINDS = STORES.includes('redis') ? [...STORES, 'redis-cluster' as const] :
 
 const INITS = 200;
 
+// 200 decisions on one account queue behind each other: on a busy machine that takes longer than the default 30 s.
+jest.setTimeout(120_000);
+
 async function raceInits(urls: string[], appId: string, subject: string, metadata: (i: number) => Record<string, string> = () => ({})) {
   const results = await Promise.all(
     Array.from({ length: INITS }, (_, i) => player(urls[i % urls.length], appId).init('idp', subject, metadata(i))),
