@@ -7,6 +7,12 @@
 //
 //   npm run bench -- [--adapter express|fastify|both] [--duration 10] [--sessions 1000] [--connections 32]
 //                    [--only healthz,heartbeat,...] [--workers N] [--profile] [--async-commit] [--no-build]
+//                    [--store postgres|redis] [--cluster] [--redis-url redis://host:port]
+//
+// --store redis: sessions in Redis (CM_SESSION_STORE=redis) — a redis-server started for the run (or the node of
+// --redis-url, keys under a prefix of the run's own: its statistics then include other clients'), or with --cluster a
+// local Redis Cluster of 3 masters + 3 replicas started for the run; every scenario then also reports Redis CPU and
+// commands per request and the server's CPU per request, and the run Redis memory per running session (bench/redis.mjs).
 //
 // DATABASE_URL set: a fresh database per adapter is created on that server (and dropped afterwards).
 // Unset: an embedded PostgreSQL under .data/bench (started by this process, shared by both adapters).
@@ -18,6 +24,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
+import { connect, dropPrefix, perRequest, processCpuSeconds, seedRedisInBulk, startLocalCluster, startLocalNode } from './redis.mjs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -44,6 +51,9 @@ function parseArgs(argv) {
     profile: false,
     build: true,
     workers: '1',
+    store: 'postgres',
+    cluster: false,
+    redisUrl: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -75,6 +85,15 @@ function parseArgs(argv) {
         // Experiment: the database runs with synchronous_commit = off (what a heartbeat-only setting would give).
         o.asyncCommit = true;
         break;
+      case '--store':
+        o.store = value();
+        break;
+      case '--cluster':
+        o.cluster = true;
+        break;
+      case '--redis-url':
+        o.redisUrl = value();
+        break;
       case '--no-build':
         o.build = false;
         break;
@@ -83,7 +102,7 @@ function parseArgs(argv) {
         console.log(
           readFileSync(fileURLToPath(import.meta.url), 'utf8')
             .split('\n')
-            .slice(1, 12)
+            .slice(1, 19)
             .join('\n')
             .replace(/^\/\/ ?/gm, ''),
         );
@@ -94,6 +113,8 @@ function parseArgs(argv) {
     }
   }
   if (!['express', 'fastify', 'both'].includes(o.adapter)) fail('--adapter must be express, fastify or both');
+  if (!['postgres', 'redis'].includes(o.store)) fail('--store must be postgres or redis');
+  if (o.cluster && o.store !== 'redis') fail('--cluster needs --store redis');
   if (!(o.duration >= 1)) fail('--duration must be a number of seconds >= 1');
   if (!Number.isInteger(o.sessions) || o.sessions < 1 || o.sessions > 20_000_000) fail('--sessions must be an integer from 1 to 20000000');
   if (!Number.isInteger(o.connections) || o.connections < 1) fail('--connections must be a positive integer');
@@ -181,6 +202,7 @@ async function startServer(adapter, databaseUrl, options) {
       LOG_LEVEL: 'warn',
       CM_DEMO_SEED: 'true',
       CM_ALLOW_OPEN_APPLICATIONS: 'true', // the demo application has no secret (NODE_ENV=production)
+      ...(options.redis ? options.redis.env : {}),
       CM_THROTTLE_SESSION_PER_MINUTE: '1000000000',
       CM_THROTTLE_ACCOUNT_INITS_PER_MINUTE: '1000000000',
       CM_WORKERS: options.workers,
@@ -431,6 +453,62 @@ async function load(url, scenario, data, options, extra = {}) {
   };
 }
 
+/**
+ * What the server and Redis spend per second with no load at all (usage flushes sampling running counts, the epoch
+ * poll, timers): measured over 5 s before the scenarios and taken out of their per-request figures.
+ */
+async function idleRates(server, store) {
+  const before = { redis: await store.stats(), node: processCpuSeconds(server.pid), at: Date.now() };
+  await new Promise((r) => setTimeout(r, 5000));
+  const after = { redis: await store.stats(), node: processCpuSeconds(server.pid), at: Date.now() };
+  const seconds = (after.at - before.at) / 1000;
+  const idle = perRequest(before.redis, after.redis, seconds); // "per request" of one second: per-second rates
+  step(
+    `idle: server ${(((after.node - before.node) / seconds) * 1e6).toFixed(0)} µs CPU/s, Redis ${idle.redisCpuUsPerRequest.toFixed(0)} µs CPU/s`,
+  );
+  return {
+    nodeUsPerSecond: ((after.node - before.node) / seconds) * 1e6,
+    redisUsPerSecond: idle.redisCpuUsPerRequest,
+    redisCommandUsPerSecond: idle.redisCommandUsPerRequest,
+  };
+}
+
+/** Server and Redis CPU per request over a scenario, the idle rates taken out. */
+function costPerRequest(before, after, requests, idle) {
+  const seconds = (after.at - before.at) / 1000;
+  const redis = perRequest(before.redis, after.redis, requests);
+  const node = (after.node - before.node) * 1e6;
+  return {
+    ...redis,
+    nodeCpuUsPerRequest: Math.max(0, node - (idle?.nodeUsPerSecond ?? 0) * seconds) / requests,
+    redisCpuUsPerRequest: Math.max(0, redis.redisCpuUsPerRequest * requests - (idle?.redisUsPerSecond ?? 0) * seconds) / requests,
+    redisCommandUsPerRequest:
+      Math.max(0, redis.redisCommandUsPerRequest * requests - (idle?.redisCommandUsPerSecond ?? 0) * seconds) / requests,
+  };
+}
+
+const describeCost = (c) =>
+  `server CPU ${c.nodeCpuUsPerRequest.toFixed(0)} µs/req, Redis CPU ${c.redisCpuUsPerRequest.toFixed(1)} µs/req (in commands ${c.redisCommandUsPerRequest.toFixed(1)} µs)`;
+
+/** Running counts the way the Redis store computes them (a script per bucket): median of 5 walks, in ms. */
+async function timeRedisCounts(redis) {
+  const { scriptSource } = require(path.join(ROOT, 'dist', 'libs', 'sessions', 'src', 'redis', 'redis-scripts.js'));
+  const { RedisKeys, BUCKETS } = require(path.join(ROOT, 'dist', 'libs', 'sessions', 'src', 'redis', 'redis-keys.js'));
+  const keys = new RedisKeys(redis.prefix);
+  const client = redis.store.client;
+  if (!client.cmBenchCounts) client.defineCommand('cmBenchCounts', { numberOfKeys: 1, lua: scriptSource('cmRunningCounts') });
+  const times = [];
+  let running = 0;
+  for (let i = 0; i < 5; i++) {
+    const start = process.hrtime.bigint();
+    const flat = await Promise.all(Array.from({ length: BUCKETS }, (_, b) => client.cmBenchCounts(keys.counts(b), keys.base(b), 30_000)));
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    running = flat.reduce((n, f) => n + f.filter((_, j) => j % 2 === 1).reduce((a, c) => a + Number(c), 0), 0);
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: times[2], running };
+}
+
 const describe = (r) =>
   `${int(r.requestsPerSecond)} req/s, p50 ${ms(r.latencyMs.p50)} ms, p99 ${ms(r.latencyMs.p99)} ms` +
   (r.intended409 ? `, ${int(r.intended409)} intended 409` : '') +
@@ -441,15 +519,24 @@ const describe = (r) =>
 async function runAdapter(adapter, adminUrl, options) {
   const results = {};
   const snapshots = [];
+  const memory = [];
   const data = {};
+  let server;
+  let idle;
   const want = (s) => options.only.includes(s);
 
   /** The scenario at its maximum rate, then at half of it (latency there); `results[name]` gets both. */
   const measure = async (label, url, name, scenario) => {
     await load(url, scenario, data, { ...options, duration: 2 }); // warm-up: JIT, pools, caches
     step(`[${adapter}] ${name}: ${options.duration} s, ${options.connections} connections`);
+    const costed = options.redis && label === 'cm';
+    const before = costed ? { redis: await options.redis.store.stats(), node: processCpuSeconds(server.pid), at: Date.now() } : undefined;
     const max = await load(url, scenario, data, options);
-    step(`[${adapter}] ${name}: ${describe(max)}`);
+    if (before) {
+      const after = { redis: await options.redis.store.stats(), node: processCpuSeconds(server.pid), at: Date.now() };
+      max.cost = costPerRequest(before, after, max.total, idle);
+    }
+    step(`[${adapter}] ${name}: ${describe(max)}${max.cost ? `; ${describeCost(max.cost)}` : ''}`);
     const rate = Math.max(1, Math.floor(max.requestsPerSecond / 2));
     step(`[${adapter}] ${name} at half its maximum (${int(rate)} req/s)`);
     const half = await load(url, scenario, data, options, { overallRate: rate });
@@ -474,19 +561,26 @@ async function runAdapter(adapter, adminUrl, options) {
   step(
     `[${adapter}] starting the server (${options.profile ? 'with --cpu-prof, ' : ''}CM_WORKERS=${options.workers}, database ${new URL(database.url).pathname.slice(1)})`,
   );
-  const server = await startServer(adapter, database.url, options);
+  server = await startServer(adapter, database.url, options);
   let profile;
   try {
     step(`[${adapter}] warming up (3 s)`);
     data.heartbeat = await seedOverHttp(server.url, 'warm', 50, 1);
     await load(server.url, 'heartbeat', data, { ...options, duration: 3 });
     const run = (name, scenario) => measure('cm', server.url, name, scenario);
+    if (options.redis) idle = await idleRates(server, options.redis.store);
 
     if (want('healthz')) await run('healthz', 'healthz');
     if (want('heartbeat')) {
       step(`[${adapter}] seeding ${int(HEARTBEAT_SET)} sessions over HTTP`);
+      const memoryBefore = await options.redis?.store.usedMemory();
       data.heartbeat = await seedOverHttp(server.url, 'hb', HEARTBEAT_SET, 1);
-      const snap = await timeSnapshot(database.url);
+      if (options.redis) {
+        const bytesPerSession = ((await options.redis.store.usedMemory()) - memoryBefore) / HEARTBEAT_SET;
+        memory.push({ sessions: HEARTBEAT_SET, how: 'over HTTP', bytesPerSession });
+        step(`[${adapter}] Redis memory per running session: ${int(bytesPerSession)} bytes (${int(HEARTBEAT_SET)} sessions over HTTP)`);
+      }
+      const snap = options.redis ? await timeRedisCounts(options.redis) : await timeSnapshot(database.url);
       snapshots.push({ at: 'small', ...snap });
       step(`[${adapter}] live snapshot over ${int(snap.running)} running sessions: ${ms(snap.medianMs)} ms`);
       await run('heartbeat', 'heartbeat');
@@ -499,20 +593,34 @@ async function runAdapter(adapter, adminUrl, options) {
       await run('init-denied', 'init-denied');
     }
     if (options.sessions > HEARTBEAT_SET && want('heartbeat')) {
-      const { running } = await timeSnapshot(database.url);
+      const { running } = options.redis ? await timeRedisCounts(options.redis) : await timeSnapshot(database.url);
       const missing = Math.max(0, options.sessions - running);
-      step(`[${adapter}] seeding ${int(missing)} running sessions in bulk SQL (to ${int(options.sessions)})`);
-      await seedInBulk(database.url, missing);
-      const snap = await timeSnapshot(database.url);
+      if (options.redis) {
+        step(`[${adapter}] seeding ${int(missing)} running sessions in bulk into Redis (to ${int(options.sessions)})`);
+        const epoch = await withClient(database.url, async (c) =>
+          Number((await c.query('SELECT policy_epoch FROM applications WHERE id = $1', [APP])).rows[0].policy_epoch),
+        );
+        const memoryBefore = await options.redis.store.usedMemory();
+        data.bulk = await seedRedisInBulk(options.redis.store, options.redis.prefix, APP, epoch, missing, HEARTBEAT_SET, step);
+        const bytesPerSession = ((await options.redis.store.usedMemory()) - memoryBefore) / missing;
+        memory.push({ sessions: missing, how: 'in bulk', bytesPerSession });
+        step(`[${adapter}] Redis memory per running session: ${int(bytesPerSession)} bytes (${int(missing)} sessions in bulk)`);
+      } else {
+        step(`[${adapter}] seeding ${int(missing)} running sessions in bulk SQL (to ${int(options.sessions)})`);
+        await seedInBulk(database.url, missing);
+      }
+      const snap = options.redis ? await timeRedisCounts(options.redis) : await timeSnapshot(database.url);
       snapshots.push({ at: 'large', ...snap });
       step(`[${adapter}] live snapshot over ${int(snap.running)} running sessions: ${ms(snap.medianMs)} ms`);
-      data.heartbeat = await withClient(database.url, async (c) =>
-        (
-          await c.query(`SELECT id, idp, subject FROM sessions TABLESAMPLE SYSTEM (1) WHERE idp = 'bulk' AND ended_at IS NULL LIMIT $1`, [
-            HEARTBEAT_SET,
-          ])
-        ).rows.map((r) => ({ id: r.id, idp: r.idp, subject: r.subject })),
-      );
+      data.heartbeat =
+        data.bulk ??
+        (await withClient(database.url, async (c) =>
+          (
+            await c.query(`SELECT id, idp, subject FROM sessions TABLESAMPLE SYSTEM (1) WHERE idp = 'bulk' AND ended_at IS NULL LIMIT $1`, [
+              HEARTBEAT_SET,
+            ])
+          ).rows.map((r) => ({ id: r.id, idp: r.idp, subject: r.subject })),
+        ));
       await run(`heartbeat@${options.sessions}`, 'heartbeat');
     }
   } catch (error) {
@@ -523,7 +631,7 @@ async function runAdapter(adapter, adminUrl, options) {
     profile = await server.stop();
     await database.drop().catch(() => undefined);
   }
-  return { adapter, results, snapshots, profile };
+  return { adapter, store: options.store, results, snapshots, memory, idle, profile };
 }
 
 // ---------------------------------------------------------------------------------------------- report
@@ -574,8 +682,28 @@ function markdown(run, options) {
     );
   }
   if (run.snapshots.length) {
-    lines.push('', run.snapshots.map((s) => `live snapshot SQL over ${int(s.running)} running sessions: ${ms(s.medianMs)} ms`).join('; '));
+    const what = run.store === 'redis' ? 'running counts (every bucket)' : 'live snapshot SQL';
+    lines.push('', run.snapshots.map((s) => `${what} over ${int(s.running)} running sessions: ${ms(s.medianMs)} ms`).join('; '));
   }
+  const costs = Object.entries(r).filter(([, x]) => x.cost);
+  if (costs.length) {
+    lines.push(
+      '',
+      '| scenario | server CPU µs/req | Redis CPU µs/req | Redis in commands µs/req | commands per request (inner ones included) |',
+      '| --- | ---: | ---: | ---: | --- |',
+    );
+    for (const [name, x] of costs) {
+      const commands = Object.entries(x.cost.commands)
+        .filter(([, c]) => c.callsPerRequest >= 0.01)
+        .map(([n, c]) => `${n} ×${c.callsPerRequest.toFixed(2)} (${c.usecPerCall.toFixed(1)} µs)`)
+        .join(', ');
+      lines.push(
+        `| ${name} | ${x.cost.nodeCpuUsPerRequest.toFixed(0)} | ${x.cost.redisCpuUsPerRequest.toFixed(1)} | ${x.cost.redisCommandUsPerRequest.toFixed(1)} | ${commands} |`,
+      );
+    }
+  }
+  for (const m of run.memory ?? [])
+    lines.push('', `Redis memory per running session: ${int(m.bytesPerSession)} bytes (${int(m.sessions)} sessions ${m.how})`);
   lines.push('', '| target | value | |', '| --- | ---: | --- |');
   for (const c of targets(run, options)) lines.push(`| ${c.name} | ${c.shown} | ${c.pass ? 'met' : '**missed**'} |`);
   return lines.join('\n');
@@ -648,20 +776,56 @@ async function main() {
       '',
       `${machine.cpus} CPU (${machine.cpuModel}), Node ${machine.node}, ${options.duration} s per pass, ${options.connections} connections, ` +
         `CM_WORKERS=${options.workers}, autocannon in the benchmark process on the same machine as the servers and PostgreSQL ` +
-        `(${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}); load average ${load3(loadAtStart)} at the start, ${load3(loadavg())} at the end ` +
+        `(${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'})` +
+        `${options.store === 'redis' ? `, sessions in ${options.cluster ? 'a local Redis Cluster (3 masters + 3 replicas)' : `Redis ${options.redisUrl}`}` : ''}; load average ${load3(loadAtStart)} at the start, ${load3(loadavg())} at the end ` +
         `(above ${machine.cpus}: other work shared the CPUs, so compare ratios within the run).`,
     ].join('\n');
+  let cluster;
+  let node;
   try {
+    if (options.store === 'redis') {
+      if (options.cluster) {
+        step('starting a local Redis Cluster (3 masters + 3 replicas)');
+        cluster = await startLocalCluster();
+      } else if (!options.redisUrl) {
+        node = await startLocalNode();
+        options.redisUrl = node.url;
+        step(`started a redis-server for the run at ${node.url}`);
+      }
+    }
     for (const adapter of adapters) {
-      const run = await runAdapter(adapter, db.adminUrl, options);
+      if (options.store === 'redis') {
+        const prefix = `cm-bench-${adapter}`;
+        const store = await connect(cluster ? { cluster: cluster.seeds } : { url: options.redisUrl });
+        await dropPrefix(store, prefix);
+        options.redis = {
+          prefix,
+          store,
+          env: {
+            // The sweeper walks the 1,024 buckets every interval whatever the load: its cost is per process and
+            // time, not per request (docs/scaling.md), so it stays out of the per-request figures.
+            CM_SWEEP_INTERVAL_SECONDS: '3600',
+            CM_SESSION_STORE: 'redis',
+            CM_REDIS_KEY_PREFIX: prefix,
+            ...(cluster ? { CM_REDIS_CLUSTER_NODES: cluster.seeds } : { CM_REDIS_URL: options.redisUrl }),
+          },
+        };
+        step(`[${adapter}] sessions in Redis: ${cluster ? `local cluster ${cluster.seeds}` : options.redisUrl}, key prefix ${prefix}`);
+      }
+      const run = await runAdapter(adapter, db.adminUrl, options).finally(async () => {
+        if (options.redis) {
+          await dropPrefix(options.redis.store, options.redis.prefix).catch(() => undefined);
+          options.redis.store.close();
+        }
+      });
       const date = new Date().toISOString().replace(/[:.]/g, '-');
-      const file = path.join(RESULTS, `${date}-${adapter}`);
+      const file = path.join(RESULTS, `${date}-${adapter}${options.store === 'redis' ? (cluster ? '-redis-cluster' : '-redis') : ''}`);
       const report = {
         date: new Date().toISOString(),
         adapter,
         machine,
         loadAverage: { start: loadAtStart, end: loadavg() },
-        options,
+        options: { ...options, redis: options.redis ? { prefix: options.redis.prefix, cluster: Boolean(cluster) } : undefined },
         ...run,
         targets: targets(run, options),
       };
@@ -678,6 +842,8 @@ async function main() {
     }
   } finally {
     await db.stop();
+    await cluster?.stop();
+    await node?.stop();
   }
   console.log(['', header(), '', ...summaries.flatMap((s) => [s, ''])].join('\n'));
 }
