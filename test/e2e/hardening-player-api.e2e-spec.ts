@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { ADAPTERS, givenApplication, player, startTestApp, type TestApp } from '../support/app';
+import { ADAPTERS, givenApplication, player, startTestApp, STORES, type TestApp } from '../support/app';
 import { inParallel, retainedHeapBytes } from '../support/memory';
+
+const VARIANTS = STORES.flatMap((store) => ADAPTERS.map((adapter) => [adapter, store] as const));
 
 const basic = (user: string, password = '') => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -8,7 +10,7 @@ const basic = (user: string, password = '') => `Basic ${Buffer.from(`${user}:${p
 describe.each(ADAPTERS)('player API hardening on %s', (adapter) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ adapter, env: { CM_MAX_SESSIONS_PER_ACCOUNT: '5' } });
+    t = await startTestApp({ adapter });
   });
   afterAll(() => t.close());
 
@@ -49,6 +51,15 @@ describe.each(ADAPTERS)('player API hardening on %s', (adapter) => {
     expect(answers[0].status).toBe(401);
     expect(answers[0]).toEqual(answers[1]);
   });
+});
+
+/** Issue 17, the decisions part: the same on either session store. */
+describe.each(VARIANTS)('player API hardening on %s, sessions in %s', (adapter, store) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ adapter, store, env: { CM_MAX_SESSIONS_PER_ACCOUNT: '5' } });
+  });
+  afterAll(() => t.close());
 
   describe('across tenants', () => {
     const subject = () => `viewer-${randomBytes(4).toString('hex')}`;
