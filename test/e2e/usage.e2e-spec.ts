@@ -91,8 +91,20 @@ describe.each(ADAPTERS)('live usage and history on %s (two api processes, one da
     expect(live.body.running).toBe(4);
     expect(live.body.byApplication).toEqual(
       expect.arrayContaining([
-        { applicationId: 'demo-app', applicationName: 'Demo application', tenantId: demoTenantId, running: 3 },
-        { applicationId: other.application.id, applicationName: 'Other app', tenantId: other.tenant.id, running: 1 },
+        {
+          applicationId: 'demo-app',
+          applicationName: 'Demo application',
+          tenantId: demoTenantId,
+          running: 3,
+          lastMinute: { ...ZERO, started: 3, denied: 1 },
+        },
+        {
+          applicationId: other.application.id,
+          applicationName: 'Other app',
+          tenantId: other.tenant.id,
+          running: 1,
+          lastMinute: { ...ZERO, started: 1 },
+        },
       ]),
     );
     expect(live.body.byPolicy).toEqual(
@@ -112,7 +124,13 @@ describe.each(ADAPTERS)('live usage and history on %s (two api processes, one da
     expect(scoped.status).toBe(200);
     expect(scoped.body.running).toBe(1);
     expect(scoped.body.byApplication).toEqual([
-      { applicationId: other.application.id, applicationName: 'Other app', tenantId: other.tenant.id, running: 1 },
+      {
+        applicationId: other.application.id,
+        applicationName: 'Other app',
+        tenantId: other.tenant.id,
+        running: 1,
+        lastMinute: { ...ZERO, started: 1 },
+      },
     ]);
     expect(scoped.body.byPolicy.map((p: { policyId: string }) => p.policyId)).toEqual([other.policy.id]);
     expect(scoped.body.lastMinute).toEqual({ ...ZERO, started: 1 });

@@ -50,7 +50,9 @@ describe(scope.name, () => {
   it("shows a tenant only its applications, and a shared policy's running streams on them only", () => {
     const sut = scope(GLOBAL, ['tb']);
     expect(sut.running).toBe(2);
-    expect(sut.byApplication).toEqual([{ applicationId: 'b1', applicationName: 'App b1', tenantId: 'tb', running: 2 }]);
+    expect(sut.byApplication).toEqual([
+      { applicationId: 'b1', applicationName: 'App b1', tenantId: 'tb', running: 2, lastMinute: expect.objectContaining({ started: expect.any(Number) }) },
+    ]);
     expect(sut.byPolicy).toEqual([
       { policyId: 'shared', policyName: 'Shared', tenantId: 'ta', running: 2 },
       { policyId: 'pb', policyName: 'B policy', tenantId: 'tb', running: 0 },

@@ -28,7 +28,8 @@ export interface LiveSnapshot {
   /** When the snapshot was taken (ISO 8601). */
   at: string;
   running: number;
-  byApplication: Array<{ applicationId: string; applicationName: string; tenantId: string; running: number }>;
+  /** Each application's running streams and its own events of the last minute (a console narrows to one tenant). */
+  byApplication: Array<{ applicationId: string; applicationName: string; tenantId: string; running: number; lastMinute: Counters }>;
   byPolicy: Array<{ policyId: string; policyName: string; tenantId: string; running: number }>;
   /** Events of the last 50-60 s (10-second slices), every process included. */
   lastMinute: Counters;
@@ -168,7 +169,13 @@ export function scope(g: GlobalLive, tenants: 'all' | string[]): LiveSnapshot {
   const apps = [...g.directory.applications.values()].filter((a) => visible(a.tenantId));
   const visibleAppIds = new Set(apps.map((a) => a.id));
   const byApplication = apps
-    .map((a) => ({ applicationId: a.id, applicationName: a.name, tenantId: a.tenantId, running: g.running.get(a.id) ?? 0 }))
+    .map((a) => ({
+      applicationId: a.id,
+      applicationName: a.name,
+      tenantId: a.tenantId,
+      running: g.running.get(a.id) ?? 0,
+      lastMinute: { ...(g.lastMinute.get(a.id) ?? zeroCounters()) },
+    }))
     .sort(
       (a, b) =>
         b.running - a.running || a.applicationName.localeCompare(b.applicationName) || a.applicationId.localeCompare(b.applicationId),
