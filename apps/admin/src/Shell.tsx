@@ -1,4 +1,4 @@
-import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconActivity,
@@ -14,7 +14,8 @@ import {
   IconUserSearch,
   IconUsers,
 } from '@tabler/icons-react';
-import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
+import { Link, NavLink as RouterLink, Outlet, useLocation } from 'react-router';
+import './console.css';
 import type { Actor } from './features/auth/api';
 import { can, useSignOut } from './features/auth/hooks';
 import { TenantPicker } from './features/tenants/current-tenant';
@@ -59,33 +60,32 @@ export function Shell({ actor }: { actor: Actor }) {
         onClick={close}
       />
     );
+  const signOutButton = (
+    <Button variant="subtle" size="xs" leftSection={<IconLogout size={16} />} onClick={() => signOut.mutate()} loading={signOut.isPending}>
+      Sign out
+    </Button>
+  );
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
+      <a className="cm-skip-link" href="#main-content">
+        Skip to main content
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
-            <Title order={4} style={{ whiteSpace: 'nowrap' }}>
+            <Text component={Link} to="/" fw={700} size="lg" c="inherit" td="none" style={{ whiteSpace: 'nowrap' }}>
               Concurrency Monitor
-            </Title>
+            </Text>
           </Group>
-          <Group gap="sm" wrap="nowrap">
+          {/* On a phone the tenant picker, the operator and Sign out live in the navigation drawer. */}
+          <Group gap="sm" wrap="nowrap" visibleFrom="sm">
             {actor.role === 'admin' && <TenantPicker />}
             <Text size="sm" visibleFrom="md" truncate maw={220}>
               {actor.email}
             </Text>
-            <Badge variant="light" visibleFrom="xs">
-              {actor.role}
-            </Badge>
-            <Button
-              variant="subtle"
-              size="xs"
-              leftSection={<IconLogout size={16} />}
-              onClick={() => signOut.mutate()}
-              loading={signOut.isPending}
-            >
-              Sign out
-            </Button>
+            <Badge variant="light">{actor.role}</Badge>
+            {signOutButton}
           </Group>
         </Group>
       </AppShell.Header>
@@ -97,8 +97,20 @@ export function Shell({ actor }: { actor: Actor }) {
           </Text>
           {adminItems.map(link)}
         </AppShell.Section>
+        <AppShell.Section hiddenFrom="sm" pt="sm" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
+          <Stack gap="xs" px="sm" pb="xs">
+            {actor.role === 'admin' && <TenantPicker />}
+            <Group gap="xs" wrap="nowrap">
+              <Text size="sm" truncate>
+                {actor.email}
+              </Text>
+              <Badge variant="light">{actor.role}</Badge>
+            </Group>
+            {signOutButton}
+          </Stack>
+        </AppShell.Section>
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main-content" tabIndex={-1} style={{ outline: 'none' }}>
         <Outlet />
       </AppShell.Main>
     </AppShell>

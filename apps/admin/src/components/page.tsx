@@ -1,6 +1,18 @@
 import { Group, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 
+export { formatDateTime, formatTime } from './time';
+
+export const APP_NAME = 'Concurrency Monitor';
+
+/** The browser tab says which page this is ("Accounts · Concurrency Monitor"). */
+export function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    document.title = `${title} · ${APP_NAME}`;
+  }, [title]);
+}
+
+/** A console page: its one <h1>, the document title, a description and its actions. */
 export function Page({
   title,
   description,
@@ -12,23 +24,27 @@ export function Page({
   actions?: ReactNode;
   children: ReactNode;
 }) {
+  useDocumentTitle(title);
   return (
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end" wrap="wrap">
-        <div>
-          <Title order={2}>{title}</Title>
+        <div style={{ minWidth: 0 }}>
+          <Title order={1} size="h2" style={{ overflowWrap: 'anywhere' }}>
+            {title}
+          </Title>
           {description && (
             <Text c="dimmed" size="sm">
               {description}
             </Text>
           )}
         </div>
-        {actions && <Group gap="sm">{actions}</Group>}
+        {actions && (
+          <Group gap="sm" wrap="wrap">
+            {actions}
+          </Group>
+        )}
       </Group>
       {children}
     </Stack>
   );
 }
-
-export const formatDateTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
-export const formatTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleTimeString() : '—');

@@ -1,17 +1,18 @@
-import { Badge, Button, Card, Code, Group, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, Paper, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconSearch } from '@tabler/icons-react';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
-import { formatDateTime, Page } from '../../components/page';
+import { Page } from '../../components/page';
 import { Empty, QueryState } from '../../components/states';
+import { formatDateTime, TIME_ZONE_NOTE } from '../../components/time';
 import { can, useMe } from '../auth/hooks';
 import type { AccountSession } from './api';
-import { useAccountSessions, useKillSession } from './hooks';
-
-const REASON_COLOR = { stopped: 'gray', expired: 'yellow', dismissed: 'grape', killed: 'red' } as const;
+import { DecisionCard } from './DecisionCard';
+import { useAccountDecisions, useAccountSessions, useKillSession } from './hooks';
 
 function Metadata({ metadata }: { metadata: Record<string, string> }) {
   const entries = Object.entries(metadata);
@@ -28,7 +29,68 @@ function Metadata({ metadata }: { metadata: Record<string, string> }) {
 }
 
 function device(s: AccountSession): string {
-  return s.metadata.deviceId ?? s.metadata.device ?? s.metadata.deviceName ?? '—';
+  return s.metadata.deviceName ?? s.metadata.deviceId ?? s.metadata.device ?? '—';
+}
+
+/** Why a stream ended, in words: an operator's kill and another device's X-Terminate read differently. */
+export function endedBecause(s: AccountSession): { label: string; color: string } {
+  switch (s.endReason) {
+    case 'stopped':
+      return { label: 'Stopped by the player', color: 'gray' };
+    case 'expired':
+      return { label: 'Expired: no heartbeat', color: 'yellow' };
+    case 'dismissed':
+      return { label: 'Dismissed by a policy', color: 'grape' };
+    case 'killed':
+      return s.killedBy === 'another-device'
+        ? { label: `Ended by another device${s.terminator ? ` (${s.terminator.deviceName})` : ''}`, color: 'cyan' }
+        : { label: 'Killed by an operator', color: 'red' };
+    default:
+      return { label: 'Running', color: 'teal' };
+  }
+}
+
+function KillButton({ session: s }: { session: AccountSession }) {
+  const kill = useKillSession();
+  return (
+    <ConfirmButton
+      size="xs"
+      title="Kill this stream?"
+      message={`The stream on ${device(s)} (${s.applicationName}) ends now; the player's next heartbeat gets 410 naming the operator console.`}
+      confirmLabel="Kill stream"
+      aria-label={`Kill the stream on ${device(s)}`}
+      loading={kill.isPending}
+      onConfirm={() =>
+        kill.mutate(s.id, {
+          onSuccess: () => notifications.show({ color: 'teal', message: `Stream on ${device(s)} killed` }),
+          onError: (error) => notifications.show({ color: 'red', title: 'Could not kill the stream', message: describeError(error) }),
+        })
+      }
+    >
+      Kill
+    </ConfirmButton>
+  );
+}
+
+/** A stream as a card (phones): the device first, the facts below, the action at hand. */
+function StreamCard({ session: s, action, children }: { session: AccountSession; action?: ReactNode; children?: ReactNode }) {
+  return (
+    <Paper withBorder radius="md" p="sm" component="article" aria-label={`Stream on ${device(s)}`}>
+      <Group justify="space-between" wrap="nowrap" align="flex-start">
+        <div style={{ minWidth: 0 }}>
+          <Text fw={600}>{device(s)}</Text>
+          <Text size="sm" c="dimmed">
+            {s.applicationName} · channel {s.metadata.channel ?? '—'}
+          </Text>
+        </div>
+        {action}
+      </Group>
+      <Text size="sm" mt={4}>
+        Started {formatDateTime(s.startedAt)}
+      </Text>
+      {children}
+    </Paper>
+  );
 }
 
 export function AccountsPage() {
@@ -37,10 +99,18 @@ export function AccountsPage() {
   const [subject, setSubject] = useState(params.get('subject') ?? '');
   const account = params.get('idp') && params.get('subject') ? { idp: params.get('idp')!, subject: params.get('subject')! } : null;
   const sessions = useAccountSessions(account);
-  const kill = useKillSession();
+  const decisions = useAccountDecisions(account);
   const rights = can(useMe().data);
+  const phone = useMediaQuery('(max-width: 48em)') ?? false;
   return (
-    <Page title="Accounts" description="Look up a subscriber's streams by identity provider and subject">
+    <Page
+      title={account ? `Account ${account.subject}` : 'Accounts'}
+      description={
+        account
+          ? `${account.idp} / ${account.subject}: its streams, and why it was denied or dismissed. ${TIME_ZONE_NOTE}.`
+          : "Look up a subscriber's streams and decisions by identity provider and subject"
+      }
+    >
       <Card withBorder radius="md">
         <form
           onSubmit={(e) => {
@@ -51,14 +121,14 @@ export function AccountsPage() {
           <Group align="flex-end" wrap="wrap">
             <TextInput
               label="Identity provider (idp)"
-              placeholder="Comcast_SSO"
+              placeholder="e.g. Comcast_SSO"
               value={idp}
               onChange={(e) => setIdp(e.currentTarget.value)}
               required
             />
             <TextInput
               label="Subject"
-              placeholder="user-123"
+              placeholder="e.g. user-123"
               value={subject}
               onChange={(e) => setSubject(e.currentTarget.value)}
               required
@@ -71,18 +141,28 @@ export function AccountsPage() {
       </Card>
       {!account ? (
         <Empty title="Look up an account">
-          Enter the idp and subject the player sends in /v2/sessions/&#123;idp&#125;/&#123;subject&#125;.
+          Enter the idp and subject the player sends in /v2/sessions/&#123;idp&#125;/&#123;subject&#125;, or pick an account in Live&apos;s
+          recent denials.
         </Empty>
       ) : (
-        <QueryState query={sessions}>
-          {(data) => (
-            <>
+        <>
+          <QueryState query={sessions}>
+            {(data) => (
               <Card withBorder radius="md" p={0}>
-                <Title order={4} p="md" pb="xs">
+                <Title order={2} size="h4" p="md" pb="xs">
                   Running streams ({data.running.length})
                 </Title>
                 {data.running.length === 0 ? (
                   <Empty title="No running stream" />
+                ) : phone ? (
+                  <Stack gap="xs" p="sm" pt={0}>
+                    {data.running.map((s) => (
+                      <StreamCard key={s.id} session={s} action={rights.write && <KillButton session={s} />}>
+                        <Text size="sm">Expires {formatDateTime(s.expiresAt)}</Text>
+                        <Metadata metadata={s.metadata} />
+                      </StreamCard>
+                    ))}
+                  </Stack>
                 ) : (
                   <Table.ScrollContainer minWidth={800}>
                     <Table verticalSpacing="sm" aria-label="Running streams">
@@ -94,7 +174,9 @@ export function AccountsPage() {
                           <Table.Th>Started</Table.Th>
                           <Table.Th>Expires</Table.Th>
                           <Table.Th>Metadata</Table.Th>
-                          <Table.Th />
+                          <Table.Th>
+                            <VisuallyHidden>Actions</VisuallyHidden>
+                          </Table.Th>
                         </Table.Tr>
                       </Table.Thead>
                       <Table.Tbody>
@@ -108,31 +190,7 @@ export function AccountsPage() {
                             <Table.Td>
                               <Metadata metadata={s.metadata} />
                             </Table.Td>
-                            <Table.Td>
-                              {rights.write && (
-                                <ConfirmButton
-                                  size="xs"
-                                  title="Kill this stream?"
-                                  message={`The stream on ${device(s)} (${s.applicationName}) ends now; the player's next heartbeat gets 410 naming the operator console.`}
-                                  confirmLabel="Kill stream"
-                                  aria-label={`Kill the stream on ${device(s)}`}
-                                  loading={kill.isPending && kill.variables === s.id}
-                                  onConfirm={() =>
-                                    kill.mutate(s.id, {
-                                      onSuccess: () => notifications.show({ color: 'teal', message: `Stream on ${device(s)} killed` }),
-                                      onError: (error) =>
-                                        notifications.show({
-                                          color: 'red',
-                                          title: 'Could not kill the stream',
-                                          message: describeError(error),
-                                        }),
-                                    })
-                                  }
-                                >
-                                  Kill
-                                </ConfirmButton>
-                              )}
-                            </Table.Td>
+                            <Table.Td>{rights.write && <KillButton session={s} />}</Table.Td>
                           </Table.Tr>
                         ))}
                       </Table.Tbody>
@@ -140,12 +198,50 @@ export function AccountsPage() {
                   </Table.ScrollContainer>
                 )}
               </Card>
+            )}
+          </QueryState>
+          <Card withBorder radius="md" component="section" aria-labelledby="decisions-title">
+            <Title order={2} size="h4" mb="xs" id="decisions-title">
+              Denials and dismissals{decisions.data ? ` (${decisions.data.decisions.length})` : ''}
+            </Title>
+            <QueryState
+              query={decisions}
+              isEmpty={(d) => d.decisions.length === 0}
+              empty={<Empty title="Never denied or dismissed">in the kept history (the same as the ended streams).</Empty>}
+            >
+              {(data) => (
+                <Stack gap="xs">
+                  {data.decisions.map((d) => (
+                    <DecisionCard key={d.id} decision={d} />
+                  ))}
+                </Stack>
+              )}
+            </QueryState>
+          </Card>
+          <QueryState query={sessions}>
+            {(data) => (
               <Card withBorder radius="md" p={0}>
-                <Title order={4} p="md" pb="xs">
+                <Title order={2} size="h4" p="md" pb="xs">
                   Recently ended ({data.ended.length})
                 </Title>
                 {data.ended.length === 0 ? (
                   <Empty title="Nothing ended recently" />
+                ) : phone ? (
+                  <Stack gap="xs" p="sm" pt={0}>
+                    {data.ended.map((s) => (
+                      <StreamCard
+                        key={s.id}
+                        session={s}
+                        action={
+                          <Text size="sm" fw={600} ta="right">
+                            {endedBecause(s).label}
+                          </Text>
+                        }
+                      >
+                        <Text size="sm">Ended {formatDateTime(s.endedAt)}</Text>
+                      </StreamCard>
+                    ))}
+                  </Stack>
                 ) : (
                   <Table.ScrollContainer minWidth={800}>
                     <Table verticalSpacing="sm" aria-label="Recently ended streams">
@@ -156,7 +252,7 @@ export function AccountsPage() {
                           <Table.Th>Application</Table.Th>
                           <Table.Th>Started</Table.Th>
                           <Table.Th>Ended</Table.Th>
-                          <Table.Th>Reason</Table.Th>
+                          <Table.Th>Why it ended</Table.Th>
                         </Table.Tr>
                       </Table.Thead>
                       <Table.Tbody>
@@ -167,7 +263,11 @@ export function AccountsPage() {
                             <Table.Td>{s.applicationName}</Table.Td>
                             <Table.Td>{formatDateTime(s.startedAt)}</Table.Td>
                             <Table.Td>{formatDateTime(s.endedAt)}</Table.Td>
-                            <Table.Td>{s.endReason && <Badge color={REASON_COLOR[s.endReason]}>{s.endReason}</Badge>}</Table.Td>
+                            <Table.Td>
+                              <Badge color={endedBecause(s).color} variant="light" style={{ textTransform: 'none' }}>
+                                {endedBecause(s).label}
+                              </Badge>
+                            </Table.Td>
                           </Table.Tr>
                         ))}
                       </Table.Tbody>
@@ -175,9 +275,9 @@ export function AccountsPage() {
                   </Table.ScrollContainer>
                 )}
               </Card>
-            </>
-          )}
-        </QueryState>
+            )}
+          </QueryState>
+        </>
       )}
     </Page>
   );

@@ -1,9 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { accountsApi } from './api';
 
 export const accountKeys = {
   all: ['accounts'] as const,
   sessions: (idp: string, subject: string) => [...accountKeys.all, 'sessions', idp, subject] as const,
+  decisions: (idp: string, subject: string) => [...accountKeys.all, 'decisions', idp, subject] as const,
+  recentDecisions: (query: { limit?: number; tenantId?: string }) => [...accountKeys.all, 'recent-decisions', query] as const,
 };
 
 export function useAccountSessions(account: { idp: string; subject: string } | null) {
@@ -12,6 +14,26 @@ export function useAccountSessions(account: { idp: string; subject: string } | n
     queryFn: () => accountsApi.sessions(account!.idp, account!.subject),
     enabled: !!account,
     refetchInterval: 10_000,
+  });
+}
+
+/** An account's denials and dismissals, newest first. */
+export function useAccountDecisions(account: { idp: string; subject: string } | null) {
+  return useQuery({
+    queryKey: accountKeys.decisions(account?.idp ?? '', account?.subject ?? ''),
+    queryFn: () => accountsApi.decisions(account!.idp, account!.subject),
+    enabled: !!account,
+    refetchInterval: 10_000,
+  });
+}
+
+/** The newest denials and dismissals with their accounts (Live), narrowed to one tenant when given. */
+export function useRecentDecisions(query: { limit?: number; tenantId?: string }) {
+  return useQuery({
+    queryKey: accountKeys.recentDecisions(query),
+    queryFn: () => accountsApi.recentDecisions(query),
+    refetchInterval: 5_000,
+    placeholderData: keepPreviousData,
   });
 }
 

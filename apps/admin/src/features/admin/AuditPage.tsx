@@ -1,9 +1,12 @@
 import { Button, Card, Code, Group, Select, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { formatDateTime, Page } from '../../components/page';
+import { useIsPhone } from '../../components/responsive';
+import { TIME_ZONE_NOTE } from '../../components/time';
 import { Empty, QueryState } from '../../components/states';
+import { usePolicies } from '../policies/hooks';
 import { useCurrentTenant } from '../tenants/current-tenant';
-import type { AuditFilters } from './api';
+import type { AuditFilters, AuditRecord } from './api';
 import { useAudit } from './hooks';
 
 const TARGET_TYPES = ['tenant', 'application', 'policy', 'operator', 'token', 'session'];
@@ -20,8 +23,31 @@ function Change({ before, after }: { before: unknown; after: unknown }) {
   );
 }
 
+const asRecord = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+
+/** What an entry changed, by name: "policy demo-policy", "session of Cable_SSO / family-42 on Living room TV". */
+export function targetName(e: AuditRecord, tenantName: (id: string) => string, known: Map<string, string> = new Map()): string {
+  const before = asRecord(e.before);
+  const after = asRecord(e.after);
+  const pick = (key: string) => text(after[key]) ?? text(before[key]);
+  if (e.targetType === 'session') {
+    const idp = pick('idp');
+    const subject = pick('subject');
+    const metadata = asRecord(before.metadata);
+    const device = text(metadata.deviceName) ?? text(metadata.deviceId);
+    return idp && subject ? `stream of ${idp} / ${subject}${device ? ` on ${device}` : ''}` : 'stream';
+  }
+  if (e.targetType === 'tenant') return `tenant ${pick('name') ?? tenantName(e.targetId)}`;
+  const name = pick('name') ?? pick('email') ?? known.get(e.targetId);
+  return name ? `${e.targetType} ${name}` : e.targetType;
+}
+
 export function AuditPage() {
-  const { tenants, tenantName } = useCurrentTenant();
+  const phone = useIsPhone();
+  const { tenants, tenantName, tenantId } = useCurrentTenant();
+  const policies = usePolicies(tenantId);
+  const known = new Map((policies.data ?? []).map((p) => [p.id, p.name]));
   const [filters, setFilters] = useState<AuditFilters>({ limit: 50 });
   const [cursors, setCursors] = useState<string[]>([]);
   const audit = useAudit(filters);
@@ -34,7 +60,7 @@ export function AuditPage() {
     });
   };
   return (
-    <Page title="Audit log" description="Who changed what, newest first">
+    <Page title="Audit log" description={`Who changed what, newest first. ${TIME_ZONE_NOTE}.`}>
       <Card withBorder radius="md">
         <Group align="flex-end" wrap="wrap">
           {tenants.length > 1 && (
@@ -76,23 +102,23 @@ export function AuditPage() {
         <QueryState query={audit} isEmpty={(p) => p.items.length === 0} empty={<Empty title="No audit entries match" />}>
           {(page) => (
             <>
-              <Table.ScrollContainer minWidth={900}>
+              <Table.ScrollContainer minWidth={phone ? 0 : 900} type="native" tabIndex={0}>
                 <Table verticalSpacing="xs" aria-label="Audit log">
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>When</Table.Th>
-                      <Table.Th>Who</Table.Th>
+                      <Table.Th visibleFrom="sm">Who</Table.Th>
                       <Table.Th>Action</Table.Th>
                       <Table.Th>Target</Table.Th>
-                      <Table.Th>Tenant</Table.Th>
-                      <Table.Th>Change</Table.Th>
+                      <Table.Th visibleFrom="sm">Tenant</Table.Th>
+                      <Table.Th visibleFrom="sm">Change</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
                     {page.items.map((e) => (
                       <Table.Tr key={e.id}>
                         <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at)}</Table.Td>
-                        <Table.Td>
+                        <Table.Td visibleFrom="sm">
                           <Text size="sm">{e.actorEmail}</Text>
                           {e.actorTokenId && (
                             <Text size="xs" c="dimmed">
@@ -102,13 +128,13 @@ export function AuditPage() {
                         </Table.Td>
                         <Table.Td>{e.action}</Table.Td>
                         <Table.Td>
-                          <Text size="sm">{e.targetType}</Text>
-                          <Text size="xs" c="dimmed" ff="monospace">
+                          <Text size="sm">{targetName(e, tenantName, known)}</Text>
+                          <Text size="xs" c="dimmed" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
                             {e.targetId}
                           </Text>
                         </Table.Td>
-                        <Table.Td>{e.tenantId ? tenantName(e.tenantId) : '—'}</Table.Td>
-                        <Table.Td>
+                        <Table.Td visibleFrom="sm">{e.tenantId ? tenantName(e.tenantId) : '—'}</Table.Td>
+                        <Table.Td visibleFrom="sm">
                           <Change before={e.before} after={e.after} />
                         </Table.Td>
                       </Table.Tr>

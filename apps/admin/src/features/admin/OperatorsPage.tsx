@@ -1,33 +1,61 @@
-import { Badge, Button, Card, Group, PasswordInput, Select, Table, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Group, PasswordInput, Select, Table, TextInput, VisuallyHidden } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useEffect } from 'react';
 import { notifications } from '@mantine/notifications';
 import { ApiError, describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
 import { formatDateTime, Page } from '../../components/page';
+import { useIsPhone } from '../../components/responsive';
 import { Empty, ErrorState, FormError, QueryState } from '../../components/states';
 import type { Role } from '../auth/api';
 import { can, useMe } from '../auth/hooks';
 import { useCurrentTenant } from '../tenants/current-tenant';
 import { useCreateOperator, useDeleteOperator, useOperators, useUpdateOperator } from './hooks';
 
+/** Must match the server's minimum (libs/identity/src/passwords.ts). */
+const PASSWORD_MIN_LENGTH = 12;
+
+const ROLE_LABEL: Record<Role, string> = { admin: 'Admin', 'tenant-admin': 'Tenant admin', viewer: 'Viewer' };
+
+/** What each role may do, said where the role is chosen. */
+export const ROLE_HELP: Record<Role, string> = {
+  admin: 'Everything, in every tenant, including tenants and admins',
+  'tenant-admin': "Manages one tenant's applications, policies and operators",
+  viewer: 'Reads one tenant; changes nothing',
+};
+
 export function OperatorsPage() {
+  const phone = useIsPhone();
   const me = useMe().data;
   const rights = can(me);
-  const { tenants, tenantName } = useCurrentTenant();
+  const { tenants, tenantName, tenantId: currentTenant } = useCurrentTenant();
   const operators = useOperators(rights.manageOperators);
   const create = useCreateOperator();
   const update = useUpdateOperator();
   const remove = useDeleteOperator();
   const roles: Role[] = me?.role === 'admin' ? ['admin', 'tenant-admin', 'viewer'] : ['tenant-admin', 'viewer'];
   const form = useForm({
-    initialValues: { email: '', password: '', role: 'viewer' as Role, tenantId: me?.tenantId ?? (null as string | null) },
+    initialValues: { email: '', password: '', role: 'viewer' as Role, tenantId: me?.tenantId ?? currentTenant },
+    // Every problem at once, before the server is asked (it checks the same and names its fields too).
+    validate: {
+      email: (v) => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim()) ? null : 'Enter an email address, e.g. ana@example.com'),
+      password: (v) => (v.length >= PASSWORD_MIN_LENGTH ? null : `At least ${PASSWORD_MIN_LENGTH} characters`),
+      tenantId: (v, values) => (values.role === 'admin' || v ? null : 'Pick the tenant this operator works in'),
+    },
   });
+  const pickedTenant = form.values.tenantId;
+  const setField = form.setFieldValue;
+  useEffect(() => {
+    // The tenants load after the first render: default to the one the console works in.
+    if (!pickedTenant && currentTenant) setField('tenantId', currentTenant);
+  }, [pickedTenant, currentTenant, setField]);
   if (!rights.manageOperators)
     return <ErrorState title="Not allowed" error={new Error('Only admins and tenant admins manage operators.')} />;
   return (
     <Page title="Operators" description="People who sign in to this console">
       <Card withBorder radius="md">
         <form
+          noValidate
           onSubmit={form.onSubmit((values) => {
             form.clearErrors();
             create.mutate(
@@ -51,8 +79,23 @@ export function OperatorsPage() {
         >
           <Group align="flex-start" wrap="wrap">
             <TextInput label="Operator email" type="email" required {...form.getInputProps('email')} disabled={create.isPending} />
-            <PasswordInput label="Initial password" required {...form.getInputProps('password')} disabled={create.isPending} w={200} />
-            <Select label="Role" data={roles} allowDeselect={false} {...form.getInputProps('role')} disabled={create.isPending} w={150} />
+            <PasswordInput
+              label="Initial password"
+              description={`At least ${PASSWORD_MIN_LENGTH} characters`}
+              required
+              {...form.getInputProps('password')}
+              disabled={create.isPending}
+              w={220}
+            />
+            <Select
+              label="Role"
+              description={ROLE_HELP[form.values.role]}
+              data={roles.map((r) => ({ value: r, label: ROLE_LABEL[r] }))}
+              allowDeselect={false}
+              {...form.getInputProps('role')}
+              disabled={create.isPending}
+              w={260}
+            />
             {me?.role === 'admin' && form.values.role !== 'admin' && (
               <Select
                 label="Operator tenant"
@@ -73,15 +116,17 @@ export function OperatorsPage() {
       <Card withBorder radius="md" p={0}>
         <QueryState query={operators} isEmpty={(d) => d.length === 0} empty={<Empty title="No operators" />}>
           {(list) => (
-            <Table.ScrollContainer minWidth={720}>
+            <Table.ScrollContainer minWidth={phone ? 0 : 720}>
               <Table verticalSpacing="sm" aria-label="Operators">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Email</Table.Th>
                     <Table.Th>Role</Table.Th>
-                    <Table.Th>Tenant</Table.Th>
-                    <Table.Th>Created</Table.Th>
-                    <Table.Th />
+                    <Table.Th visibleFrom="sm">Tenant</Table.Th>
+                    <Table.Th visibleFrom="sm">Created</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -125,8 +170,8 @@ export function OperatorsPage() {
                             }
                           />
                         </Table.Td>
-                        <Table.Td>{op.tenantId ? tenantName(op.tenantId) : '—'}</Table.Td>
-                        <Table.Td>{formatDateTime(op.createdAt)}</Table.Td>
+                        <Table.Td visibleFrom="sm">{op.tenantId ? tenantName(op.tenantId) : '—'}</Table.Td>
+                        <Table.Td visibleFrom="sm">{formatDateTime(op.createdAt)}</Table.Td>
                         <Table.Td>
                           {!self && (
                             <ConfirmButton

@@ -1,14 +1,16 @@
-import { Button, Card, Group, Table, TextInput } from '@mantine/core';
+import { Button, Card, Group, Table, TextInput, VisuallyHidden } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { ApiError, describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
 import { formatDateTime, Page } from '../../components/page';
+import { useIsPhone } from '../../components/responsive';
 import { Empty, ErrorState, FormError, QueryState } from '../../components/states';
 import { can, useMe } from '../auth/hooks';
 import { useCreateTenant, useDeleteTenant, useTenants } from '../tenants/hooks';
 
 export function TenantsPage() {
+  const phone = useIsPhone();
   const rights = can(useMe().data);
   const tenants = useTenants();
   const create = useCreateTenant();
@@ -54,22 +56,24 @@ export function TenantsPage() {
       <Card withBorder radius="md" p={0}>
         <QueryState query={tenants} isEmpty={(d) => d.length === 0} empty={<Empty title="No tenants yet" />}>
           {(list) => (
-            <Table.ScrollContainer minWidth={560}>
+            <Table.ScrollContainer minWidth={phone ? 0 : 560}>
               <Table verticalSpacing="sm" aria-label="Tenants">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Name</Table.Th>
-                    <Table.Th>Slug</Table.Th>
-                    <Table.Th>Created</Table.Th>
-                    <Table.Th />
+                    <Table.Th visibleFrom="sm">Slug</Table.Th>
+                    <Table.Th visibleFrom="sm">Created</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {list.map((t) => (
                     <Table.Tr key={t.id}>
                       <Table.Td>{t.name}</Table.Td>
-                      <Table.Td>{t.slug}</Table.Td>
-                      <Table.Td>{formatDateTime(t.createdAt)}</Table.Td>
+                      <Table.Td visibleFrom="sm">{t.slug}</Table.Td>
+                      <Table.Td visibleFrom="sm">{formatDateTime(t.createdAt)}</Table.Td>
                       <Table.Td>
                         <ConfirmButton
                           size="xs"

@@ -1,14 +1,16 @@
-import { Button, Card, Group, Table, Text, TextInput } from '@mantine/core';
+import { Button, Card, Group, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
 import { formatDateTime, Page } from '../../components/page';
+import { useIsPhone } from '../../components/responsive';
 import { Empty, QueryState } from '../../components/states';
 import { SecretReveal } from '../applications/SecretReveal';
 import { useCreateToken, useRevokeToken, useTokens } from './hooks';
 
 export function TokensPage() {
+  const phone = useIsPhone();
   const tokens = useTokens();
   const create = useCreateToken();
   const revoke = useRevokeToken();
@@ -63,32 +65,34 @@ export function TokensPage() {
       <Card withBorder radius="md" p={0}>
         <QueryState query={tokens} isEmpty={(d) => d.length === 0} empty={<Empty title="No API tokens" />}>
           {(list) => (
-            <Table.ScrollContainer minWidth={720}>
+            <Table.ScrollContainer minWidth={phone ? 0 : 720}>
               <Table verticalSpacing="sm" aria-label="API tokens">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Name</Table.Th>
-                    <Table.Th>Prefix</Table.Th>
-                    <Table.Th>Owner</Table.Th>
-                    <Table.Th>Created</Table.Th>
-                    <Table.Th>Last used</Table.Th>
-                    <Table.Th>Expires</Table.Th>
-                    <Table.Th />
+                    <Table.Th visibleFrom="sm">Prefix</Table.Th>
+                    <Table.Th visibleFrom="sm">Owner</Table.Th>
+                    <Table.Th visibleFrom="sm">Created</Table.Th>
+                    <Table.Th visibleFrom="sm">Last used</Table.Th>
+                    <Table.Th visibleFrom="sm">Expires</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {list.map((token) => (
                     <Table.Tr key={token.id}>
                       <Table.Td>{token.name}</Table.Td>
-                      <Table.Td>
+                      <Table.Td visibleFrom="sm">
                         <Text ff="monospace" size="sm">
                           {token.prefix}…
                         </Text>
                       </Table.Td>
-                      <Table.Td>{token.operatorEmail}</Table.Td>
-                      <Table.Td>{formatDateTime(token.createdAt)}</Table.Td>
-                      <Table.Td>{formatDateTime(token.lastUsedAt)}</Table.Td>
-                      <Table.Td>{token.expiresAt ? formatDateTime(token.expiresAt) : 'never'}</Table.Td>
+                      <Table.Td visibleFrom="sm">{token.operatorEmail}</Table.Td>
+                      <Table.Td visibleFrom="sm">{formatDateTime(token.createdAt)}</Table.Td>
+                      <Table.Td visibleFrom="sm">{formatDateTime(token.lastUsedAt)}</Table.Td>
+                      <Table.Td visibleFrom="sm">{token.expiresAt ? formatDateTime(token.expiresAt) : 'never'}</Table.Td>
                       <Table.Td>
                         <ConfirmButton
                           size="xs"
@@ -115,7 +119,13 @@ export function TokensPage() {
           )}
         </QueryState>
       </Card>
-      <SecretReveal title="New API token" what="token" secret={shown} onClose={() => setShown(null)} />
+      <SecretReveal
+        title="New API token"
+        what="token"
+        secret={shown}
+        onClose={() => setShown(null)}
+        lostHint="Lost it? Revoke this token and create a new one."
+      />
     </Page>
   );
 }

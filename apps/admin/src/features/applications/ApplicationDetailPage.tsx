@@ -38,6 +38,7 @@ import {
 import { EntitlementsCard } from './EntitlementsCard';
 import { PlaybackTokensCard } from './PlaybackTokensCard';
 import { SecretReveal } from './SecretReveal';
+import { useUnsavedChangesGuard } from '../../components/unsaved';
 import { integrationSnippets } from './snippets';
 
 export function ApplicationDetailPage() {
@@ -66,7 +67,7 @@ function Snippet({ code, label }: { code: string; label: string }) {
           )}
         </CopyButton>
       </Group>
-      <Code block style={{ whiteSpace: 'pre', overflowX: 'auto' }}>
+      <Code block tabIndex={0} style={{ whiteSpace: 'pre', overflowX: 'auto' }}>
         {code}
       </Code>
     </Stack>
@@ -94,6 +95,7 @@ function SettingsCard({ app, readOnly, onSecret }: { app: Application; readOnly:
     });
     // Reset the form when the server's copy changes (after a save).
   }, [app.updatedAt]);
+  const guard = useUnsavedChangesGuard(!readOnly && form.isDirty(), 'the application settings');
   const submit = form.onSubmit((values) => {
     form.clearErrors();
     update.mutate(
@@ -122,7 +124,8 @@ function SettingsCard({ app, readOnly, onSecret }: { app: Application; readOnly:
   const busy = update.isPending || readOnly;
   return (
     <Card withBorder radius="md">
-      <Title order={4} mb="sm">
+      {guard.element}
+      <Title order={2} size="h4" mb="sm">
         Settings
       </Title>
       <form onSubmit={submit}>
@@ -169,7 +172,7 @@ function PoliciesCard({ app, readOnly }: { app: Application; readOnly: boolean }
   const dirty = selected !== null && JSON.stringify([...selected].sort()) !== JSON.stringify([...(attached.data?.policyIds ?? [])].sort());
   return (
     <Card withBorder radius="md">
-      <Title order={4} mb="xs">
+      <Title order={2} size="h4" mb="xs">
         Attached policies
       </Title>
       <Text size="sm" c="dimmed" mb="sm">
@@ -302,7 +305,7 @@ function ApplicationDetail({ app }: { app: Application }) {
         <EntitlementsCard app={app} readOnly={readOnly} />
       </SimpleGrid>
       <Card withBorder radius="md">
-        <Title order={4} mb="sm">
+        <Title order={2} size="h4" mb="sm">
           Integration
         </Title>
         <Tabs defaultValue="sdk">

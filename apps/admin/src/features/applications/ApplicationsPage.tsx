@@ -4,6 +4,7 @@ import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
+import { useIsPhone } from '../../components/responsive';
 import { Page } from '../../components/page';
 import { Empty, FormError, QueryState } from '../../components/states';
 import { can, useMe } from '../auth/hooks';
@@ -92,6 +93,7 @@ function CreateApplicationModal({ tenantId, opened, onClose }: { tenantId: strin
 }
 
 export function ApplicationsPage() {
+  const phone = useIsPhone();
   const { tenantId, tenantName } = useCurrentTenant();
   const applications = useApplications(tenantId);
   const rights = can(useMe().data);
@@ -120,14 +122,14 @@ export function ApplicationsPage() {
             empty={<Empty title="No applications yet">Create one to get its integration snippet.</Empty>}
           >
             {(list) => (
-              <Table.ScrollContainer minWidth={640}>
+              <Table.ScrollContainer minWidth={phone ? 0 : 640}>
                 <Table highlightOnHover verticalSpacing="sm" aria-label="Applications">
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>Name</Table.Th>
-                      <Table.Th>Id</Table.Th>
-                      <Table.Th>Platform</Table.Th>
-                      <Table.Th>Heartbeat</Table.Th>
+                      <Table.Th visibleFrom="sm">Id</Table.Th>
+                      <Table.Th visibleFrom="sm">Platform</Table.Th>
+                      <Table.Th visibleFrom="sm">Heartbeat</Table.Th>
                       <Table.Th>Status</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
@@ -143,13 +145,13 @@ export function ApplicationsPage() {
                             {a.name}
                           </Link>
                         </Table.Td>
-                        <Table.Td>
+                        <Table.Td visibleFrom="sm">
                           <Text size="sm" ff="monospace">
                             {a.id}
                           </Text>
                         </Table.Td>
-                        <Table.Td>{a.platform}</Table.Td>
-                        <Table.Td>{a.heartbeatIntervalSeconds} s</Table.Td>
+                        <Table.Td visibleFrom="sm">{a.platform}</Table.Td>
+                        <Table.Td visibleFrom="sm">{a.heartbeatIntervalSeconds} s</Table.Td>
                         <Table.Td>
                           <Group gap={4}>
                             <Badge color={a.enabled ? 'teal' : 'gray'} variant="light">

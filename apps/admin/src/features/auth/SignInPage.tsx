@@ -2,9 +2,11 @@ import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Ti
 import { useForm } from '@mantine/form';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { ApiError, describeError } from '../../api/client';
+import { useDocumentTitle } from '../../components/page';
 import { useSignIn } from './hooks';
 
 export function SignInPage() {
+  useDocumentTitle('Sign in');
   const signIn = useSignIn();
   const form = useForm({
     initialValues: { email: '', password: '' },
@@ -23,12 +25,14 @@ export function SignInPage() {
           ? describeError(error)
           : null;
   return (
-    <Center mih="100vh" bg="var(--mantine-color-gray-0)" p="md">
+    <Center component="main" mih="100vh" bg="var(--mantine-color-gray-0)" p="md">
       <Paper withBorder shadow="sm" p="xl" radius="md" w={380} maw="100%">
         <form onSubmit={form.onSubmit((values) => signIn.mutate(values))} noValidate>
           <Stack>
             <div>
-              <Title order={2}>Concurrency Monitor</Title>
+              <Title order={1} size="h2">
+                Concurrency Monitor
+              </Title>
               <Text c="dimmed" size="sm">
                 Sign in to the console
               </Text>

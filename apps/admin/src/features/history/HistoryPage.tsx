@@ -2,7 +2,10 @@ import { BarChart, LineChart } from '@mantine/charts';
 import { Button, Card, Group, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
+import { ChartTable } from '../../components/chart-table';
 import { Page } from '../../components/page';
+import { TIME_ZONE_NOTE } from '../../components/time';
+import { useMe } from '../auth/hooks';
 import { Empty, QueryState } from '../../components/states';
 import { useApplications } from '../applications/hooks';
 import { historyCsvUrl, type Granularity, type HistoryQuery } from '../live/api';
@@ -18,7 +21,10 @@ const SPANS: Record<Granularity, { label: string; buckets: number }> = {
 };
 
 export function HistoryPage() {
-  const { tenantId } = useCurrentTenant();
+  const { tenantId, tenantName, tenants } = useCurrentTenant();
+  const me = useMe().data;
+  // An admin works in the tenant picked in the header; the others only ever see their own tenant.
+  const scope = me?.role === 'admin' && tenantId ? tenantId : undefined;
   const applications = useApplications(tenantId);
   const [granularity, setGranularity] = useState<Granularity>('hour');
   const [applicationId, setApplicationId] = useState<string | null>(null);
@@ -29,13 +35,15 @@ export function HistoryPage() {
   }, [granularity, applicationId]);
   const history = useUsageHistory(query, { refetchInterval: 60_000 });
   const series = useMemo(
-    () => (history.data ? toSeries(history.data.buckets, Date.parse(query.from), Date.now() + 1, granularity) : []),
-    [history.data, query.from, granularity],
+    () => (history.data ? toSeries(history.data.buckets, Date.parse(query.from), Date.now() + 1, granularity, scope) : []),
+    [history.data, query.from, granularity, scope],
   );
+  const unit = { minute: 'Minute', hour: 'Hour', day: 'Day' }[granularity];
+  const hasActivity = (page: { buckets: Array<{ tenantId: string }> }) => page.buckets.some((b) => !scope || b.tenantId === scope);
   return (
     <Page
       title="History"
-      description="Decisions and peak running streams over time (UTC buckets, every application of your tenants unless filtered)"
+      description={`Decisions and peak running streams over time, ${scope && tenants.length > 1 ? `for ${tenantName(scope)}` : 'for every application of your tenant'} unless filtered. ${TIME_ZONE_NOTE}: each bar is one UTC ${granularity}.`}
       actions={
         <Button component="a" href={historyCsvUrl(query)} download variant="light" leftSection={<IconDownload size={16} />}>
           Download CSV
@@ -67,6 +75,7 @@ export function HistoryPage() {
             onChange={setApplicationId}
             clearable
             w={260}
+            maw="100%"
           />
           <Text size="sm" c="dimmed" pb={8}>
             {SPANS[granularity].label}
@@ -77,10 +86,10 @@ export function HistoryPage() {
         {(page) => (
           <>
             <Card withBorder radius="md">
-              <Title order={4} mb="sm">
+              <Title order={2} size="h4" mb="sm">
                 Decisions
               </Title>
-              {page.buckets.length === 0 ? (
+              {!hasActivity(page) ? (
                 <Empty title="No activity in this period" />
               ) : (
                 <BarChart
@@ -91,15 +100,29 @@ export function HistoryPage() {
                   type="stacked"
                   withLegend
                   tickLine="y"
-                  aria-label="Decisions per period"
+                  role="img"
+                  aria-label={`Decisions per ${granularity} (${TIME_ZONE_NOTE})`}
                 />
+              )}
+              {hasActivity(page) && (
+                <>
+                  <Text size="xs" c="dimmed" ta="right">
+                    {unit}s in UTC
+                  </Text>
+                  <ChartTable
+                    caption={`Decisions per ${granularity} (${TIME_ZONE_NOTE})`}
+                    labelHeader={`${unit} (UTC)`}
+                    columns={CHART_SERIES.map((s) => ({ key: s.name, label: s.label }))}
+                    rows={[...series].reverse()}
+                  />
+                </>
               )}
             </Card>
             <Card withBorder radius="md">
-              <Title order={4} mb="sm">
+              <Title order={2} size="h4" mb="sm">
                 Peak running streams
               </Title>
-              {page.buckets.length === 0 ? (
+              {!hasActivity(page) ? (
                 <Empty title="No activity in this period" />
               ) : (
                 <LineChart
@@ -110,7 +133,16 @@ export function HistoryPage() {
                   curveType="step"
                   withDots={false}
                   tickLine="y"
-                  aria-label="Peak running streams per period"
+                  role="img"
+                  aria-label={`Peak running streams per ${granularity} (${TIME_ZONE_NOTE})`}
+                />
+              )}
+              {hasActivity(page) && (
+                <ChartTable
+                  caption={`Peak running streams per ${granularity} (${TIME_ZONE_NOTE})`}
+                  labelHeader={`${unit} (UTC)`}
+                  columns={[{ key: 'peakRunning', label: 'Peak running' }]}
+                  rows={[...series].reverse()}
                 />
               )}
             </Card>

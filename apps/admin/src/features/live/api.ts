@@ -11,7 +11,7 @@ export type Counters = Record<Counter, number>;
 export interface LiveSnapshot {
   at: string;
   running: number;
-  byApplication: Array<{ applicationId: string; applicationName: string; tenantId: string; running: number }>;
+  byApplication: Array<{ applicationId: string; applicationName: string; tenantId: string; running: number; lastMinute: Counters }>;
   byPolicy: Array<{ policyId: string; policyName: string; tenantId: string; running: number }>;
   lastMinute: Counters;
 }

@@ -3,11 +3,13 @@ import { Alert, Badge, Box, Button, Card, Code, Group, Paper, ScrollArea, Stack,
 import { IconHeartbeat, IconPlayerPlay, IconPlayerStop, IconTrash } from '@tabler/icons-react';
 import type { Device, DeviceState, LogTone } from './devices';
 import { parseDeviceMetadata } from './devices';
+import { formatTime } from '../../components/time';
 
 const STATE_COLOR: Record<DeviceState, string> = {
   idle: 'gray',
   starting: 'blue',
   playing: 'teal',
+  stopping: 'gray',
   denied: 'orange',
   dismissed: 'grape',
   terminated: 'red',
@@ -17,7 +19,7 @@ const STATE_COLOR: Record<DeviceState, string> = {
 
 const TONE_COLOR: Record<LogTone, string | undefined> = { ok: 'teal.8', info: undefined, warn: 'orange.8', bad: 'red.8' };
 
-const time = (at: number) => new Date(at).toLocaleTimeString();
+const time = (at: number) => formatTime(at);
 
 export interface DeviceCardProps {
   device: Device;
@@ -35,13 +37,13 @@ export interface DeviceCardProps {
 export function DeviceCard({ device, ready, ownerOf, onEdit, onPlay, onHeartbeat, onStop, onRemove }: DeviceCardProps) {
   const titleId = `device-${device.id}-title`;
   const playing = device.state === 'playing';
-  const busy = device.state === 'starting';
+  const busy = device.state === 'starting' || device.state === 'stopping';
   const parsed = parseDeviceMetadata(device.metadataText);
   return (
     <Card withBorder radius="md" component="section" aria-labelledby={titleId} padding="md">
       <Stack gap="sm">
         <Group justify="space-between" wrap="nowrap">
-          <Title order={4} id={titleId}>
+          <Title order={2} size="h4" id={titleId}>
             {device.name}
           </Title>
           <Badge color={STATE_COLOR[device.state]} variant="light" size="lg" data-testid="device-state">

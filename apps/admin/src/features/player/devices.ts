@@ -1,7 +1,7 @@
 import type { Conflict } from '@cm/client';
 
-/** What a simulated device is doing; every state but `playing`/`starting` lets the user press Play again. */
-export type DeviceState = 'idle' | 'starting' | 'playing' | 'denied' | 'dismissed' | 'terminated' | 'expired' | 'failed';
+/** What a simulated device is doing; every state but `playing`/`starting`/`stopping` lets the user press Play again. */
+export type DeviceState = 'idle' | 'starting' | 'playing' | 'stopping' | 'denied' | 'dismissed' | 'terminated' | 'expired' | 'failed';
 
 export type LogTone = 'ok' | 'info' | 'warn' | 'bad';
 

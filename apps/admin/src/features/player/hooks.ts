@@ -100,6 +100,23 @@ export function useSimulator(client: ConcurrencyClient | null, account: { idp: s
     [log, setState, timeScale],
   );
 
+  /**
+   * A stream this page's own device held was just ended through X-Terminate: the server ended it in the same
+   * transaction, so the device stops showing "playing" at once; its heartbeat then hears the 410 from the server.
+   */
+  const endTerminated = useCallback(
+    (terminationCode: string, by: string) => {
+      for (const [id, session] of sessions.current) {
+        if (session.terminationCode !== terminationCode) continue;
+        sessions.current.delete(id);
+        setState(id, 'terminated');
+        log(id, `Ended by ${by} (X-Terminate)`, 'bad');
+        void session.heartbeatNow().catch(() => undefined);
+      }
+    },
+    [log, setState],
+  );
+
   const play = useCallback(
     async (device: Device, terminate?: Conflict) => {
       if (!client) return;
@@ -117,6 +134,7 @@ export function useSimulator(client: ConcurrencyClient | null, account: { idp: s
         }
         if (result.admitted) {
           const { session } = result;
+          if (terminate) endTerminated(terminate.terminationCode, device.name);
           sessions.current.set(device.id, session);
           wire(device.id, session);
           setState(device.id, 'playing', { sessionId: session.sessionId, terminationCode: session.terminationCode });
@@ -133,7 +151,7 @@ export function useSimulator(client: ConcurrencyClient | null, account: { idp: s
         log(device.id, `Start failed — ${describePlayerError(e)}`, 'bad');
       }
     },
-    [client, account, log, setState, wire],
+    [client, account, log, setState, wire, endTerminated],
   );
 
   const heartbeatNow = useCallback(
@@ -155,6 +173,7 @@ export function useSimulator(client: ConcurrencyClient | null, account: { idp: s
       const session = sessions.current.get(device.id);
       if (!session) return;
       sessions.current.delete(device.id);
+      setState(device.id, 'stopping');
       const result = await session.stop();
       if (!mounted.current) return;
       setState(device.id, 'idle');

@@ -1,7 +1,8 @@
 import { Badge, Button, Card, Table, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router';
-import { Page } from '../../components/page';
+import { useIsPhone } from '../../components/responsive';
+import { formatDateTime, Page } from '../../components/page';
 import { Empty, QueryState } from '../../components/states';
 import { useMe, can } from '../auth/hooks';
 import { useCurrentTenant } from '../tenants/current-tenant';
@@ -9,6 +10,7 @@ import { usePolicies } from './hooks';
 import { describeRule } from './rules';
 
 export function PoliciesPage() {
+  const phone = useIsPhone();
   const { tenantId, tenantName } = useCurrentTenant();
   const policies = usePolicies(tenantId);
   const navigate = useNavigate();
@@ -35,14 +37,14 @@ export function PoliciesPage() {
             empty={<Empty title="No policies yet">Create one to limit concurrent streams.</Empty>}
           >
             {(list) => (
-              <Table.ScrollContainer minWidth={600}>
+              <Table.ScrollContainer minWidth={phone ? 0 : 600}>
                 <Table highlightOnHover verticalSpacing="sm" aria-label="Policies">
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>Name</Table.Th>
                       <Table.Th>Rules</Table.Th>
-                      <Table.Th>Version</Table.Th>
-                      <Table.Th>Updated</Table.Th>
+                      <Table.Th visibleFrom="sm">Version</Table.Th>
+                      <Table.Th visibleFrom="sm">Updated</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
@@ -70,8 +72,8 @@ export function PoliciesPage() {
                             </Text>
                           ))}
                         </Table.Td>
-                        <Table.Td>v{p.version}</Table.Td>
-                        <Table.Td>{new Date(p.updatedAt).toLocaleString()}</Table.Td>
+                        <Table.Td visibleFrom="sm">v{p.version}</Table.Td>
+                        <Table.Td visibleFrom="sm">{formatDateTime(p.updatedAt)}</Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>

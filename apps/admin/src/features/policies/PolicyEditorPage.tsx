@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Group, Stack, Tabs, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, Stack, Tabs, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconDeviceFloppy } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
@@ -7,6 +7,8 @@ import { ApiError, describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
 import { Page } from '../../components/page';
 import { ErrorState, Loading } from '../../components/states';
+import { useUnsavedChangesGuard } from '../../components/unsaved';
+import { AttachPanel } from './AttachPanel';
 import { useApplications } from '../applications/hooks';
 import { can, useMe } from '../auth/hooks';
 import { useCurrentTenant } from '../tenants/current-tenant';
@@ -40,10 +42,15 @@ function PolicyEditor({ policy }: { policy?: PolicyDetail }) {
   const [description, setDescription] = useState(policy?.description ?? '');
   const [rules, setRules] = useState<RuleDraft[]>(policy ? policy.rules.map(toDraft) : [emptyRule()]);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [tab, setTab] = useState<string | null>('rules');
+  const edited = JSON.stringify({ name, description, rules });
+  const [savedAs, setSavedAs] = useState(edited);
+  const guard = useUnsavedChangesGuard(!readOnly && edited !== savedAs, 'your edits to this policy');
   useEffect(() => {
     if (save.error instanceof ApiError) setErrors(errorsByField(save.error.fieldErrors));
   }, [save.error]);
   const candidateRules = useMemo(() => rules.map(toRule), [rules]);
+  const appName = (id: string) => applications.data?.find((a) => a.id === id)?.name ?? id;
 
   const onSave = () => {
     if (!ownerTenant) return;
@@ -52,8 +59,12 @@ function PolicyEditor({ policy }: { policy?: PolicyDetail }) {
       { id: policy?.id, tenantId: ownerTenant, input: { name: name.trim(), description: description.trim(), rules: candidateRules } },
       {
         onSuccess: (saved) => {
+          setSavedAs(edited);
           notifications.show({ color: 'teal', title: 'Policy saved', message: `${saved.name} is now version ${saved.version}` });
-          if (!policy) void navigate(`/policies/${saved.id}`, { replace: true });
+          if (!policy) {
+            guard.allowLeave();
+            void navigate(`/policies/${saved.id}`, { replace: true });
+          }
         },
       },
     );
@@ -68,7 +79,16 @@ function PolicyEditor({ policy }: { policy?: PolicyDetail }) {
         policy ? (
           <>
             Version {policy.version} · owned by {tenantName(policy.tenantId)} · attached to{' '}
-            {policy.attachedApplicationIds.length === 0 ? 'no application' : policy.attachedApplicationIds.join(', ')}
+            {policy.attachedApplicationIds.length === 0 ? (
+              <>
+                no application yet —{' '}
+                <Anchor component="button" type="button" size="sm" onClick={() => setTab('applications')}>
+                  attach it to an application
+                </Anchor>
+              </>
+            ) : (
+              policy.attachedApplicationIds.map((id) => appName(id)).join(', ')
+            )}
           </>
         ) : (
           `In ${tenantName(ownerTenant)}`
@@ -79,16 +99,26 @@ function PolicyEditor({ policy }: { policy?: PolicyDetail }) {
           <Button variant="default" component={Link} to="/policies">
             Back to policies
           </Button>
-          {policy && !readOnly && (
+          {policy && !readOnly && policy.attachedApplicationIds.length > 0 && (
+            <Tooltip label="Detach it from every application first (Applications tab)">
+              <span>
+                <Button color="red" variant="light" disabled aria-describedby="delete-policy-hint">
+                  Delete
+                </Button>
+              </span>
+            </Tooltip>
+          )}
+          {policy && !readOnly && policy.attachedApplicationIds.length === 0 && (
             <ConfirmButton
               title="Delete this policy?"
-              message={`"${policy.name}" and its version history will be deleted. A policy attached to an application cannot be deleted: detach it first.`}
+              message={`"${policy.name}" and its version history will be deleted.`}
               confirmLabel="Delete policy"
               loading={remove.isPending}
               onConfirm={() =>
                 remove.mutate(policy.id, {
                   onSuccess: () => {
                     notifications.show({ color: 'teal', message: `${policy.name} deleted` });
+                    guard.allowLeave();
                     void navigate('/policies');
                   },
                   onError: (error) => notifications.show({ color: 'red', title: 'Could not delete', message: describeError(error) }),
@@ -101,15 +131,23 @@ function PolicyEditor({ policy }: { policy?: PolicyDetail }) {
         </>
       }
     >
+      {guard.element}
+      {policy && !readOnly && policy.attachedApplicationIds.length > 0 && (
+        <Text size="sm" c="dimmed" id="delete-policy-hint">
+          To delete this policy, detach it from {policy.attachedApplicationIds.map((id) => appName(id)).join(', ')} first: an attached
+          policy cannot be deleted.
+        </Text>
+      )}
       {readOnly && policy && (
         <Alert color="gray">
           {rights.write ? 'This policy is shared with you: you can attach it, not change it.' : 'You can read this policy, not change it.'}
         </Alert>
       )}
-      <Tabs defaultValue="rules" keepMounted={false}>
+      <Tabs value={tab} onChange={setTab}>
         <Tabs.List>
           <Tabs.Tab value="rules">Rules</Tabs.Tab>
           <Tabs.Tab value="simulator">Simulator</Tabs.Tab>
+          {policy && <Tabs.Tab value="applications">Applications</Tabs.Tab>}
           {policy && <Tabs.Tab value="versions">Versions</Tabs.Tab>}
           {policy && <Tabs.Tab value="sharing">Sharing</Tabs.Tab>}
         </Tabs.List>
@@ -174,6 +212,11 @@ function PolicyEditor({ policy }: { policy?: PolicyDetail }) {
         <Tabs.Panel value="simulator" pt="md">
           <SimulatorPanel rules={candidateRules} applications={applications.data ?? []} />
         </Tabs.Panel>
+        {policy && ownerTenant && (
+          <Tabs.Panel value="applications" pt="md">
+            <AttachPanel policy={policy} tenantId={policy.tenantId} readOnly={!rights.write} />
+          </Tabs.Panel>
+        )}
         {policy && (
           <Tabs.Panel value="versions" pt="md">
             <VersionHistory policyId={policy.id} />

@@ -33,7 +33,7 @@ const OPS = [
   { value: 'neq', label: 'does not equal' },
   { value: 'in', label: 'is one of' },
   { value: 'nin', label: 'is none of' },
-  { value: 'exists', label: 'is present / absent' },
+  { value: 'exists', label: 'is set / not set' },
 ];
 
 /** Every error under `path` (the path itself and its children), joined. */
@@ -68,7 +68,7 @@ function ConditionRow({
     <Group align="flex-start" gap="xs" wrap="wrap">
       <Autocomplete
         label={`Condition ${n} attribute`}
-        placeholder="contentType or claims.tier"
+        placeholder="e.g. contentType or claims.tier"
         data={suggestions}
         value={condition.attribute}
         onChange={(attribute) => onChange({ ...condition, attribute })}
@@ -100,8 +100,8 @@ function ConditionRow({
         <Select
           label={`Condition ${n} presence`}
           data={[
-            { value: 'true', label: 'present' },
-            { value: 'false', label: 'absent' },
+            { value: 'true', label: 'set' },
+            { value: 'false', label: 'not set' },
           ]}
           value={condition.value === 'false' ? 'false' : 'true'}
           onChange={(v) => onChange({ ...condition, value: v ?? 'true' })}
@@ -112,7 +112,7 @@ function ConditionRow({
       ) : (
         <TextInput
           label={`Condition ${n} value`}
-          placeholder="live"
+          placeholder="e.g. live"
           value={condition.value}
           onChange={(e) => onChange({ ...condition, value: e.currentTarget.value })}
           error={errors[`${path}.value`]}
@@ -252,7 +252,7 @@ function RuleCard({
           <Autocomplete
             label={`Rule ${n} attribute to count`}
             description="e.g. deviceId: at most N different devices; or an entitlement claim such as claims.household"
-            placeholder="deviceId"
+            placeholder="e.g. deviceId"
             data={suggestions}
             value={rule.countBy}
             onChange={(countBy) => onChange({ ...rule, countBy })}
@@ -263,7 +263,7 @@ function RuleCard({
         <TagsInput
           label={`Rule ${n} scope`}
           description="The limit holds separately for each value of these attributes (empty: the whole account). Press Enter after each."
-          placeholder="channel"
+          placeholder={rule.scope.length ? 'Add another attribute' : 'Type an attribute name (e.g. channel), press Enter'}
           data={suggestions}
           value={rule.scope}
           onChange={(scope) => onChange({ ...rule, scope })}

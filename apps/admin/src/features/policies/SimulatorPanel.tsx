@@ -34,8 +34,12 @@ export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; a
     const parsedSessions = sessions.map((s, i) => ({ ...parseMetadata(s.metadata), i, applicationId: s.applicationId }));
     const bad = parsedSessions.find((s) => s.error);
     const parsedCandidate = parseMetadata(candidate);
-    if (bad) return setInputError(`Session ${bad.i + 1}: ${bad.error}`);
-    if (parsedCandidate.error) return setInputError(`Candidate: ${parsedCandidate.error}`);
+    const problem = bad ? `Session ${bad.i + 1}: ${bad.error}` : parsedCandidate.error ? `Candidate: ${parsedCandidate.error}` : null;
+    if (problem) {
+      // The result above would describe other inputs: drop it rather than show it next to the error.
+      simulate.reset();
+      return setInputError(problem);
+    }
     setInputError(null);
     const body: SimulateRequest = {
       rules,
@@ -54,7 +58,7 @@ export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; a
         written as attribute=value pairs separated by commas; entitlement claims as <Code>claims.tier=premium</Code>.
       </Text>
       <Card withBorder radius="md">
-        <Title order={5} mb="xs">
+        <Title order={3} size="h5" mb="xs">
           Running sessions
         </Title>
         <Stack gap="xs">
@@ -112,7 +116,7 @@ export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; a
         </Stack>
       </Card>
       <Card withBorder radius="md">
-        <Title order={5} mb="xs">
+        <Title order={3} size="h5" mb="xs">
           New stream (candidate)
         </Title>
         <Group align="flex-end" gap="xs" wrap="wrap">
@@ -151,17 +155,24 @@ export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; a
         <Card withBorder radius="md" aria-label="Simulation result" component="section">
           <Group mb="sm">
             <Text fw={600}>Decision</Text>
-            <Badge color={DECISION_COLOR[result.decision]} size="lg" data-testid="simulation-decision">
+            <Badge color={DECISION_COLOR[result.decision as keyof typeof DECISION_COLOR]} size="lg" data-testid="simulation-decision">
               {result.decision}
             </Badge>
             <Text size="sm" c="dimmed">
               The player gets HTTP {result.status}
             </Text>
           </Group>
+          {result.decision === 'missing-metadata' && (
+            <Alert color="orange" mb="sm" title="The new stream lacks metadata the rules need" data-testid="simulation-missing">
+              Missing: {(result.missing ?? []).join(', ') || 'an attribute a rule names'}. A player must send{' '}
+              {(result.missing ?? []).length === 1 ? 'it' : 'them'} when it starts a stream (the CM API answers 400 and asks for a metadata
+              refresh otherwise).
+            </Alert>
+          )}
           <Text size="sm" fw={500}>
             Body the player receives
           </Text>
-          <Code block data-testid="simulation-body">
+          <Code block tabIndex={0} data-testid="simulation-body">
             {JSON.stringify(result.body, null, 2)}
           </Code>
           {result.dismissed.length > 0 && (
@@ -174,7 +185,9 @@ export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; a
                   <Text size="sm">
                     Session {d.sessionId} ({d.terminationCode}): {d.reason}; its next heartbeat gets HTTP {d.status}
                   </Text>
-                  <Code block>{JSON.stringify(d.body, null, 2)}</Code>
+                  <Code block tabIndex={0}>
+                    {JSON.stringify(d.body, null, 2)}
+                  </Code>
                 </Card>
               ))}
             </Stack>

@@ -1,6 +1,7 @@
 import { Box, Card, Group, Select, Stack, Text } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { Empty, QueryState } from '../../components/states';
+import { formatDateTime } from '../../components/time';
 import { diffLines, versionText } from './diff';
 import { usePolicyVersions } from './hooks';
 
@@ -25,7 +26,7 @@ function VersionDiff({
   const sorted = useMemo(() => [...versions].sort((a, b) => b.version - a.version), [versions]);
   const [to, setTo] = useState(String(sorted[0].version));
   const [from, setFrom] = useState(String(sorted[1]?.version ?? sorted[0].version));
-  const options = sorted.map((v) => ({ value: String(v.version), label: `v${v.version} — ${new Date(v.createdAt).toLocaleString()}` }));
+  const options = sorted.map((v) => ({ value: String(v.version), label: `v${v.version} — ${formatDateTime(v.createdAt)}` }));
   const a = sorted.find((v) => String(v.version) === from) ?? sorted[0];
   const b = sorted.find((v) => String(v.version) === to) ?? sorted[0];
   const lines = diffLines(versionText(a), versionText(b));

@@ -38,7 +38,23 @@ describe('policy rules in the editor', () => {
         where: [{ attribute: 'contentType', op: 'eq', value: 'live' }],
         onConflict: 'evict-oldest',
       }),
-    ).toBe('At most 1 stream per channel + package when contentType eq live; latest wins');
+    ).toBe('At most 1 stream per channel and package when contentType is live; latest wins');
+    expect(
+      describeRule({
+        name: 'c',
+        limit: 2,
+        countBy: 'deviceId',
+        where: [
+          { attribute: 'channel', op: 'in', value: ['news', 'sports'] },
+          { attribute: 'package', op: 'nin', value: ['free'] },
+          { attribute: 'hba', op: 'exists', value: false },
+          { attribute: 'platform', op: 'neq', value: 'tv' },
+        ],
+        onConflict: 'reject',
+      }),
+    ).toBe(
+      'At most 2 distinct deviceId per account when channel is one of news, sports and package is none of free and hba is not set and platform is not tv; first wins',
+    );
   });
 
   it('indexes the server field errors by path and finds the rules they concern', () => {

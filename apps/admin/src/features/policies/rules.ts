@@ -98,13 +98,28 @@ export function toRule(draft: RuleDraft): PolicyRule {
   return rule;
 }
 
-/** Plain-words summary of a rule ("At most 2 distinct deviceId per channel; latest wins"). */
+/** A condition in words: "channel is one of news, sports", "contentType is live", "package is set". */
+export function describeCondition(c: RuleCondition): string {
+  const values = Array.isArray(c.value) ? c.value.join(', ') : String(c.value);
+  switch (c.op) {
+    case 'eq':
+      return `${c.attribute} is ${values}`;
+    case 'neq':
+      return `${c.attribute} is not ${values}`;
+    case 'in':
+      return `${c.attribute} is one of ${values}`;
+    case 'nin':
+      return `${c.attribute} is none of ${values}`;
+    case 'exists':
+      return c.value === false ? `${c.attribute} is not set` : `${c.attribute} is set`;
+  }
+}
+
+/** Plain-words summary of a rule ("At most 2 distinct deviceId per channel when channel is one of news, sports; latest wins"). */
 export function describeRule(rule: PolicyRule): string {
   const what = rule.countBy ? `distinct ${rule.countBy}` : rule.limit === 1 ? 'stream' : 'streams';
-  const per = rule.scope?.length ? ` per ${rule.scope.join(' + ')}` : ' per account';
-  const when = rule.where?.length
-    ? ` when ${rule.where.map((c) => `${c.attribute} ${c.op}${c.op === 'exists' ? '' : ` ${Array.isArray(c.value) ? c.value.join('|') : String(c.value)}`}`).join(' and ')}`
-    : '';
+  const per = rule.scope?.length ? ` per ${rule.scope.join(' and ')}` : ' per account';
+  const when = rule.where?.length ? ` when ${rule.where.map(describeCondition).join(' and ')}` : '';
   const wins = rule.onConflict === 'evict-oldest' ? 'latest wins' : 'first wins';
   const limit = rule.limitClaim
     ? `the ${rule.limitClaim} claim${rule.maxLimit === undefined ? '' : ` (≤ ${rule.maxLimit})`}, else ${rule.limit},`
