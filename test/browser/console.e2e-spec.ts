@@ -45,7 +45,7 @@ describeWithChromium('Admin console in Chromium', (executablePath) => {
     await page.getByLabel(/^Password/).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Live' }).waitFor();
-    expect(await page.getByText(EMAIL).isVisible()).toBe(true);
+    expect(await page.getByRole('banner').getByText(EMAIL).isVisible()).toBe(true);
   });
 
   it('keeps the session in the cookie across a reload and a deep link', async () => {

@@ -92,7 +92,7 @@ describeWithChromium('Player simulator in Chromium', (executablePath) => {
       await shot('14-player-simulator-denied');
     });
 
-    it('"Stop this one and play" ends the first conflict and plays the fourth; the killed device is terminated at its next heartbeat', async () => {
+    it('"Stop this one and play" ends the first conflict and plays the fourth; the killed device shows it at once', async () => {
       const first = device(4).getByTestId('conflict').first();
       const victimName = /Device (\d)/.exec((await first.textContent())!)!;
       const victim = Number(victimName[1]);
@@ -102,10 +102,11 @@ describeWithChromium('Player simulator in Chromium', (executablePath) => {
       await device(4).getByText(`ended the stream ${victimCode} (Device ${victim})`, { exact: false }).waitFor();
       expect(await device(4).getByTestId('conflict').count()).toBe(0);
 
-      // The killed device still believes it plays until the server tells it, at its next heartbeat.
-      await waitForState(victim, 'playing');
-      await device(victim).getByRole('button', { name: 'Heartbeat now' }).click();
+      // The killed device never shows "playing" beside the new one (four under a 3-stream cap): it is ended at
+      // once, and its heartbeat hears the server's 410.
       await waitForState(victim, 'terminated');
+      const states = await page.getByTestId('device-state').allTextContents();
+      expect(states.filter((s) => s === 'playing')).toHaveLength(3);
       await device(victim)
         .getByText(/Heartbeat 410 — terminated: .*\(by Device 4 on Demo application\)/)
         .waitFor();
