@@ -51,7 +51,13 @@ describe(scope.name, () => {
     const sut = scope(GLOBAL, ['tb']);
     expect(sut.running).toBe(2);
     expect(sut.byApplication).toEqual([
-      { applicationId: 'b1', applicationName: 'App b1', tenantId: 'tb', running: 2, lastMinute: expect.objectContaining({ started: expect.any(Number) }) },
+      {
+        applicationId: 'b1',
+        applicationName: 'App b1',
+        tenantId: 'tb',
+        running: 2,
+        lastMinute: expect.objectContaining({ started: expect.any(Number) }),
+      },
     ]);
     expect(sut.byPolicy).toEqual([
       { policyId: 'shared', policyName: 'Shared', tenantId: 'ta', running: 2 },
