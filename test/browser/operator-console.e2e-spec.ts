@@ -307,7 +307,7 @@ describeWithChromium('Operator console in Chromium (desktop and phone)', (execut
       await page.getByLabel('Rule 1 name').fill('2 devices');
       await page.getByLabel('Rule 1 limit').fill('2');
       await page.getByLabel('Distinct values of an attribute').check();
-      await page.getByLabel('Rule 1 attribute to count').fill('deviceId');
+      await page.getByRole('combobox', { name: 'Rule 1 attribute to count' }).fill('deviceId');
       await page.getByRole('tab', { name: 'Simulator' }).click();
       await page.getByLabel('Candidate metadata').fill('channel=news');
       await page.getByRole('button', { name: 'Simulate' }).click();
