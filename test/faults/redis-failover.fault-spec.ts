@@ -53,11 +53,13 @@ const LIMIT = 3; // demo-app's "3 streams cap"
     const acknowledged = new Map<string, string>(); // sessionId -> subject
     let killedAt = 0;
     let answeredAgainAt = 0;
+    let decidedAfterKill = 0; // 202s and 409s after the kill (accounts at their limit answer 409)
     let stop = false;
     const worker = async (w: number) => {
       for (let i = 0; !stop; i++) {
         const subject = subjects[(w * 7 + i) % ACCOUNTS];
         const p = player((i % 2 ? a : b).url, 'demo-app');
+        const sentAfterKill = killedAt > 0; // a call in flight at the kill does not tell whether the API is back
         const res = await p.init('idp', subject, {}).catch(() => null);
         if (res?.status === 202) {
           acknowledged.set(res.body.sessionId, subject);
@@ -65,9 +67,9 @@ const LIMIT = 3; // demo-app's "3 streams cap"
           if (i % 3 === 0) await p.stop('idp', subject, res.body.sessionId).catch(() => null);
           else await p.heartbeat('idp', subject, res.body.sessionId).catch(() => null);
         }
-        if (killedAt && !answeredAgainAt && onVictim.includes(subject) && (res?.status === 202 || res?.status === 409)) {
-          answeredAgainAt = Date.now();
-        }
+        const decided = res?.status === 202 || res?.status === 409;
+        if (sentAfterKill && decided) decidedAfterKill++;
+        if (sentAfterKill && !answeredAgainAt && onVictim.includes(subject) && decided) answeredAgainAt = Date.now();
         if (res && res.status !== 202 && res.status !== 409 && res.status !== 503) throw new Error(`unexpected ${res.status} ${res.text}`);
       }
     };
@@ -83,13 +85,13 @@ const LIMIT = 3; // demo-app's "3 streams cap"
     await load;
 
     console.log(
-      `failover: ${before} inits acknowledged before the kill, ${acknowledged.size} in all; ` +
+      `failover: ${before} inits acknowledged before the kill, ${acknowledged.size} in all, ${decidedAfterKill} decided after it; ` +
         `accounts on the killed master answered again after ${answeredAgainAt - killedAt} ms`,
     );
     expect(onVictim.length).toBeGreaterThan(0);
     expect(answeredAgainAt).toBeGreaterThan(0);
     expect(answeredAgainAt - killedAt).toBeLessThan(15_000);
-    expect(acknowledged.size).toBeGreaterThan(before);
+    expect(decidedAfterKill).toBeGreaterThan(0);
 
     // Every acknowledged init is still there (running, stopped or otherwise ended: stored either way).
     const missing: string[] = [];
