@@ -70,7 +70,10 @@ const LIMIT = 3; // demo-app's "3 streams cap"
         const decided = res?.status === 202 || res?.status === 409;
         if (sentAfterKill && decided) decidedAfterKill++;
         if (sentAfterKill && !answeredAgainAt && onVictim.includes(subject) && decided) answeredAgainAt = Date.now();
-        if (res && res.status !== 202 && res.status !== 409 && res.status !== 503) throw new Error(`unexpected ${res.status} ${res.text}`);
+        if (res && res.status !== 202 && res.status !== 409 && res.status !== 503) {
+          const logged = [a, b].flatMap((s) => s.output().split('\n')).filter((line) => /"level":(50|60)/.test(line));
+          throw new Error(`unexpected ${res.status} ${res.text}\nserver errors:\n${logged.join('\n')}`);
+        }
       }
     };
     const load = Promise.all(Array.from({ length: 12 }, (_, w) => worker(w)));

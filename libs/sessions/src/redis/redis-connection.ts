@@ -19,14 +19,24 @@ export interface RedisStoreOptions {
 }
 
 /** A failed call that means "Redis cannot be reached or cannot serve right now", not a bug. */
+/** A cluster redirect reply: the command was not executed on that node. */
+export function isRedirect(error: unknown): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && /^(MOVED|ASK) \d+ /.test(message);
+}
+
 export function isRedisUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const message = (error as { message?: unknown }).message;
   if (typeof message !== 'string') return false;
   if (error instanceof ReplyError || (error as { name?: unknown }).name === 'ReplyError') {
-    // Server replies: only those of a cluster in transition or a node not ready are transient.
+    // Server replies: only those of a cluster in transition or a node not ready are transient. A redirect
+    // (MOVED/ASK) reaches us only from a pipeline ioredis could not replay as a whole (a script plus its WAIT)
+    // while a failover moves slots: the script did not run, so the call may be repeated.
     return (
-      /^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY|NOREPLICAS|BUSY)\b/.test(message) || /Too many Cluster redirections/.test(message)
+      isRedirect(error) ||
+      /^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY|NOREPLICAS|BUSY|UNBLOCKED)\b/.test(message) ||
+      /Too many Cluster redirections/.test(message)
     );
   }
   // Everything else a Redis call throws is about the connection (closed, timed out, refused, not writeable,

@@ -13,7 +13,7 @@ import type {
   StoredSession,
 } from '../session-store.port';
 import { SessionStoreUnavailableError } from '../store-unavailable.error';
-import { createRedisClient, isRedisUnavailable, type RedisStoreOptions, type ScriptedClient } from './redis-connection';
+import { createRedisClient, isRedirect, isRedisUnavailable, type RedisStoreOptions, type ScriptedClient } from './redis-connection';
 import { BUCKETS, bucketOf, hashSlot, RedisKeys } from './redis-keys';
 
 export const REDIS_STORE_OPTIONS = Symbol('RedisStoreOptions');
@@ -185,10 +185,20 @@ export class RedisSessionStore implements SessionStore, OnModuleInit, OnApplicat
     wrote: (result: T) => boolean,
   ): Promise<T> {
     const replicas = this.replicasFor(key);
-    const pipeline = this.client.pipeline();
-    run(pipeline);
-    if (replicas > 0) pipeline.wait(replicas, this.options.waitTimeoutMs);
-    const results = await this.call(() => pipeline.exec());
+    const send = () => {
+      const pipeline = this.client.pipeline();
+      run(pipeline);
+      if (replicas > 0) pipeline.wait(replicas, this.options.waitTimeoutMs);
+      return this.call(() => pipeline.exec());
+    };
+    let results = await send();
+    if (isRedirect(results?.[0]?.[0]) && this.client instanceof Cluster) {
+      // A failover moved the slot while the pipeline was on its way: the script did not run. Learn the new map
+      // and send it once more; a second redirect answers 503 (the player retries).
+      const cluster = this.client;
+      await this.call(() => new Promise<void>((resolve, reject) => cluster.refreshSlotsCache((e) => (e ? reject(e) : resolve()))));
+      results = await send();
+    }
     const [error, result] = results?.[0] ?? [new Error('empty pipeline reply'), null];
     if (error) throw this.unavailable(error);
     if (replicas > 0 && wrote(result as T)) {
