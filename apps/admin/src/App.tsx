@@ -1,25 +1,36 @@
 import { Button, Stack } from '@mantine/core';
 import { createBrowserRouter, Navigate, RouterProvider, useRouteError } from 'react-router';
 import { ErrorState, Loading } from './components/states';
-import { AccountsPage } from './features/accounts/AccountsPage';
-import { AuditPage } from './features/admin/AuditPage';
-import { OperatorsPage } from './features/admin/OperatorsPage';
-import { SigningKeysPage } from './features/admin/SigningKeysPage';
-import { TenantsPage } from './features/admin/TenantsPage';
-import { TokensPage } from './features/admin/TokensPage';
-import { ApplicationDetailPage } from './features/applications/ApplicationDetailPage';
-import { ApplicationsPage } from './features/applications/ApplicationsPage';
 import type { Actor } from './features/auth/api';
 import { useMe } from './features/auth/hooks';
+import { PasswordChangeRequired } from './features/auth/PasswordChangeRequired';
 import { SignInPage } from './features/auth/SignInPage';
-import { HistoryPage } from './features/history/HistoryPage';
-import { LivePage } from './features/live/LivePage';
-import { PlayerSimulatorPage } from './features/player/PlayerSimulatorPage';
-import { PoliciesPage } from './features/policies/PoliciesPage';
-import { PolicyEditorPage } from './features/policies/PolicyEditorPage';
 import { CurrentTenantProvider } from './features/tenants/current-tenant';
 import { Shell } from './Shell';
-import { useMemo } from 'react';
+import { type ComponentType, lazy, useMemo } from 'react';
+
+/**
+ * Each page is its own chunk, fetched the first time it is opened (the Shell shows a loading state meanwhile):
+ * the console's first load carries the shell, not the charts, the rule builder and the player SDK.
+ */
+function lazyPage<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+const LivePage = lazyPage(() => import('./features/live/LivePage'), 'LivePage');
+const ApplicationsPage = lazyPage(() => import('./features/applications/ApplicationsPage'), 'ApplicationsPage');
+const ApplicationDetailPage = lazyPage(() => import('./features/applications/ApplicationDetailPage'), 'ApplicationDetailPage');
+const PoliciesPage = lazyPage(() => import('./features/policies/PoliciesPage'), 'PoliciesPage');
+const PolicyEditorPage = lazyPage(() => import('./features/policies/PolicyEditorPage'), 'PolicyEditorPage');
+const AccountsPage = lazyPage(() => import('./features/accounts/AccountsPage'), 'AccountsPage');
+const HistoryPage = lazyPage(() => import('./features/history/HistoryPage'), 'HistoryPage');
+const PlayerSimulatorPage = lazyPage(() => import('./features/player/PlayerSimulatorPage'), 'PlayerSimulatorPage');
+const TenantsPage = lazyPage(() => import('./features/admin/TenantsPage'), 'TenantsPage');
+const OperatorsPage = lazyPage(() => import('./features/admin/OperatorsPage'), 'OperatorsPage');
+const TokensPage = lazyPage(() => import('./features/admin/TokensPage'), 'TokensPage');
+const AuditPage = lazyPage(() => import('./features/admin/AuditPage'), 'AuditPage');
+const SigningKeysPage = lazyPage(() => import('./features/admin/SigningKeysPage'), 'SigningKeysPage');
+const MyAccountPage = lazyPage(() => import('./features/auth/MyAccountPage'), 'MyAccountPage');
 
 function routerFor(actor: Actor) {
   return createBrowserRouter([
@@ -42,6 +53,7 @@ function routerFor(actor: Actor) {
         { path: 'admin/tokens', element: <TokensPage /> },
         { path: 'admin/audit', element: <AuditPage /> },
         { path: 'admin/signing-keys', element: <SigningKeysPage /> },
+        { path: 'me', element: <MyAccountPage /> },
         { path: '*', element: <Navigate to="/" replace /> },
       ],
     },
@@ -76,5 +88,6 @@ export function App() {
   if (me.isPending) return <Loading label="Starting the console…" />;
   if (me.isError) return <ErrorState error={me.error} onRetry={() => void me.refetch()} title="The server cannot be reached" />;
   if (!me.data) return <SignInPage />;
+  if (me.data.mustChangePassword) return <PasswordChangeRequired actor={me.data} />;
   return <SignedIn key={me.data.operatorId} actor={me.data} />;
 }

@@ -1,4 +1,5 @@
-import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
+import { ActionIcon, AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Stack, Text, Tooltip } from '@mantine/core';
+import { useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconActivity,
@@ -9,13 +10,17 @@ import {
   IconCertificate,
   IconKey,
   IconLogout,
+  IconMoon,
+  IconSun,
+  IconUserCircle,
   IconPlayerPlay,
   IconShieldCheck,
   IconUserSearch,
   IconUsers,
 } from '@tabler/icons-react';
+import { Suspense } from 'react';
 import { Link, NavLink as RouterLink, Outlet, useLocation } from 'react-router';
-import './console.css';
+import { Loading } from './components/states';
 import type { Actor } from './features/auth/api';
 import { can, useSignOut } from './features/auth/hooks';
 import { TenantPicker } from './features/tenants/current-tenant';
@@ -46,6 +51,7 @@ export function Shell({ actor }: { actor: Actor }) {
     { to: '/admin/tokens', label: 'API tokens', icon: IconKey, show: true },
     { to: '/admin/audit', label: 'Audit log', icon: IconFileText, show: rights.seeAudit },
     { to: '/admin/signing-keys', label: 'Signing keys', icon: IconCertificate, show: rights.manageTenants },
+    { to: '/me', label: 'My account', icon: IconUserCircle, show: true },
   ];
   const active = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname.startsWith(to));
   const link = (item: Item) =>
@@ -79,13 +85,16 @@ export function Shell({ actor }: { actor: Actor }) {
             </Text>
           </Group>
           {/* On a phone the tenant picker, the operator and Sign out live in the navigation drawer. */}
-          <Group gap="sm" wrap="nowrap" visibleFrom="sm">
-            {actor.role === 'admin' && <TenantPicker />}
-            <Text size="sm" visibleFrom="md" truncate maw={220}>
-              {actor.email}
-            </Text>
-            <Badge variant="light">{actor.role}</Badge>
-            {signOutButton}
+          <Group gap="sm" wrap="nowrap">
+            <ColorSchemeToggle />
+            <Group gap="sm" wrap="nowrap" visibleFrom="sm">
+              {actor.role === 'admin' && <TenantPicker />}
+              <Text size="sm" visibleFrom="md" truncate maw={220}>
+                {actor.email}
+              </Text>
+              <Badge variant="light">{actor.role}</Badge>
+              {signOutButton}
+            </Group>
           </Group>
         </Group>
       </AppShell.Header>
@@ -111,8 +120,28 @@ export function Shell({ actor }: { actor: Actor }) {
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main id="main-content" tabIndex={-1} style={{ outline: 'none' }}>
-        <Outlet />
+        {/* Each page's code loads the first time it is opened (App.tsx): the shell stays, the page says it is coming. */}
+        <Suspense fallback={<Loading label="Loading the page…" />}>
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/**
+ * Light or dark, whatever the console shows now (the system's choice until toggled; the choice is kept in this
+ * browser). "System" is offered again on the My account page.
+ */
+function ColorSchemeToggle() {
+  const { setColorScheme } = useMantineColorScheme();
+  const shown = useComputedColorScheme('light');
+  const label = shown === 'dark' ? 'Switch to light mode' : 'Switch to dark mode';
+  return (
+    <Tooltip label={label}>
+      <ActionIcon variant="default" size="lg" aria-label={label} onClick={() => setColorScheme(shown === 'dark' ? 'light' : 'dark')}>
+        {shown === 'dark' ? <IconSun size={18} stroke={1.6} /> : <IconMoon size={18} stroke={1.6} />}
+      </ActionIcon>
+    </Tooltip>
   );
 }

@@ -1,7 +1,7 @@
 import '@mantine/core/styles.css';
-import '@mantine/charts/styles.css';
 import '@mantine/notifications/styles.css';
-import { createTheme, MantineProvider } from '@mantine/core';
+import './console.css';
+import { createTheme, localStorageColorSchemeManager, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
@@ -11,10 +11,12 @@ import { App } from './App';
 
 const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md' });
 const queryClient = createQueryClient();
+/** Light, dark or the system's choice (the default), kept in this browser. */
+const colorSchemeManager = localStorageColorSchemeManager({ key: 'cm-color-scheme' });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
       <Notifications position="bottom-right" autoClose={3000} limit={3} />
       <QueryClientProvider client={queryClient}>
         <App />

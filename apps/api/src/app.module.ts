@@ -72,7 +72,7 @@ export class AppModule {
           decisionRetentionHours: env.CM_ENDED_RETENTION_HOURS,
         }),
         // Last: its catch-all route (the console's client-side routes) must come after every API route.
-        ConsoleModule.forRoot(),
+        ConsoleModule.forRoot({ production: env.CM_ENV === 'production' }),
       ],
       controllers: [HealthController, DocsController, MetricsController],
       providers: [

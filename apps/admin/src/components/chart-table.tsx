@@ -1,3 +1,5 @@
+// The charts' styles travel with the pages that draw charts (Live, History), not with the console's first load.
+import '@mantine/charts/styles.css';
 import { Box, Table, Text } from '@mantine/core';
 
 export interface ChartColumn {

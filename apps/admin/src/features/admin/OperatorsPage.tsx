@@ -1,19 +1,19 @@
 import { Badge, Button, Card, Group, PasswordInput, Select, Table, TextInput, VisuallyHidden } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { notifications } from '@mantine/notifications';
 import { ApiError, describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
 import { formatDateTime, Page } from '../../components/page';
 import { useIsPhone } from '../../components/responsive';
 import { Empty, ErrorState, FormError, QueryState } from '../../components/states';
+import { SecretReveal } from '../applications/SecretReveal';
 import type { Role } from '../auth/api';
 import { can, useMe } from '../auth/hooks';
 import { useCurrentTenant } from '../tenants/current-tenant';
-import { useCreateOperator, useDeleteOperator, useOperators, useUpdateOperator } from './hooks';
+import { useCreateOperator, useDeleteOperator, useOperators, useResetOperatorPassword, useUpdateOperator } from './hooks';
 
-/** Must match the server's minimum (libs/identity/src/passwords.ts). */
-const PASSWORD_MIN_LENGTH = 12;
+import { PASSWORD_MIN_LENGTH } from '../auth/ChangePasswordForm';
 
 const ROLE_LABEL: Record<Role, string> = { admin: 'Admin', 'tenant-admin': 'Tenant admin', viewer: 'Viewer' };
 
@@ -33,6 +33,8 @@ export function OperatorsPage() {
   const create = useCreateOperator();
   const update = useUpdateOperator();
   const remove = useDeleteOperator();
+  const reset = useResetOperatorPassword();
+  const [oneTime, setOneTime] = useState<{ email: string; password: string } | null>(null);
   const roles: Role[] = me?.role === 'admin' ? ['admin', 'tenant-admin', 'viewer'] : ['tenant-admin', 'viewer'];
   const form = useForm({
     initialValues: { email: '', password: '', role: 'viewer' as Role, tenantId: me?.tenantId ?? currentTenant },
@@ -174,22 +176,47 @@ export function OperatorsPage() {
                         <Table.Td visibleFrom="sm">{formatDateTime(op.createdAt)}</Table.Td>
                         <Table.Td>
                           {!self && (
-                            <ConfirmButton
-                              size="xs"
-                              title="Remove this operator?"
-                              message={`${op.email} can no longer sign in; their sessions and API tokens stop working.`}
-                              confirmLabel="Remove operator"
-                              aria-label={`Remove operator ${op.email}`}
-                              loading={remove.isPending && remove.variables === op.id}
-                              onConfirm={() =>
-                                remove.mutate(op.id, {
-                                  onError: (error) =>
-                                    notifications.show({ color: 'red', title: 'Could not remove', message: describeError(error) }),
-                                })
-                              }
-                            >
-                              Remove
-                            </ConfirmButton>
+                            <Group gap="xs" justify="flex-end">
+                              <ConfirmButton
+                                size="xs"
+                                color="blue"
+                                title="Reset this operator's password?"
+                                message={`${op.email} gets a one-time password, shown to you once; their sessions end, and after signing in with it they must choose their own. Their API tokens keep working.`}
+                                confirmLabel="Reset password"
+                                aria-label={`Reset password of ${op.email}`}
+                                disabled={op.role === 'admin' && me?.role !== 'admin'}
+                                loading={reset.isPending && reset.variables === op.id}
+                                onConfirm={() =>
+                                  reset.mutate(op.id, {
+                                    onSuccess: (answer) => setOneTime({ email: answer.operator.email, password: answer.password }),
+                                    onError: (error) =>
+                                      notifications.show({
+                                        color: 'red',
+                                        title: 'Could not reset the password',
+                                        message: describeError(error),
+                                      }),
+                                  })
+                                }
+                              >
+                                Reset password
+                              </ConfirmButton>
+                              <ConfirmButton
+                                size="xs"
+                                title="Remove this operator?"
+                                message={`${op.email} can no longer sign in; their sessions and API tokens stop working.`}
+                                confirmLabel="Remove operator"
+                                aria-label={`Remove operator ${op.email}`}
+                                loading={remove.isPending && remove.variables === op.id}
+                                onConfirm={() =>
+                                  remove.mutate(op.id, {
+                                    onError: (error) =>
+                                      notifications.show({ color: 'red', title: 'Could not remove', message: describeError(error) }),
+                                  })
+                                }
+                              >
+                                Remove
+                              </ConfirmButton>
+                            </Group>
                           )}
                         </Table.Td>
                       </Table.Tr>
@@ -201,6 +228,13 @@ export function OperatorsPage() {
           )}
         </QueryState>
       </Card>
+      <SecretReveal
+        title={`One-time password for ${oneTime?.email ?? ''}`}
+        secret={oneTime?.password ?? null}
+        onClose={() => setOneTime(null)}
+        what="password"
+        lostHint="Lost it? Reset the password again: the previous one-time password stops working."
+      />
     </Page>
   );
 }

@@ -23,6 +23,8 @@ export const adminApi = {
   createOperator: (body: Schemas['CreateOperatorDto']) => unwrap(api.POST('/api/v1/operators', { body })),
   updateOperator: (id: string, body: Schemas['UpdateOperatorDto']) =>
     unwrap(api.PATCH('/api/v1/operators/{id}', { params: { path: { id } }, body })),
+  /** A one-time password for another operator (shown once); their sessions end and they must choose their own. */
+  resetOperatorPassword: (id: string) => unwrap(api.POST('/api/v1/operators/{id}/password-reset', { params: { path: { id } } })),
   deleteOperator: (id: string) => unwrap(api.DELETE('/api/v1/operators/{id}', { params: { path: { id } } })),
   tokens: () => unwrap(api.GET('/api/v1/tokens')),
   createToken: (body: Schemas['CreateTokenDto']) => unwrap(api.POST('/api/v1/tokens', { body })),

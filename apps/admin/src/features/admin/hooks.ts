@@ -22,6 +22,14 @@ export function useUpdateOperator() {
   });
 }
 
+export function useResetOperatorPassword() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: adminApi.resetOperatorPassword,
+    onSuccess: () => client.invalidateQueries({ queryKey: operatorKeys.all }),
+  });
+}
+
 export function useDeleteOperator() {
   const client = useQueryClient();
   return useMutation({ mutationFn: adminApi.deleteOperator, onSuccess: () => client.invalidateQueries({ queryKey: operatorKeys.all }) });

@@ -25,7 +25,7 @@ export function SignInPage() {
           ? describeError(error)
           : null;
   return (
-    <Center component="main" mih="100vh" bg="var(--mantine-color-gray-0)" p="md">
+    <Center component="main" mih="100vh" p="md" className="cm-plain-background">
       <Paper withBorder shadow="sm" p="xl" radius="md" w={380} maw="100%">
         <form onSubmit={form.onSubmit((values) => signIn.mutate(values))} noValidate>
           <Stack>

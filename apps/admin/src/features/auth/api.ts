@@ -15,4 +15,6 @@ export const authApi = {
   },
   login: (email: string, password: string) => unwrap(api.POST('/api/v1/auth/login', { body: { email, password } })),
   logout: () => unwrap(api.POST('/api/v1/auth/logout')),
+  /** Your own password (needs the current one); your other login sessions end, this one stays. */
+  changePassword: (body: Schemas['ChangePasswordDto']) => unwrap(api.POST('/api/v1/auth/password', { body })),
 };

@@ -40,6 +40,15 @@ export function useSignOut() {
   });
 }
 
+/** Changes your own password; the console then asks the server who you are again (a forced change is over). */
+export function useChangePassword() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: authApi.changePassword,
+    onSuccess: () => client.invalidateQueries({ queryKey: authKeys.me() }),
+  });
+}
+
 /** What the menus show; the server enforces the same rules. */
 export function can(actor: Actor | null | undefined) {
   const role: Role | undefined = actor?.role;
