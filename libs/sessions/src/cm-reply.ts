@@ -1,6 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { map, type Observable } from 'rxjs';
 
 /** A CM success answer: the body plus headers that depend on the outcome (Location, Expires...). */
 export class CmReply<T = unknown> {
@@ -22,19 +20,13 @@ export function setExactHeader(response: unknown, name: string, value: string): 
   node.setHeader(name, value);
 }
 
-/** Applies a CmReply's headers (exact casing), so the controller stays adapter-agnostic. */
-@Injectable()
-export class CmReplyInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const response: unknown = context.switchToHttp().getResponse();
-    return next.handle().pipe(
-      map((result: unknown) => {
-        setExactHeader(response, 'Cache-Control', 'no-store');
-        if (!(result instanceof CmReply)) return result;
-        const reply: CmReply = result;
-        for (const [name, value] of Object.entries(reply.headers)) setExactHeader(response, name, value);
-        return reply.body;
-      }),
-    );
-  }
+/**
+ * Sends a CmReply: its headers (exact casing) on the response, plus `Cache-Control: no-store`, and its body as what
+ * the handler returns. A plain function rather than an interceptor: the player API's hot routes skip the
+ * interceptor chain (and its Observables) altogether.
+ */
+export function answer<T>(response: unknown, reply: CmReply<T>): T | undefined {
+  setExactHeader(response, 'Cache-Control', 'no-store');
+  for (const name in reply.headers) setExactHeader(response, name, reply.headers[name]);
+  return reply.body;
 }

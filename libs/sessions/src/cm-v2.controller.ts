@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { type InitResponseBody, PLAYBACK_TOKEN_HEADER, type RunningStreamsBody } from '@cm/contracts';
 import { PlaybackTokensService } from '@cm/playback-tokens';
 import type { ApplicationContext } from './application-directory';
 import { CmApplication, CmAuthGuard } from './cm-auth.guard';
-import { CmReply, CmReplyInterceptor } from './cm-reply';
+import { answer, CmReply } from './cm-reply';
 import { EntitlementVerifier } from './entitlements';
 import { checkAccountPart, parseMetadata } from './metadata';
 import { RequestOrigin } from './request-origin';
@@ -27,7 +27,6 @@ const terminationCodes = (header: string | undefined): string[] =>
 /** The CM v2 player API (DESIGN §2), wire-compatible with Adobe Pass Concurrency Monitoring v2. */
 @Controller('v2')
 @UseGuards(CmAuthGuard)
-@UseInterceptors(CmReplyInterceptor)
 export class CmV2Controller {
   constructor(
     private readonly sessions: SessionsService,
@@ -42,15 +41,16 @@ export class CmV2Controller {
   }
 
   @Get('metadata')
-  metadata(@CmApplication() app: ApplicationContext): CmReply<string[]> {
+  metadata(@CmApplication() app: ApplicationContext, @Res({ passthrough: true }) res: unknown): string[] | undefined {
     const { names, lastModified } = this.sessions.metadata(app);
-    return new CmReply(names, { 'Last-Modified': httpDate(lastModified) });
+    return answer(res, new CmReply(names, { 'Last-Modified': httpDate(lastModified) }));
   }
 
   @Post('sessions/:idp/:subject')
   @HttpCode(202)
   async init(
     @CmApplication() app: ApplicationContext,
+    @Res({ passthrough: true }) res: unknown,
     @Param('idp') idp: string,
     @Param('subject') subject: string,
     @Query() query: unknown,
@@ -58,21 +58,22 @@ export class CmV2Controller {
     @RequestOrigin() origin: string,
     @Headers('x-terminate') terminate?: string,
     @Headers('x-cm-entitlement') entitlement?: string,
-  ): Promise<CmReply<InitResponseBody>> {
+  ): Promise<InitResponseBody | undefined> {
     const key = account(idp, subject);
     const metadata = parseMetadata(query, body);
     const claims = await this.entitlements.forInit(app, key, entitlement);
     const result = await this.sessions.init(app, key, { ...metadata, ...claims }, terminationCodes(terminate));
     const headers = { Location: result.body.sessionId, Expires: httpDate(result.expiresAt), ...degradedHeader(result) };
     const token = await this.playbackToken(app, key, result.body.sessionId, result.expiresAt, origin);
-    if (token === undefined) return new CmReply(result.body, headers);
-    return new CmReply({ ...result.body, playbackToken: token }, { ...headers, [PLAYBACK_TOKEN_HEADER]: token });
+    if (token === undefined) return answer(res, new CmReply(result.body, headers));
+    return answer(res, new CmReply({ ...result.body, playbackToken: token }, { ...headers, [PLAYBACK_TOKEN_HEADER]: token }));
   }
 
   @Post('sessions/:idp/:subject/:sessionId')
   @HttpCode(202)
   async heartbeat(
     @CmApplication() app: ApplicationContext,
+    @Res({ passthrough: true }) res: unknown,
     @Param('idp') idp: string,
     @Param('subject') subject: string,
     @Param('sessionId') sessionId: string,
@@ -80,38 +81,43 @@ export class CmV2Controller {
     @Body() body: unknown,
     @RequestOrigin() origin: string,
     @Headers('x-cm-entitlement') entitlement?: string,
-  ): Promise<CmReply> {
+  ): Promise<undefined> {
     const key = account(idp, subject);
     const metadata = parseMetadata(query, body);
     const claims = await this.entitlements.forHeartbeat(app, key, entitlement);
     const result = await this.sessions.heartbeat(app, key, sessionId, { ...metadata, ...claims });
     const token = await this.playbackToken(app, key, sessionId, result.expiresAt, origin);
-    return new CmReply(undefined, {
-      Expires: httpDate(result.expiresAt),
-      ...degradedHeader(result),
-      ...(token === undefined ? {} : { [PLAYBACK_TOKEN_HEADER]: token }),
-    });
+    return answer(
+      res,
+      new CmReply(undefined, {
+        Expires: httpDate(result.expiresAt),
+        ...degradedHeader(result),
+        ...(token === undefined ? {} : { [PLAYBACK_TOKEN_HEADER]: token }),
+      }),
+    );
   }
 
   @Delete('sessions/:idp/:subject/:sessionId')
   @HttpCode(202)
   async stop(
     @CmApplication() app: ApplicationContext,
+    @Res({ passthrough: true }) res: unknown,
     @Param('idp') idp: string,
     @Param('subject') subject: string,
     @Param('sessionId') sessionId: string,
-  ): Promise<CmReply> {
+  ): Promise<undefined> {
     await this.sessions.stop(app, account(idp, subject), sessionId);
-    return new CmReply(undefined);
+    return answer(res, new CmReply(undefined));
   }
 
   @Get('runningStreams/:idp/:subject')
   async runningStreams(
     @CmApplication() app: ApplicationContext,
+    @Res({ passthrough: true }) res: unknown,
     @Param('idp') idp: string,
     @Param('subject') subject: string,
-  ): Promise<CmReply<RunningStreamsBody>> {
+  ): Promise<RunningStreamsBody | undefined> {
     const { body, expiresAt } = await this.sessions.runningStreams(app, account(idp, subject));
-    return new CmReply(body, expiresAt ? { Expires: httpDate(expiresAt) } : {});
+    return answer(res, new CmReply(body, expiresAt ? { Expires: httpDate(expiresAt) } : {}));
   }
 }

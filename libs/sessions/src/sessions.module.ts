@@ -6,7 +6,6 @@ import { AccountSessionsService } from './accounts.service';
 import { ApplicationDirectory } from './application-directory';
 import { Clock } from './clock';
 import { CmAuthGuard } from './cm-auth.guard';
-import { CmReplyInterceptor } from './cm-reply';
 import { CmV2Controller } from './cm-v2.controller';
 import { EntitlementVerifier } from './entitlements';
 import { ExpirySweeper } from './expiry-sweeper';
@@ -37,7 +36,6 @@ export class SessionsModule {
         ApplicationDirectory,
         Clock,
         CmAuthGuard,
-        CmReplyInterceptor,
         SessionsService,
         EntitlementVerifier,
         ExpirySweeper,
