@@ -1,23 +1,18 @@
 /**
  * The policy simulator's core (pure): what the CM API would answer to an init, given policies, the account's
- * running sessions and a candidate. It runs the same engine and the same advice builders as
- * SessionsService.init, so the bodies are the ones a player would receive.
+ * running sessions and a candidate. It calls the decision the CM API makes (`decideInit` in @cm/policy-engine), so
+ * the bodies are the ones a player would receive.
  */
 import { randomBytes } from 'node:crypto';
 import { type AdviceBody, CLAIM_PREFIX, type InitResponseBody, type Metadata } from '@cm/contracts';
 import {
-  adviceBody,
   claimsRead,
-  type DescribedSession,
+  decideInit,
+  type DecisionSession,
   type EnginePolicy,
-  type EngineSession,
-  evaluate,
   missingMetadata,
   missingMetadataBody,
-  remoteTerminationBody,
   requiredClaims,
-  ruleViolationAdvice,
-  withCandidate,
 } from '@cm/policy-engine';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -71,13 +66,6 @@ function withClaimsRead(metadata: Metadata, read: ReadonlySet<string>): Metadata
   return Object.fromEntries(Object.entries(metadata).filter(([key]) => !key.startsWith(CLAIM_PREFIX) || read.has(key)));
 }
 
-const toEngine = (s: SimulatedSession): EngineSession => ({
-  sessionId: s.sessionId,
-  applicationId: s.applicationId,
-  startedAt: s.startedAt.getTime(),
-  metadata: s.metadata,
-});
-
 export function newTerminationCode(taken: ReadonlySet<string>): string {
   for (;;) {
     const code = randomBytes(4).toString('hex');
@@ -108,42 +96,24 @@ export function simulate(input: SimulationInput): SimulationResult {
   }
 
   const terminate = input.terminate.map((code) => code.trim().toLowerCase());
-  const killed = running.filter((s) => terminate.includes(s.terminationCode));
-  const others = running.filter((s) => !killed.includes(s));
-  const metadata = killed.length > 0 ? { ...c.metadata, superseded: killed.map((s) => s.terminationCode).join(',') } : c.metadata;
-  const candidate: EngineSession = { sessionId: uuidv7(), applicationId: c.applicationId, startedAt: now.getTime(), metadata };
-  const byId = new Map<string, DescribedSession>(running.map((s) => [s.sessionId, { ...s, id: s.sessionId }]));
-  const describe = (id: string) => byId.get(id);
-
-  const decision = evaluate(candidate, others.map(toEngine), policies);
-  if (decision.outcome === 'deny') {
-    return {
-      decision: 'deny',
-      status: 409,
-      body: adviceBody(decision.violations.map((v) => ruleViolationAdvice(v, describe))),
-      dismissed: [],
-    };
-  }
+  const sessions: DecisionSession[] = running.map((s) => ({ ...s, id: s.sessionId }));
+  const id = uuidv7();
   const terminationCode = newTerminationCode(new Set(running.map((s) => s.terminationCode)));
-  const self: DescribedSession = { id: candidate.sessionId, terminationCode, metadata, startedAt: now, applicationName: c.applicationName };
-  const describeWithSelf = (id: string) => (id === candidate.sessionId ? self : describe(id));
-  const codeOf = (id: string) => byId.get(id)?.terminationCode ?? '';
-  const dismissed: SimulatedEnd[] = [
-    ...decision.victims.map((v) => ({
-      sessionId: v.session.sessionId,
-      terminationCode: codeOf(v.session.sessionId),
-      reason: 'dismissed' as const,
-      status: 409 as const,
-      body: adviceBody([ruleViolationAdvice(withCandidate(v.violation, candidate), describeWithSelf)]),
-    })),
-    ...killed.map((s) => ({
-      sessionId: s.sessionId,
-      terminationCode: s.terminationCode,
-      reason: 'killed' as const,
-      status: 410 as const,
-      body: remoteTerminationBody(self),
-    })),
-  ];
+  const decision = decideInit({
+    candidate: { id, terminationCode, applicationId: c.applicationId, applicationName: c.applicationName, metadata: c.metadata },
+    now,
+    running: sessions,
+    policies,
+    terminate,
+  });
+  if (decision.outcome === 'deny') return { decision: 'deny', status: 409, body: decision.body, dismissed: [] };
+  const dismissed: SimulatedEnd[] = decision.ends.map((end) => ({
+    sessionId: end.session.id,
+    terminationCode: end.session.terminationCode,
+    reason: end.reason,
+    status: end.reason === 'dismissed' ? 409 : 410,
+    body: end.body,
+  }));
   const expires = now.getTime() + c.heartbeatIntervalSeconds * 1000;
-  return { decision: 'admit', status: 202, body: { sessionId: candidate.sessionId, terminationCode, expires }, dismissed };
+  return { decision: 'admit', status: 202, body: { sessionId: id, terminationCode, expires }, dismissed };
 }

@@ -15,3 +15,15 @@ export {
   withCandidate,
   type DescribedSession,
 } from './advice';
+export {
+  accountCapAdvice,
+  decideHeartbeat,
+  decideInit,
+  toEngineSession,
+  type DecidedEnd,
+  type DecisionSession,
+  type HeartbeatInput,
+  type HeartbeatOutcome,
+  type InitInput,
+  type InitOutcome,
+} from './decide';

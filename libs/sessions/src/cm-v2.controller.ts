@@ -8,7 +8,11 @@ import { EntitlementVerifier } from './entitlements';
 import { checkAccountPart, parseMetadata } from './metadata';
 import { RequestOrigin } from './request-origin';
 import type { AccountKey } from './session-store.port';
-import { SessionsService } from './sessions.service';
+import { HeartbeatSession } from './usecases/heartbeat-session.usecase';
+import { RequiredMetadata } from './usecases/required-metadata.usecase';
+import { ListRunningStreams } from './usecases/running-streams.usecase';
+import { StartSession } from './usecases/start-session.usecase';
+import { StopSession } from './usecases/stop-session.usecase';
 
 const httpDate = (d: Date) => d.toUTCString();
 
@@ -29,7 +33,11 @@ const terminationCodes = (header: string | undefined): string[] =>
 @UseGuards(CmAuthGuard)
 export class CmV2Controller {
   constructor(
-    private readonly sessions: SessionsService,
+    private readonly requiredMetadata: RequiredMetadata,
+    private readonly startSession: StartSession,
+    private readonly heartbeatSession: HeartbeatSession,
+    private readonly stopSession: StopSession,
+    private readonly listRunningStreams: ListRunningStreams,
     private readonly playbackTokens: PlaybackTokensService,
     private readonly entitlements: EntitlementVerifier,
   ) {}
@@ -42,7 +50,7 @@ export class CmV2Controller {
 
   @Get('metadata')
   metadata(@CmApplication() app: ApplicationContext, @Res({ passthrough: true }) res: unknown): string[] | undefined {
-    const { names, lastModified } = this.sessions.metadata(app);
+    const { names, lastModified } = this.requiredMetadata.execute(app);
     return answer(res, new CmReply(names, { 'Last-Modified': httpDate(lastModified) }));
   }
 
@@ -62,7 +70,7 @@ export class CmV2Controller {
     const key = account(idp, subject);
     const metadata = parseMetadata(query, body);
     const claims = await this.entitlements.forInit(app, key, entitlement);
-    const result = await this.sessions.init(app, key, { ...metadata, ...claims }, terminationCodes(terminate));
+    const result = await this.startSession.execute(app, key, { ...metadata, ...claims }, terminationCodes(terminate));
     const headers = { Location: result.body.sessionId, Expires: httpDate(result.expiresAt), ...degradedHeader(result) };
     const token = await this.playbackToken(app, key, result.body.sessionId, result.expiresAt, origin);
     if (token === undefined) return answer(res, new CmReply(result.body, headers));
@@ -85,7 +93,7 @@ export class CmV2Controller {
     const key = account(idp, subject);
     const metadata = parseMetadata(query, body);
     const claims = await this.entitlements.forHeartbeat(app, key, entitlement);
-    const result = await this.sessions.heartbeat(app, key, sessionId, { ...metadata, ...claims });
+    const result = await this.heartbeatSession.execute(app, key, sessionId, { ...metadata, ...claims });
     const token = await this.playbackToken(app, key, sessionId, result.expiresAt, origin);
     return answer(
       res,
@@ -106,7 +114,7 @@ export class CmV2Controller {
     @Param('subject') subject: string,
     @Param('sessionId') sessionId: string,
   ): Promise<undefined> {
-    await this.sessions.stop(app, account(idp, subject), sessionId);
+    await this.stopSession.execute(app, account(idp, subject), sessionId);
     return answer(res, new CmReply(undefined));
   }
 
@@ -117,7 +125,7 @@ export class CmV2Controller {
     @Param('idp') idp: string,
     @Param('subject') subject: string,
   ): Promise<RunningStreamsBody | undefined> {
-    const { body, expiresAt } = await this.sessions.runningStreams(app, account(idp, subject));
+    const { body, expiresAt } = await this.listRunningStreams.execute(app, account(idp, subject));
     return answer(res, new CmReply(body, expiresAt ? { Expires: httpDate(expiresAt) } : {}));
   }
 }

@@ -1,7 +1,6 @@
 import { SessionEntity } from './session.entity';
 
 export { SessionsModule } from './sessions.module';
-export { SessionsService } from './sessions.service';
 export { ExpirySweeper } from './expiry-sweeper';
 export { Clock } from './clock';
 export { setExactHeader } from './cm-reply';

@@ -140,12 +140,12 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
    */
   private readonly accountQueues = new Map<string, Promise<unknown>>();
 
-  withAccount<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>): Promise<T> {
+  withAccount<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>, options: { session?: string } = {}): Promise<T> {
     const key = `${account.idp.length}:${account.idp}${account.subject}`;
     const previous = this.accountQueues.get(key) ?? Promise.resolve();
     const next = previous.then(
-      () => this.lockedTransaction(account, work),
-      () => this.lockedTransaction(account, work),
+      () => this.lockedTransaction(account, work, options.session),
+      () => this.lockedTransaction(account, work, options.session),
     );
     const tail = next.catch(() => undefined);
     this.accountQueues.set(key, tail);
@@ -158,10 +158,11 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
   /**
    * One decision in two round trips. The first (simple protocol, several statements) begins, takes the account's
    * advisory lock, reads the transaction time and the account's unended sessions — each statement takes its own
-   * snapshot, so the read sees everything committed before the lock was granted. Writes are buffered (their
-   * timestamps are the transaction time, as `now()` would give) and sent with COMMIT as the second.
+   * snapshot, so the read sees everything committed before the lock was granted — and, when asked, the one session
+   * `tx.find` will want (ended or not). Writes are buffered (their timestamps are the transaction time, as `now()`
+   * would give) and sent with COMMIT as the second.
    */
-  private async lockedTransaction<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>): Promise<T> {
+  private async lockedTransaction<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>, session?: string): Promise<T> {
     this.checkBreaker();
     const client = await this.pool.connect().catch((error: unknown) => {
       throw this.unavailable(error);
@@ -174,16 +175,26 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
         .query(
           `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(length(${idp})::text || ':' || ${idp} || ${subject}, 0));
            SELECT now() AS now;
-           SELECT ${COLUMNS} FROM sessions WHERE idp = ${idp} AND subject = ${subject} AND ended_at IS NULL ORDER BY started_at, id`,
+           SELECT ${COLUMNS} FROM sessions WHERE idp = ${idp} AND subject = ${subject} AND ended_at IS NULL ORDER BY started_at, id${
+             session !== undefined && UUID.test(session)
+               ? `;\n           SELECT ${COLUMNS} FROM sessions WHERE id = ${uuidLiteral(session)} AND idp = ${idp} AND subject = ${subject}`
+               : ''
+           }`,
         )
         .catch((error: unknown) => {
           throw this.unavailable(error);
         })) as unknown as Array<QueryResult<QueryResultRow>>;
       const now = (results[2].rows[0] as { now: Date }).now;
       const unended = (results[3].rows as SessionRow[]).map(toSession);
+      const asked = ((results[4]?.rows ?? []) as SessionRow[]).map(toSession);
       const writes: string[] = [];
       const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
       const tx: AccountTransaction = {
+        now,
+        find: (id: string) => {
+          const wanted = id.toLowerCase();
+          return Promise.resolve(unended.find((s) => s.id === wanted) ?? asked.find((s) => s.id === wanted) ?? null);
+        },
         unended: (graceSeconds: number) =>
           Promise.resolve(unended.map((session) => ({ ...session, running: session.expiresAt > at(-graceSeconds) }))),
         insert: (s: NewSession) => {

@@ -41,11 +41,18 @@ export interface SessionEnd {
  * together when `withAccount`'s work resolves, and not at all when it throws.
  */
 export interface AccountTransaction {
+  /** The store's clock when the lock was taken: the start of a session inserted by this decision. */
+  readonly now: Date;
   /**
    * Sessions not ended yet, oldest first, each flagged `running` when its expiry + grace has not passed
    * (the silent rest still hold their termination codes until the sweeper ends them).
    */
   unended(graceSeconds: number): Promise<Array<StoredSession & { running: boolean }>>;
+  /**
+   * The account's session `id` as stored, ended or not (null when the account has none by that id). Read with the
+   * unended sessions when `withAccount` was asked for it (`options.session`), so it costs no round trip of its own.
+   */
+  find(id: string): Promise<StoredSession | null>;
   /** Inserts a session; returns its start and expiry as stored. */
   insert(session: NewSession): Promise<{ startedAt: Date; expiresAt: Date }>;
   end(ends: SessionEnd[]): Promise<void>;
@@ -82,9 +89,9 @@ export interface SessionStore {
   /**
    * Runs one decision for the account, atomically with respect to every other decision for it. `work` may run more
    * than once (the Redis store decides optimistically and decides again when another process got there first), so
-   * it must act only through `tx` and return what happened.
+   * it must act only through `tx` and return what happened. `options.session`: a session `tx.find` will be asked for.
    */
-  withAccount<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>): Promise<T>;
+  withAccount<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>, options?: { session?: string }): Promise<T>;
   /**
    * The common heartbeat, in one step: when the session exists with this account and application, is not ended,
    * its expiry + grace has not passed, and its stored policy epoch equals `policyEpoch`, set its expiry to now +

@@ -12,8 +12,15 @@ import { ExpirySweeper } from './expiry-sweeper';
 import { PostgresSessionStore } from './postgres-session.store';
 import { REDIS_STORE_OPTIONS, RedisSessionStore } from './redis/redis-session.store';
 import { SESSION_STORE } from './session-store.port';
-import { SessionsService } from './sessions.service';
 import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
+import { DegradedSessions } from './degraded-sessions';
+import { AccountStreamsReader } from './usecases/account-streams';
+import { HeartbeatSession } from './usecases/heartbeat-session.usecase';
+import { PlayerThrottle } from './usecases/player-throttle';
+import { RequiredMetadata } from './usecases/required-metadata.usecase';
+import { ListRunningStreams } from './usecases/running-streams.usecase';
+import { StartSession } from './usecases/start-session.usecase';
+import { StopSession } from './usecases/stop-session.usecase';
 
 @Module({})
 export class SessionsModule {
@@ -36,12 +43,19 @@ export class SessionsModule {
         ApplicationDirectory,
         Clock,
         CmAuthGuard,
-        SessionsService,
+        { provide: DegradedSessions, useFactory: () => new DegradedSessions(options.degradedExpiresSeconds) },
+        AccountStreamsReader,
+        PlayerThrottle,
+        RequiredMetadata,
+        StartSession,
+        HeartbeatSession,
+        StopSession,
+        ListRunningStreams,
         EntitlementVerifier,
         ExpirySweeper,
         AccountSessionsService,
       ],
-      exports: [SessionsService, ExpirySweeper, SESSION_STORE],
+      exports: [ExpirySweeper, SESSION_STORE],
     };
   }
 }

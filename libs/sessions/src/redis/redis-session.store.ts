@@ -246,6 +246,9 @@ export class RedisSessionStore implements SessionStore, OnModuleInit, OnApplicat
         .sort(byStart);
       const ops = { i: [] as string[][], e: [] as string[][], r: [] as string[][] };
       const tx: AccountTransaction = {
+        now: new Date(now),
+        // Not among the unended: ended (or unknown), read on its own — only heartbeats of ended sessions get here.
+        find: async (id: string) => unended.find((s) => s.id === id) ?? (await this.find(account, id)),
         unended: (graceSeconds) =>
           Promise.resolve(unended.map((s) => ({ ...s, running: s.expiresAt.getTime() > now - graceSeconds * 1000 }))),
         insert: (s: NewSession) => {

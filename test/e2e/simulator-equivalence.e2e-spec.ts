@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import type { PolicyRule, RuleCondition } from '@cm/contracts';
+import { givenApplication, player, startTestApp, STORES, type TestApp } from '../support/app';
+import { adminApi, type ManagementSession } from '../support/management';
+
+/**
+ * The policy simulator and the CM API share one decision (`decideInit`): for random policies, running streams,
+ * candidates and X-Terminate codes, `POST /policies/simulate` predicts exactly what the real init answers (status and
+ * body), which streams it ends, and what their next heartbeat gets.
+ */
+
+const conditionArb: fc.Arbitrary<RuleCondition> = fc.oneof(
+  fc.record({ attribute: fc.constant('type'), op: fc.constantFrom('eq' as const, 'neq' as const), value: fc.constantFrom('live', 'vod') }),
+  fc.record({ attribute: fc.constant('type'), op: fc.constant('exists' as const), value: fc.constant(true) }),
+);
+
+const rulesArb: fc.Arbitrary<PolicyRule[]> = fc
+  .array(
+    fc.record(
+      {
+        limit: fc.integer({ min: 0, max: 3 }),
+        countBy: fc.constant('deviceId'),
+        scope: fc.constant(['channel']),
+        where: fc.array(conditionArb, { minLength: 1, maxLength: 1 }),
+        onConflict: fc.constantFrom('reject' as const, 'evict-oldest' as const),
+      },
+      { requiredKeys: ['limit', 'onConflict'] },
+    ),
+    { minLength: 1, maxLength: 3 },
+  )
+  .map((rules) => rules.map((r, i) => ({ name: `rule ${i}`, ...r })));
+
+const metadataArb = fc.record(
+  { channel: fc.constantFrom('c1', 'c2'), deviceId: fc.constantFrom('d1', 'd2', 'd3'), type: fc.constantFrom('live', 'vod') },
+  { requiredKeys: ['channel', 'deviceId'] },
+);
+
+const scenarioArb = fc.record({
+  rules: rulesArb,
+  earlier: fc.array(metadataArb, { maxLength: 5 }),
+  candidate: metadataArb,
+  /** Indexes into the running streams' codes for X-Terminate, plus maybe a code nobody has. */
+  terminate: fc.array(fc.nat(5), { maxLength: 2 }),
+  bogusCode: fc.boolean(),
+});
+
+/** A new stream's id, code and start differ between the simulation and the real init: name them alike. */
+function normalise(value: unknown, ids: Map<string, string>, knownStarts: Set<string>): unknown {
+  if (typeof value === 'string') return ids.get(value) ?? value;
+  if (Array.isArray(value)) return value.map((v) => normalise(v, ids, knownStarts));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        ids.get(k) ?? k,
+        k === 'startedAt' && typeof v === 'string' && !knownStarts.has(v) ? '<new stream>' : normalise(v, ids, knownStarts),
+      ]),
+    );
+  }
+  return value;
+}
+
+describe.each(STORES)('policy simulator vs the CM API (%s store)', (store) => {
+  let t: TestApp;
+  let admin: ManagementSession;
+  beforeAll(async () => {
+    t = await startTestApp({ adapter: 'fastify', store });
+    admin = await adminApi(t);
+  });
+  afterAll(() => t.close());
+
+  it('answers what the real init answers, for random policies and streams', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async (s) => {
+        run += 1;
+        const { application, policy } = await givenApplication(t, s.rules);
+        const p = player(t.url, application.id);
+        const subject = `sim-${run}`;
+        for (const metadata of s.earlier) await p.init('idp', subject, metadata);
+        const listed = (await p.running('idp', subject)).body.runningStreams as Array<{
+          sessionId: string;
+          startTime: number;
+          terminationCode: string;
+          metadata: Record<string, string>;
+        }>;
+        const codes = listed.map((r) => r.terminationCode);
+        const terminate = [...new Set(s.terminate.flatMap((i) => (i < codes.length ? [codes[i]] : [])))];
+        if (s.bogusCode) terminate.push('0badc0de');
+
+        const simulated = await admin.api('POST', '/policies/simulate', {
+          policyIds: [policy.id],
+          sessions: listed.map((r) => ({
+            sessionId: r.sessionId,
+            applicationId: application.id,
+            terminationCode: r.terminationCode,
+            startedAt: new Date(r.startTime).toISOString(),
+            metadata: r.metadata,
+          })),
+          candidate: { applicationId: application.id, metadata: s.candidate },
+          terminate,
+        });
+        expect(simulated.status).toBe(200);
+        const real = await p.init('idp', subject, s.candidate, terminate.length > 0 ? { 'x-terminate': terminate.join(',') } : {});
+
+        const ids = new Map<string, string>();
+        if (simulated.body.decision === 'admit' && real.status === 202) {
+          ids.set(simulated.body.body.sessionId, '<new id>').set(real.body.sessionId, '<new id>');
+          ids.set(simulated.body.body.terminationCode, '<new code>').set(real.body.terminationCode, '<new code>');
+        }
+        const knownStarts = new Set(listed.map((r) => new Date(r.startTime).toISOString()));
+        const same = (v: unknown) => normalise(v, ids, knownStarts);
+        expect({ status: real.status, body: same(real.body) }).toEqual({
+          status: simulated.body.status,
+          body: same(simulated.body.status === 202 ? { ...simulated.body.body, expires: real.body?.expires } : simulated.body.body),
+        });
+
+        // The streams it ends get the predicted answer at their next heartbeat; the others play on.
+        const ended = new Map<string, { status: number; body: unknown }>(
+          (simulated.body.dismissed as Array<{ sessionId: string; status: number; body: unknown }>).map((d) => [d.sessionId, d]),
+        );
+        for (const r of listed) {
+          const beat = await p.heartbeat('idp', subject, r.sessionId);
+          const expected = ended.get(r.sessionId);
+          expect({ session: r.sessionId, status: beat.status, body: same(beat.body) }).toEqual({
+            session: r.sessionId,
+            status: expected?.status ?? 202,
+            body: expected ? same(expected.body) : undefined,
+          });
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
