@@ -1,5 +1,5 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { SESSION_STORE, SessionEvents, type SessionStore } from '@cm/sessions';
+import { SESSION_RECORDS, SessionEvents, type SessionRecords } from '@cm/sessions';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { givenApplication, player, startTestApp, STORES, type TestApp } from '../support/app';
 import { redisTarget, type StoreTarget } from '../support/stores';
@@ -99,7 +99,7 @@ describe.each(STORES)('session store duties, sessions in %s', (kind) => {
     const gone = await demo.init('idp', 'purge', {});
     const kept = await demo.init('idp', 'purge', {});
     await demo.stop('idp', 'purge', gone.body.sessionId);
-    const store = one.app.get<SessionStore>(SESSION_STORE);
+    const store = one.app.get<SessionRecords>(SESSION_RECORDS);
     let purged = 0;
     for (let n = -1; n !== 0; purged += n) n = await store.purgeEnded(new Date(Date.now() + 60_000), 1000);
     expect(purged).toBeGreaterThanOrEqual(1);

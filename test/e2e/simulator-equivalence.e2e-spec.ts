@@ -20,7 +20,7 @@ const rulesArb: fc.Arbitrary<PolicyRule[]> = fc
       {
         limit: fc.integer({ min: 0, max: 3 }),
         countBy: fc.constant('deviceId'),
-        scope: fc.constant(['channel']),
+        scope: fc.constant<string[]>(['channel']),
         where: fc.array(conditionArb, { minLength: 1, maxLength: 1 }),
         onConflict: fc.constantFrom('reject' as const, 'evict-oldest' as const),
       },
@@ -128,7 +128,7 @@ describe.each(STORES)('policy simulator vs the CM API (%s store)', (store) => {
           });
         }
       }),
-      { numRuns: 25 },
+      { numRuns: 15 },
     );
   });
 });

@@ -1,3 +1,4 @@
+import { DatabasePoolsModule, poolShare } from './database/database-pools';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
@@ -38,7 +39,9 @@ export class AppModule {
         ConfigModule.forRoot(env),
         loggingModule(logging),
         EventEmitterModule.forRoot(),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, env.CM_DB_POOL_SIZE), retryAttempts: 0 }),
+        // The management API's pool; the player API's pools are DatabasePools (a share of CM_DB_POOL_SIZE each).
+        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, poolShare(env.CM_DB_POOL_SIZE)), retryAttempts: 0 }),
+        DatabasePoolsModule.forRoot(databaseUrl, env.CM_DB_POOL_SIZE),
         TerminusModule,
         IdentityModule,
         TenantsModule,

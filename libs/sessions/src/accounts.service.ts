@@ -6,7 +6,14 @@ import { remoteTerminationBody } from '@cm/policy-engine';
 import { type Application, ApplicationsService } from '@cm/tenants';
 import { isSessionId } from './ids';
 import { AccountsError, AccountsErrorCode } from './accounts.errors';
-import { SESSION_STORE, type SessionRecord, type SessionStore, type StoredSession } from './session-store.port';
+import {
+  SESSION_RECORDS,
+  SESSION_STORE,
+  type SessionRecord,
+  type SessionRecords,
+  type SessionStore,
+  type StoredSession,
+} from './session-store.port';
 import { SessionEvents, type SessionEndedEvent } from './session.events';
 import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
 
@@ -62,6 +69,7 @@ function checkAccountPart(name: 'idp' | 'subject', value: string): string {
 export class AccountSessionsService implements OnModuleInit {
   constructor(
     @Inject(SESSION_STORE) private readonly store: SessionStore,
+    @Inject(SESSION_RECORDS) private readonly records: SessionRecords,
     @Inject(SESSIONS_OPTIONS) private readonly options: SessionsOptions,
     private readonly applications: ApplicationsService,
     private readonly audit: AuditService,
@@ -79,7 +87,7 @@ export class AccountSessionsService implements OnModuleInit {
     subject: string,
   ): Promise<{ idp: string; subject: string; running: AccountSession[]; ended: AccountSession[] }> {
     const account = { idp: checkAccountPart('idp', idp), subject: checkAccountPart('subject', subject) };
-    const records = await this.store.listByAccount(account, this.options.graceSeconds, LOOKUP_LIMIT);
+    const records = await this.records.listByAccount(account, this.options.graceSeconds, LOOKUP_LIMIT);
     const apps = await this.applications.findMany([...new Set(records.map((r) => r.applicationId))]);
     const visible = records.filter((r) => {
       const app = apps.get(r.applicationId);
@@ -95,7 +103,7 @@ export class AccountSessionsService implements OnModuleInit {
    */
   async kill(actor: Actor, id: string): Promise<void> {
     if (!isSessionId(id)) throw notFound(id);
-    const found = await this.store.findById(id, this.options.graceSeconds);
+    const found = await this.records.findById(id, this.options.graceSeconds);
     const app = found ? (await this.applications.findMany([found.applicationId])).get(found.applicationId) : undefined;
     if (!found || !(app ? canAccessTenant(actor, app.tenantId) : actor.role === 'admin')) throw notFound(id);
     const account = { idp: found.idp, subject: found.subject };
@@ -129,7 +137,7 @@ export class AccountSessionsService implements OnModuleInit {
       startedAt: new Date(),
       applicationName: OPERATOR_CONSOLE,
     });
-    const ended = await this.store.endByApplication(application.id, 'killed', body);
+    const ended = await this.records.endByApplication(application.id, 'killed', body);
     const at = new Date();
     for (const s of ended) this.emitEnded(s, at, body);
   }

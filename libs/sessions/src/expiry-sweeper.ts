@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Clock } from './clock';
 import { SessionEvents, type SessionEndedEvent } from './session.events';
-import { SESSION_STORE, type SessionStore } from './session-store.port';
+import { SESSION_RECORDS, type SessionRecords } from './session-store.port';
 import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
 
 const BATCH = 1000;
@@ -18,7 +18,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
   private running: Promise<void> | null = null;
 
   constructor(
-    @Inject(SESSION_STORE) private readonly store: SessionStore,
+    @Inject(SESSION_RECORDS) private readonly store: SessionRecords,
     @Inject(SESSIONS_OPTIONS) private readonly options: SessionsOptions,
     private readonly events: EventEmitter2,
     private readonly clock: Clock,

@@ -9,7 +9,8 @@ export { AccountsError, AccountsErrorCode, ACCOUNTS_ERROR_STATUS } from './accou
 export { OPERATOR_CONSOLE } from './accounts.service';
 export { isConnectionFailure, SessionStoreUnavailableError } from './store-unavailable.error';
 export type { SessionsOptions, SessionStoreOptions } from './sessions.options';
-export { SESSION_STORE, type SessionStore } from './session-store.port';
+export { SESSION_RECORDS, SESSION_STORE, type SessionRecords, type SessionStore } from './session-store.port';
+export { SESSIONS_PG_POOLS, type SessionsPgPools } from './postgres/pg-sessions';
 export type { RedisStoreOptions } from './redis/redis-connection';
 /** The Redis key layout, for tools and tests that look beneath the API. */
 export { BUCKETS, bucketOf, hashSlot, RedisKeys } from './redis/redis-keys';

@@ -105,6 +105,13 @@ export interface SessionStore {
   find(account: AccountKey, id: string): Promise<StoredSession | null>;
   /** Running sessions of an account (ended_at null and expiry + grace not passed), oldest first. */
   running(account: AccountKey, graceSeconds: number): Promise<StoredSession[]>;
+}
+
+/**
+ * The sessions as the expiry sweeper, the operator console, live usage and readiness see them: queries off the CM
+ * hot path, across accounts. The Redis store implements both ports in one class; PostgreSQL has one class each.
+ */
+export interface SessionRecords {
   /** Marks silent sessions expired; returns them. Safe to run on several processes at once. */
   expireSilent(graceSeconds: number, batchSize: number): Promise<StoredSession[]>;
   /** Deletes sessions ended before the cut-off; returns how many. */
@@ -129,3 +136,4 @@ export interface SessionRecord extends StoredSession {
 }
 
 export const SESSION_STORE = Symbol('SessionStore');
+export const SESSION_RECORDS = Symbol('SessionRecords');

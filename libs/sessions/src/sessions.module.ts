@@ -9,9 +9,11 @@ import { CmAuthGuard } from './cm-auth.guard';
 import { CmV2Controller } from './cm-v2.controller';
 import { EntitlementVerifier } from './entitlements';
 import { ExpirySweeper } from './expiry-sweeper';
-import { PostgresSessionStore } from './postgres-session.store';
+import { PgSessions } from './postgres/pg-sessions';
+import { PostgresSessionRecords } from './postgres/postgres-session-records';
+import { PostgresSessionStore } from './postgres/postgres-session.store';
 import { REDIS_STORE_OPTIONS, RedisSessionStore } from './redis/redis-session.store';
-import { SESSION_STORE } from './session-store.port';
+import { SESSION_RECORDS, SESSION_STORE } from './session-store.port';
 import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
 import { DegradedSessions } from './degraded-sessions';
 import { AccountStreamsReader } from './usecases/account-streams';
@@ -37,9 +39,15 @@ export class SessionsModule {
         ...(store.kind === 'redis'
           ? [
               { provide: REDIS_STORE_OPTIONS, useValue: store.redis },
-              { provide: SESSION_STORE, useClass: RedisSessionStore },
+              RedisSessionStore,
+              { provide: SESSION_STORE, useExisting: RedisSessionStore },
+              { provide: SESSION_RECORDS, useExisting: RedisSessionStore },
             ]
-          : [{ provide: SESSION_STORE, useClass: PostgresSessionStore }]),
+          : [
+              PgSessions,
+              { provide: SESSION_STORE, useClass: PostgresSessionStore },
+              { provide: SESSION_RECORDS, useClass: PostgresSessionRecords },
+            ]),
         ApplicationDirectory,
         Clock,
         CmAuthGuard,
@@ -55,7 +63,7 @@ export class SessionsModule {
         ExpirySweeper,
         AccountSessionsService,
       ],
-      exports: [ExpirySweeper, SESSION_STORE],
+      exports: [ExpirySweeper, SESSION_STORE, SESSION_RECORDS],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SESSION_STORE, type SessionStore } from '@cm/sessions';
+import { SESSION_RECORDS, type SessionRecords } from '@cm/sessions';
 import { USAGE_OPTIONS, type UsageOptions } from './usage.options';
 
 /**
@@ -14,7 +14,7 @@ export class RunningCounts {
 
   constructor(
     @Inject(USAGE_OPTIONS) private readonly options: UsageOptions,
-    @Inject(SESSION_STORE) private readonly store: SessionStore,
+    @Inject(SESSION_RECORDS) private readonly store: SessionRecords,
   ) {}
 
   get(maxAgeMs: number): Promise<Map<string, number>> {

@@ -5,6 +5,7 @@ import { POLICY_ENTITIES } from '@cm/policies';
 import { SESSION_ENTITIES } from '@cm/sessions';
 import { TENANT_ENTITIES } from '@cm/tenants';
 import { USAGE_ENTITIES } from '@cm/usage';
+import { poolSettings } from './database-pools';
 import { MIGRATIONS } from './migrations';
 
 /** The one TypeORM configuration, used by the app, the tests and the TypeORM CLI (data-source.ts). */
@@ -25,14 +26,7 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
     synchronize: false,
     migrationsRun: false,
     logging: ['error'],
-    extra: {
-      max: poolSize,
-      // A request never waits forever for the database: it fails fast and answers 503 instead.
-      connectionTimeoutMillis: 3000,
-      query_timeout: 5000,
-      statement_timeout: 5000,
-      keepAlive: true,
-      application_name: 'concurrency-monitor',
-    },
+    // A request never waits forever for the database: it fails fast and answers 503 instead.
+    extra: poolSettings(poolSize),
   };
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { SESSION_STORE, type SessionStore } from '@cm/sessions';
+import { SESSION_RECORDS, type SessionRecords } from '@cm/sessions';
 
 @Controller()
 export class HealthController {
@@ -8,7 +8,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    @Inject(SESSION_STORE) private readonly store: SessionStore,
+    @Inject(SESSION_RECORDS) private readonly store: SessionRecords,
   ) {}
 
   /** Liveness: the process answers. */

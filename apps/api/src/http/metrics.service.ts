@@ -1,19 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { SessionEvents, type SessionEndedEvent } from '@cm/sessions';
 import { LiveUsageService } from '@cm/usage';
+import { DatabasePools } from '../database/database-pools';
 
 /** How old the running-sessions gauge may be when scraped. */
 const RUNNING_MAX_AGE_MS = 5_000;
-
-interface PgPool {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-}
 
 /** The Prometheus registry of this process (its own, not prom-client's global one). */
 @Injectable()
@@ -26,7 +19,7 @@ export class MetricsService {
   private readonly httpChildren = new Map<string, { observe: (seconds: number) => void }>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly pools: DatabasePools,
     private readonly live: LiveUsageService,
   ) {
     collectDefaultMetrics({ register: this.registry });
@@ -74,20 +67,19 @@ export class MetricsService {
       },
     });
 
-    const pool = () => (this.dataSource.driver as unknown as { master?: PgPool }).master;
-    const poolGauge = (name: string, help: string, read: (p: PgPool) => number) =>
+    const dbPools = this.pools;
+    const poolGauge = (name: string, help: string, read: (s: ReturnType<DatabasePools['stats']>) => number) =>
       new Gauge({
         name,
         help,
         registers,
         collect() {
-          const p = pool();
-          if (p) this.set(read(p));
+          this.set(read(dbPools.stats()));
         },
       });
-    poolGauge('cm_db_pool_connections', 'Database connections open in the pool of this process', (p) => p.totalCount);
-    poolGauge('cm_db_pool_idle', 'Idle database connections in the pool of this process', (p) => p.idleCount);
-    poolGauge('cm_db_pool_waiting', 'Queries waiting for a database connection in this process', (p) => p.waitingCount);
+    poolGauge('cm_db_pool_connections', 'Database connections open in the player API pools of this process', (s) => s.total);
+    poolGauge('cm_db_pool_idle', 'Idle database connections in the player API pools of this process', (s) => s.idle);
+    poolGauge('cm_db_pool_waiting', 'Queries waiting for a player API database connection in this process', (s) => s.waiting);
   }
 
   /** One answered request (every request the server receives, whichever adapter, including 404s and refused ones). */

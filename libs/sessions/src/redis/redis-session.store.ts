@@ -10,6 +10,7 @@ import type {
   SessionEnd,
   SessionRecord,
   SessionStore,
+  SessionRecords,
   StoredSession,
 } from '../session-store.port';
 import { SessionStoreUnavailableError } from '../store-unavailable.error';
@@ -73,7 +74,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * terminations and evictions wait for a replica (WAIT) before they are acknowledged; heartbeats do not.
  */
 @Injectable()
-export class RedisSessionStore implements SessionStore, OnModuleInit, OnApplicationShutdown {
+export class RedisSessionStore implements SessionStore, SessionRecords, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RedisSessionStore');
   private readonly client: ScriptedClient;
   private readonly keys: RedisKeys;

@@ -1,10 +1,7 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { escapeLiteral, Pool, type PoolClient, type PoolConfig, type QueryResult, type QueryResultRow } from 'pg';
-import { DataSource } from 'typeorm';
-import type { Metadata } from '@cm/contracts';
-import { Failed, GroupCommit } from './group-commit';
-import { isConnectionFailure, SessionStoreUnavailableError } from './store-unavailable.error';
+import { Injectable } from '@nestjs/common';
+import { escapeLiteral, type QueryResult, type QueryResultRow } from 'pg';
+import { Failed, GroupCommit } from '../group-commit';
+import { SessionStoreUnavailableError } from '../store-unavailable.error';
 import type {
   AccountKey,
   AccountTransaction,
@@ -12,43 +9,10 @@ import type {
   HeartbeatRequest,
   NewSession,
   SessionEnd,
-  SessionRecord,
   SessionStore,
   StoredSession,
-} from './session-store.port';
-
-/** After a connection failure, calls fail fast for this long instead of each waiting for its own timeout. */
-const BREAKER_OPEN_MS = 1000;
-
-const COLUMNS = `id, idp, subject, application_id, termination_code, metadata, started_at, expires_at, ended_at, end_reason, end_detail`;
-
-interface SessionRow {
-  id: string;
-  idp: string;
-  subject: string;
-  application_id: string;
-  termination_code: string;
-  metadata: Metadata;
-  started_at: Date;
-  expires_at: Date;
-  ended_at: Date | null;
-  end_reason: StoredSession['endReason'];
-  end_detail: unknown;
-}
-
-const toSession = (r: SessionRow): StoredSession => ({
-  id: r.id,
-  idp: r.idp,
-  subject: r.subject,
-  applicationId: r.application_id,
-  terminationCode: r.termination_code,
-  metadata: r.metadata,
-  startedAt: r.started_at,
-  expiresAt: r.expires_at,
-  endedAt: r.ended_at,
-  endReason: r.end_reason,
-  endDetail: r.end_detail,
-});
+} from '../session-store.port';
+import { COLUMNS, epochLiteral, jsonLiteral, PgSessions, seconds, type SessionRow, toSession, UUID, uuidLiteral } from './pg-sessions';
 
 /** Group commit: batches in flight at once (each holds a connection), and the most calls one batch carries. */
 const BATCHES_IN_FLIGHT = 2;
@@ -56,83 +20,17 @@ const MAX_BATCH = 256;
 
 const sortByKey = <T extends { key: string }>(batch: T[]): T[] => [...batch].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Literals for the decision statements (sent in the simple protocol, which takes no parameters). */
-const uuidLiteral = (id: string): string => {
-  if (!UUID.test(id)) throw new Error(`not a session id: ${JSON.stringify(id)}`);
-  return `'${id}'::uuid`;
-};
-const jsonLiteral = (value: unknown): string => `${escapeLiteral(JSON.stringify(value))}::jsonb`;
-const seconds = (n: number): string => {
-  if (!Number.isFinite(n)) throw new Error(`not a number of seconds: ${n}`);
-  return String(n);
-};
-const epochLiteral = (n: number): string => {
-  if (!Number.isSafeInteger(n)) throw new Error(`not a policy epoch: ${n}`);
-  return `${n}::bigint`;
-};
-
 /**
- * SessionStore on PostgreSQL. Hot statements are named (prepared once per connection) and go straight to
- * the pg pool; account decisions hold `pg_advisory_xact_lock` on a hash of the account key, so they are
- * serialised across every process sharing the database.
+ * The CM hot path on PostgreSQL (the operator and sweeper queries are PostgresSessionRecords). Hot statements are
+ * named (prepared once per connection) and go straight to the pg pool; account decisions hold `pg_advisory_xact_lock`
+ * on a hash of the account key, so they are serialised across every process sharing the database. Heartbeats commit
+ * with `synchronous_commit = off` (their own pool): they only push an expiry forward, so a crash can at worst forget
+ * the last fraction of a second of them (the session keeps its previous expiry, still inside its interval plus
+ * grace), and they stop waiting for the WAL flush. Inits, stops and every decision commit synchronously.
  */
 @Injectable()
-export class PostgresSessionStore implements SessionStore, OnApplicationShutdown {
-  private readonly pool: Pool;
-
-  /**
-   * Heartbeats commit with `synchronous_commit = off`: they only push an expiry forward, so a crash can at worst
-   * forget the last fraction of a second of them (the session keeps its previous expiry, still inside its interval
-   * plus grace), and they stop waiting for the WAL flush. Inits, stops and every decision commit synchronously.
-   */
-  private readonly heartbeatPool: Pool;
-
-  constructor(@InjectDataSource() dataSource: DataSource) {
-    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
-    const options = (this.pool as unknown as { options: PoolConfig }).options;
-    this.heartbeatPool = new Pool({
-      ...options,
-      max: Math.max(2, Math.ceil((options.max ?? 10) / 2)),
-      options: '-c synchronous_commit=off',
-    });
-    this.heartbeatPool.on('error', () => undefined); // idle client errors: the next query reconnects
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.heartbeatPool.end();
-  }
-
-  /** Circuit breaker: while the database is unreachable, answer "unavailable" at once (probing once a second). */
-  private breakerOpenUntil = 0;
-
-  private unavailable(error: unknown): unknown {
-    if (!isConnectionFailure(error)) return error;
-    this.breakerOpenUntil = Date.now() + BREAKER_OPEN_MS;
-    return new SessionStoreUnavailableError(error);
-  }
-
-  private checkBreaker(): void {
-    if (Date.now() < this.breakerOpenUntil) {
-      throw new SessionStoreUnavailableError(new Error('the last database call failed less than a second ago'));
-    }
-  }
-
-  private async q<R extends QueryResultRow>(
-    name: string,
-    text: string,
-    values: unknown[],
-    client: Pool | PoolClient = this.pool,
-  ): Promise<R[]> {
-    if (!('release' in client)) this.checkBreaker();
-    try {
-      const result = await client.query<R>({ name, text, values });
-      return result.rows;
-    } catch (error) {
-      throw this.unavailable(error);
-    }
-  }
+export class PostgresSessionStore implements SessionStore {
+  constructor(private readonly pg: PgSessions) {}
 
   /**
    * Decisions for one account also queue inside the process, so a burst for one account holds one pooled
@@ -163,9 +61,9 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
    * would give) and sent with COMMIT as the second.
    */
   private async lockedTransaction<T>(account: AccountKey, work: (tx: AccountTransaction) => Promise<T>, session?: string): Promise<T> {
-    this.checkBreaker();
-    const client = await this.pool.connect().catch((error: unknown) => {
-      throw this.unavailable(error);
+    this.pg.checkBreaker();
+    const client = await this.pg.pool.connect().catch((error: unknown) => {
+      throw this.pg.unavailable(error);
     });
     let broken = false;
     try {
@@ -182,7 +80,7 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
            }`,
         )
         .catch((error: unknown) => {
-          throw this.unavailable(error);
+          throw this.pg.unavailable(error);
         })) as unknown as Array<QueryResult<QueryResultRow>>;
       const now = (results[2].rows[0] as { now: Date }).now;
       const unended = (results[3].rows as SessionRow[]).map(toSession);
@@ -227,7 +125,7 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
       };
       const result = await work(tx);
       await client.query([...writes, 'COMMIT'].join(';\n')).catch((error: unknown) => {
-        throw this.unavailable(error);
+        throw this.pg.unavailable(error);
       });
       return result;
     } catch (error) {
@@ -267,7 +165,7 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
 
   async heartbeat(h: HeartbeatRequest): Promise<HeartbeatFastResult> {
     if (!UUID.test(h.sessionId)) return { ok: false };
-    this.checkBreaker();
+    this.pg.checkBreaker();
     return this.heartbeats.submit(h.sessionId.toLowerCase(), h);
   }
 
@@ -277,7 +175,7 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
       batch,
       (one) => this.heartbeatBatch(one),
       () =>
-        this.q<{ id: string; expires_at: Date }>(
+        this.pg.q<{ id: string; expires_at: Date }>(
           'cm_heartbeat_batch',
           `UPDATE sessions s SET expires_at = now() + make_interval(secs => b.interval), last_heartbeat_at = now()
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[])
@@ -294,7 +192,7 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
             items.map((h) => h.graceSeconds),
             items.map((h) => h.policyEpoch),
           ],
-          this.heartbeatPool,
+          this.pg.heartbeatPool,
         ),
     );
     if (rows instanceof Map) return rows;
@@ -303,7 +201,7 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
 
   async stop(account: AccountKey, applicationId: string, id: string, graceSeconds: number): Promise<boolean> {
     if (!UUID.test(id)) return false;
-    this.checkBreaker();
+    this.pg.checkBreaker();
     return this.stops.submit(id.toLowerCase(), { account, applicationId, graceSeconds });
   }
 
@@ -315,7 +213,7 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
       batch,
       (one) => this.stopBatch(one),
       () =>
-        this.q<{ id: string }>(
+        this.pg.q<{ id: string }>(
           'cm_stop_batch',
           `UPDATE sessions s SET ended_at = now(), end_reason = 'stopped'
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[]) AS b(id, idp, subject, application_id, grace)
@@ -362,7 +260,7 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
   }
 
   async find(account: AccountKey, id: string): Promise<StoredSession | null> {
-    const rows = await this.q<SessionRow>('cm_find', `SELECT ${COLUMNS} FROM sessions WHERE id = $1 AND idp = $2 AND subject = $3`, [
+    const rows = await this.pg.q<SessionRow>('cm_find', `SELECT ${COLUMNS} FROM sessions WHERE id = $1 AND idp = $2 AND subject = $3`, [
       id,
       account.idp,
       account.subject,
@@ -371,91 +269,12 @@ export class PostgresSessionStore implements SessionStore, OnApplicationShutdown
   }
 
   async running(account: AccountKey, graceSeconds: number): Promise<StoredSession[]> {
-    const rows = await this.q<SessionRow>(
+    const rows = await this.pg.q<SessionRow>(
       'cm_running',
       `SELECT ${COLUMNS} FROM sessions
         WHERE idp = $1 AND subject = $2 AND ended_at IS NULL AND expires_at > now() - make_interval(secs => $3)
         ORDER BY started_at, id`,
       [account.idp, account.subject, graceSeconds],
-    );
-    return rows.map(toSession);
-  }
-
-  async expireSilent(graceSeconds: number, batchSize: number): Promise<StoredSession[]> {
-    const rows = await this.q<SessionRow>(
-      'cm_expire',
-      `WITH silent AS (
-         SELECT id FROM sessions
-          WHERE ended_at IS NULL AND expires_at <= now() - make_interval(secs => $1)
-          LIMIT $2 FOR UPDATE SKIP LOCKED)
-       UPDATE sessions s SET ended_at = s.expires_at + make_interval(secs => $1), end_reason = 'expired'
-         FROM silent WHERE s.id = silent.id
-       RETURNING ${COLUMNS.split(', ')
-         .map((c) => `s.${c}`)
-         .join(', ')}`,
-      [graceSeconds, batchSize],
-    );
-    return rows.map(toSession);
-  }
-
-  async purgeEnded(endedBefore: Date, batchSize: number): Promise<number> {
-    const rows = await this.q(
-      'cm_purge',
-      `DELETE FROM sessions WHERE id IN (
-         SELECT id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING id`,
-      [endedBefore, batchSize],
-    );
-    return rows.length;
-  }
-
-  // Operator console (not the CM hot path): plain queries, unnamed.
-
-  async findById(id: string, graceSeconds: number): Promise<SessionRecord | null> {
-    const { rows } = await this.pool.query<SessionRow & { last_heartbeat_at: Date | null; running: boolean }>(
-      `SELECT ${COLUMNS}, last_heartbeat_at, (ended_at IS NULL AND expires_at > now() - make_interval(secs => $2)) AS running
-         FROM sessions WHERE id = $1`,
-      [id, graceSeconds],
-    );
-    return rows[0] ? { ...toSession(rows[0]), lastHeartbeatAt: rows[0].last_heartbeat_at, running: rows[0].running } : null;
-  }
-
-  async listByAccount(account: AccountKey, graceSeconds: number, limit: number): Promise<SessionRecord[]> {
-    const { rows } = await this.pool.query<SessionRow & { last_heartbeat_at: Date | null; running: boolean }>(
-      `SELECT ${COLUMNS}, last_heartbeat_at, (ended_at IS NULL AND expires_at > now() - make_interval(secs => $3)) AS running
-         FROM sessions WHERE idp = $1 AND subject = $2
-        ORDER BY started_at DESC, id DESC LIMIT $4`,
-      [account.idp, account.subject, graceSeconds, limit],
-    );
-    return rows.map((r) => ({ ...toSession(r), lastHeartbeatAt: r.last_heartbeat_at, running: r.running }));
-  }
-
-  /**
-   * Running sessions per application: one aggregate over the running part of the table (see docs/design-notes.md
-   * for its cost).
-   */
-  async runningByApplication(graceSeconds: number): Promise<Map<string, number>> {
-    const { rows } = await this.pool.query<{ application_id: string; running: number }>(
-      `SELECT application_id, count(*)::int AS running
-         FROM sessions
-        WHERE ended_at IS NULL AND expires_at > now() - make_interval(secs => $1)
-        GROUP BY application_id`,
-      [graceSeconds],
-    );
-    return new Map(rows.map((r) => [r.application_id, r.running]));
-  }
-
-  /** The database itself is checked by /readyz: nothing more to ask here. */
-  ping(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  async endByApplication(applicationId: string, reason: SessionEnd['reason'], detail: unknown): Promise<StoredSession[]> {
-    const { rows } = await this.pool.query<SessionRow>(
-      `UPDATE sessions SET ended_at = now(), end_reason = $2, end_detail = $3::jsonb
-        WHERE application_id = $1 AND ended_at IS NULL
-       RETURNING ${COLUMNS}`,
-      [applicationId, reason, detail === undefined ? null : JSON.stringify(detail)],
     );
     return rows.map(toSession);
   }
