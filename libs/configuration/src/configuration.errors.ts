@@ -1,3 +1,5 @@
+import { DomainError, type FieldError } from '@cm/contracts';
+
 export enum ConfigurationErrorCode {
   /** The file breaks a rule that needs no server: schema, rules, duplicates, references inside the file (400). */
   INVALID_CONFIGURATION = 'INVALID_CONFIGURATION',
@@ -17,13 +19,10 @@ export const CONFIGURATION_ERROR_STATUS: Record<ConfigurationErrorCode, number> 
 };
 
 /** Typed error of the configuration library; `errors` name the fields (`configuration.tenants[0].slug`). */
-export class ConfigurationError extends Error {
-  constructor(
-    readonly code: ConfigurationErrorCode,
-    message: string,
-    readonly errors: Array<{ field: string; message: string }> = [],
-  ) {
-    super(message);
-    this.name = 'ConfigurationError';
+export class ConfigurationError extends DomainError {
+  declare readonly code: ConfigurationErrorCode;
+
+  constructor(code: ConfigurationErrorCode, message: string, errors: FieldError[] = []) {
+    super(code, CONFIGURATION_ERROR_STATUS[code], message, { errors });
   }
 }

@@ -1,3 +1,4 @@
 export * from './cm-v2';
 export * from './policy';
 export * from './tokens';
+export * from './domain-error';

@@ -1,3 +1,5 @@
+import { DomainError } from '@cm/contracts';
+
 export enum IdentityErrorCode {
   /** No or unusable credentials (401). */
   UNAUTHENTICATED = 'UNAUTHENTICATED',
@@ -27,27 +29,6 @@ export enum IdentityErrorCode {
   BODY_TOO_LARGE = 'BODY_TOO_LARGE',
 }
 
-/** Typed error of the identity library; the global HTTP filter maps the code to a status. */
-export class IdentityError extends Error {
-  constructor(
-    readonly code: IdentityErrorCode,
-    message: string,
-    readonly field?: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = 'IdentityError';
-  }
-
-  static unauthenticated(message: string): IdentityError {
-    return new IdentityError(IdentityErrorCode.UNAUTHENTICATED, message, undefined, { 'WWW-Authenticate': 'Bearer realm="cm"' });
-  }
-
-  static forbidden(message: string): IdentityError {
-    return new IdentityError(IdentityErrorCode.FORBIDDEN, message);
-  }
-}
-
 export const IDENTITY_ERROR_STATUS: Record<IdentityErrorCode, number> = {
   [IdentityErrorCode.UNAUTHENTICATED]: 401,
   [IdentityErrorCode.INVALID_CREDENTIALS]: 401,
@@ -66,3 +47,25 @@ export const IDENTITY_ERROR_STATUS: Record<IdentityErrorCode, number> = {
   [IdentityErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
   [IdentityErrorCode.BODY_TOO_LARGE]: 413,
 };
+
+/** Typed error of the identity library (`field`: the input at fault; `headers`: e.g. WWW-Authenticate, Retry-After). */
+export class IdentityError extends DomainError {
+  declare readonly code: IdentityErrorCode;
+
+  constructor(
+    code: IdentityErrorCode,
+    message: string,
+    readonly field?: string,
+    headers: Record<string, string> = {},
+  ) {
+    super(code, IDENTITY_ERROR_STATUS[code], message, { errors: field ? [{ field, message }] : [], headers });
+  }
+
+  static unauthenticated(message: string): IdentityError {
+    return new IdentityError(IdentityErrorCode.UNAUTHENTICATED, message, undefined, { 'WWW-Authenticate': 'Bearer realm="cm"' });
+  }
+
+  static forbidden(message: string): IdentityError {
+    return new IdentityError(IdentityErrorCode.FORBIDDEN, message);
+  }
+}

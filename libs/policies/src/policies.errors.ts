@@ -1,3 +1,5 @@
+import { DomainError, type FieldError } from '@cm/contracts';
+
 export enum PoliciesErrorCode {
   POLICY_NOT_FOUND = 'POLICY_NOT_FOUND',
   POLICY_NAME_TAKEN = 'POLICY_NAME_TAKEN',
@@ -13,13 +15,22 @@ export enum PoliciesErrorCode {
   INVALID_REQUEST = 'INVALID_REQUEST',
 }
 
-export class PoliciesError extends Error {
-  constructor(
-    readonly code: PoliciesErrorCode,
-    message: string,
-    readonly errors: Array<{ field: string; message: string }> = [],
-  ) {
-    super(message);
-    this.name = 'PoliciesError';
+export const POLICIES_ERROR_STATUS: Record<PoliciesErrorCode, number> = {
+  [PoliciesErrorCode.POLICY_NOT_FOUND]: 404,
+  [PoliciesErrorCode.POLICY_NAME_TAKEN]: 409,
+  [PoliciesErrorCode.INVALID_RULES]: 400,
+  [PoliciesErrorCode.POLICY_NOT_AVAILABLE]: 404,
+  [PoliciesErrorCode.POLICY_IN_USE]: 409,
+  [PoliciesErrorCode.TENANT_HAS_POLICIES]: 409,
+  [PoliciesErrorCode.TENANT_NOT_FOUND]: 404,
+  [PoliciesErrorCode.INVALID_REQUEST]: 400,
+};
+
+/** Typed error of the policies library (`errors`: the inputs at fault). */
+export class PoliciesError extends DomainError {
+  declare readonly code: PoliciesErrorCode;
+
+  constructor(code: PoliciesErrorCode, message: string, errors: FieldError[] = []) {
+    super(code, POLICIES_ERROR_STATUS[code], message, { errors });
   }
 }

@@ -1,3 +1,5 @@
+import { DomainError } from '@cm/contracts';
+
 export enum AccountsErrorCode {
   SESSION_NOT_FOUND = 'SESSION_NOT_FOUND',
   /** The session already ended (stopped, expired, dismissed or killed). */
@@ -5,20 +7,21 @@ export enum AccountsErrorCode {
   INVALID_ACCOUNT = 'INVALID_ACCOUNT',
 }
 
-/** Typed error of the operator-facing session use cases (account look-up, operator kill). */
-export class AccountsError extends Error {
-  constructor(
-    readonly code: AccountsErrorCode,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'AccountsError';
-  }
-}
-
 export const ACCOUNTS_ERROR_STATUS: Record<AccountsErrorCode, number> = {
   [AccountsErrorCode.SESSION_NOT_FOUND]: 404,
   [AccountsErrorCode.SESSION_NOT_RUNNING]: 409,
   [AccountsErrorCode.INVALID_ACCOUNT]: 400,
 };
+
+/** Typed error of the operator-facing session use cases (account look-up, operator kill). */
+export class AccountsError extends DomainError {
+  declare readonly code: AccountsErrorCode;
+
+  constructor(
+    code: AccountsErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(code, ACCOUNTS_ERROR_STATUS[code], message, { errors: field ? [{ field, message }] : [] });
+  }
+}

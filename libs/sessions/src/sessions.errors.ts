@@ -1,4 +1,4 @@
-import type { AdviceBody } from '@cm/contracts';
+import { type AdviceBody, DomainError } from '@cm/contracts';
 
 export enum CmErrorCode {
   UNAUTHORIZED = 'UNAUTHORIZED',
@@ -19,21 +19,38 @@ export enum CmErrorCode {
 export type EntitlementRejection =
   'missing' | 'malformed' | 'signature' | 'expired' | 'not-yet-valid' | 'issuer' | 'audience' | 'subject' | 'claims' | 'not-configured';
 
+export const CM_ERROR_STATUS: Record<CmErrorCode, number> = {
+  [CmErrorCode.UNAUTHORIZED]: 401,
+  [CmErrorCode.INVALID_METADATA]: 400,
+  [CmErrorCode.MISSING_METADATA]: 400,
+  [CmErrorCode.UNKNOWN_SESSION]: 404,
+  [CmErrorCode.DENIED]: 409,
+  [CmErrorCode.DISMISSED]: 409,
+  [CmErrorCode.GONE]: 410,
+  [CmErrorCode.THROTTLED]: 429,
+  [CmErrorCode.UNAVAILABLE]: 503,
+  [CmErrorCode.ENTITLEMENT_REJECTED]: 401,
+};
+
+/** Codes the original service answers without a body (unless it is advice). */
+const BODYLESS = new Set<CmErrorCode>([CmErrorCode.GONE, CmErrorCode.UNKNOWN_SESSION, CmErrorCode.THROTTLED]);
+
 /**
- * An outcome of a CM v2 call other than success. `body` is the exact JSON the player receives (advice
- * bodies of DESIGN §2), or undefined for a problem+json/empty answer made by the HTTP filter.
+ * An outcome of a CM v2 call other than success. `body` is the exact JSON the player receives (advice bodies of
+ * DESIGN §2); without one, 404/410/429 answer with an empty body like the original service, the rest problem+json.
  */
-export class CmError extends Error {
+export class CmError extends DomainError {
+  declare readonly code: CmErrorCode;
+
   constructor(
-    readonly code: CmErrorCode,
+    code: CmErrorCode,
     message: string,
-    readonly body?: AdviceBody,
-    readonly headers: Record<string, string> = {},
+    body?: AdviceBody,
+    headers: Record<string, string> = {},
     /** Extra members of the problem+json answer. */
-    readonly details: Record<string, unknown> = {},
+    details: Record<string, unknown> = {},
   ) {
-    super(message);
-    this.name = 'CmError';
+    super(code, CM_ERROR_STATUS[code], message, { body: body ?? (BODYLESS.has(code) ? null : undefined), headers, details });
   }
 
   static unauthorized(message: string): CmError {
@@ -50,16 +67,3 @@ export class CmError extends Error {
     );
   }
 }
-
-export const CM_ERROR_STATUS: Record<CmErrorCode, number> = {
-  [CmErrorCode.UNAUTHORIZED]: 401,
-  [CmErrorCode.INVALID_METADATA]: 400,
-  [CmErrorCode.MISSING_METADATA]: 400,
-  [CmErrorCode.UNKNOWN_SESSION]: 404,
-  [CmErrorCode.DENIED]: 409,
-  [CmErrorCode.DISMISSED]: 409,
-  [CmErrorCode.GONE]: 410,
-  [CmErrorCode.THROTTLED]: 429,
-  [CmErrorCode.UNAVAILABLE]: 503,
-  [CmErrorCode.ENTITLEMENT_REJECTED]: 401,
-};

@@ -1,3 +1,5 @@
+import { DomainError } from '@cm/contracts';
+
 export enum TenantsErrorCode {
   TENANT_NOT_FOUND = 'TENANT_NOT_FOUND',
   TENANT_SLUG_TAKEN = 'TENANT_SLUG_TAKEN',
@@ -9,14 +11,25 @@ export enum TenantsErrorCode {
   TENANT_NOT_EMPTY = 'TENANT_NOT_EMPTY',
 }
 
-/** Typed error of the tenants library; the HTTP layer maps the code to a status. */
-export class TenantsError extends Error {
+export const TENANTS_ERROR_STATUS: Record<TenantsErrorCode, number> = {
+  [TenantsErrorCode.TENANT_NOT_FOUND]: 404,
+  [TenantsErrorCode.APPLICATION_NOT_FOUND]: 404,
+  [TenantsErrorCode.TENANT_SLUG_TAKEN]: 409,
+  [TenantsErrorCode.APPLICATION_ID_TAKEN]: 409,
+  [TenantsErrorCode.INVALID_TENANT]: 400,
+  [TenantsErrorCode.INVALID_APPLICATION]: 400,
+  [TenantsErrorCode.TENANT_NOT_EMPTY]: 409,
+};
+
+/** Typed error of the tenants library (`field`: the input at fault). */
+export class TenantsError extends DomainError {
+  declare readonly code: TenantsErrorCode;
+
   constructor(
-    readonly code: TenantsErrorCode,
+    code: TenantsErrorCode,
     message: string,
     readonly field?: string,
   ) {
-    super(message);
-    this.name = 'TenantsError';
+    super(code, TENANTS_ERROR_STATUS[code], message, { errors: field ? [{ field, message }] : [] });
   }
 }

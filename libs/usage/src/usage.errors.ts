@@ -1,3 +1,5 @@
+import { DomainError, type FieldError } from '@cm/contracts';
+
 export enum UsageErrorCode {
   /** A query parameter is missing, malformed or unknown. */
   INVALID_QUERY = 'USAGE_INVALID_QUERY',
@@ -6,15 +8,18 @@ export enum UsageErrorCode {
   APPLICATION_NOT_FOUND = 'USAGE_APPLICATION_NOT_FOUND',
 }
 
+export const USAGE_ERROR_STATUS: Record<UsageErrorCode, number> = {
+  [UsageErrorCode.INVALID_QUERY]: 400,
+  [UsageErrorCode.RANGE_TOO_LARGE]: 400,
+  [UsageErrorCode.APPLICATION_NOT_FOUND]: 404,
+};
+
 /** A usage request that cannot be answered; `errors` names the query parameters at fault. */
-export class UsageError extends Error {
-  constructor(
-    readonly code: UsageErrorCode,
-    message: string,
-    readonly errors: Array<{ field: string; message: string }> = [],
-  ) {
-    super(message);
-    this.name = 'UsageError';
+export class UsageError extends DomainError {
+  declare readonly code: UsageErrorCode;
+
+  constructor(code: UsageErrorCode, message: string, errors: FieldError[] = []) {
+    super(code, USAGE_ERROR_STATUS[code], message, { errors });
   }
 
   static invalid(field: string, message: string): UsageError {

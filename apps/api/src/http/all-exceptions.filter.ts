@@ -1,49 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { CONFIGURATION_ERROR_STATUS, ConfigurationError } from '@cm/configuration';
-import { IDENTITY_ERROR_STATUS, IdentityError } from '@cm/identity';
-import { PoliciesError, PoliciesErrorCode } from '@cm/policies';
-import {
-  ACCOUNTS_ERROR_STATUS,
-  AccountsError,
-  CM_ERROR_STATUS,
-  CmError,
-  CmErrorCode,
-  isConnectionFailure,
-  SessionStoreUnavailableError,
-  setExactHeader,
-} from '@cm/sessions';
-import { TenantsError, TenantsErrorCode } from '@cm/tenants';
-import { UsageError, UsageErrorCode } from '@cm/usage';
+import { DomainError } from '@cm/contracts';
+import { isConnectionFailure, SessionStoreUnavailableError, setExactHeader } from '@cm/sessions';
 import { problem, type Problem } from './problem';
-
-const TENANTS_STATUS: Record<TenantsErrorCode, number> = {
-  [TenantsErrorCode.TENANT_NOT_FOUND]: 404,
-  [TenantsErrorCode.APPLICATION_NOT_FOUND]: 404,
-  [TenantsErrorCode.TENANT_SLUG_TAKEN]: 409,
-  [TenantsErrorCode.APPLICATION_ID_TAKEN]: 409,
-  [TenantsErrorCode.INVALID_TENANT]: 400,
-  [TenantsErrorCode.INVALID_APPLICATION]: 400,
-  [TenantsErrorCode.TENANT_NOT_EMPTY]: 409,
-};
-
-const POLICIES_STATUS: Record<PoliciesErrorCode, number> = {
-  [PoliciesErrorCode.POLICY_NOT_FOUND]: 404,
-  [PoliciesErrorCode.POLICY_NAME_TAKEN]: 409,
-  [PoliciesErrorCode.INVALID_RULES]: 400,
-  [PoliciesErrorCode.POLICY_NOT_AVAILABLE]: 404,
-  [PoliciesErrorCode.POLICY_IN_USE]: 409,
-  [PoliciesErrorCode.TENANT_HAS_POLICIES]: 409,
-  [PoliciesErrorCode.TENANT_NOT_FOUND]: 404,
-  [PoliciesErrorCode.INVALID_REQUEST]: 400,
-};
-
-const USAGE_STATUS: Record<UsageErrorCode, number> = {
-  [UsageErrorCode.INVALID_QUERY]: 400,
-  [UsageErrorCode.RANGE_TOO_LARGE]: 400,
-  [UsageErrorCode.APPLICATION_NOT_FOUND]: 404,
-};
 
 interface Answer {
   status: number;
@@ -78,47 +38,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private toAnswer(exception: unknown, url: string): Answer {
-    if (exception instanceof CmError) return this.fromCm(exception);
-    if (exception instanceof TenantsError) {
-      const status = TENANTS_STATUS[exception.code];
-      return this.problem(status, exception.message, {
-        code: exception.code,
-        ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}),
-      });
-    }
-    if (exception instanceof IdentityError) {
-      return {
-        ...this.problem(IDENTITY_ERROR_STATUS[exception.code], exception.message, {
-          code: exception.code,
-          ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}),
-        }),
-        headers: exception.headers,
-      };
-    }
-    if (exception instanceof PoliciesError) {
-      return this.problem(POLICIES_STATUS[exception.code], exception.message, {
-        code: exception.code,
-        ...(exception.errors.length ? { errors: exception.errors } : {}),
-      });
-    }
-    if (exception instanceof ConfigurationError) {
-      return this.problem(CONFIGURATION_ERROR_STATUS[exception.code], exception.message, {
-        code: exception.code,
-        ...(exception.errors.length ? { errors: exception.errors } : {}),
-      });
-    }
-    if (exception instanceof AccountsError) {
-      return this.problem(ACCOUNTS_ERROR_STATUS[exception.code], exception.message, {
-        code: exception.code,
-        ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}),
-      });
-    }
-    if (exception instanceof UsageError) {
-      return this.problem(USAGE_STATUS[exception.code], exception.message, {
-        code: exception.code,
-        ...(exception.errors.length ? { errors: exception.errors } : {}),
-      });
-    }
+    if (exception instanceof DomainError) return this.fromDomain(exception);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
@@ -137,14 +57,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return this.problem(500, 'Internal server error', { errorId });
   }
 
-  private fromCm(error: CmError): Answer {
-    const status = CM_ERROR_STATUS[error.code];
-    if (error.body) return { status, headers: error.headers, body: error.body, contentType: 'application/json' };
-    // Like the original service: 410 (ended), 404 (never issued) and 429 carry no body unless it is advice.
-    if (error.code === CmErrorCode.GONE || error.code === CmErrorCode.UNKNOWN_SESSION || error.code === CmErrorCode.THROTTLED) {
-      return { status, headers: error.headers, body: undefined };
-    }
-    return { ...this.problem(status, error.message, { code: error.code, ...error.details }), headers: error.headers };
+  /**
+   * Every library's typed error, by its members alone: an exact body (CM v2 advice; `null` for an empty one), or
+   * problem+json with the code, the fields at fault and any extra members.
+   */
+  private fromDomain(error: DomainError): Answer {
+    const { status, headers } = error;
+    if (error.body === null) return { status, headers, body: undefined };
+    if (error.body !== undefined) return { status, headers, body: error.body, contentType: 'application/json' };
+    const extra = { code: error.code, ...(error.errors.length > 0 ? { errors: error.errors } : {}), ...error.details };
+    return { ...this.problem(status, error.message, extra), headers };
   }
 
   private problem(status: number, detail: string, extra: Omit<Problem, 'type' | 'title' | 'status' | 'detail'> = {}): Answer {
