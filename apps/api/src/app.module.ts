@@ -1,3 +1,4 @@
+import { PortsModule } from './ports.module';
 import { DatabasePoolsModule, poolShare } from './database/database-pools';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
@@ -44,6 +45,7 @@ export class AppModule {
         DatabasePoolsModule.forRoot(databaseUrl, env.CM_DB_POOL_SIZE),
         TerminusModule,
         IdentityModule,
+        PortsModule,
         TenantsModule,
         PoliciesModule,
         PlaybackTokensModule.forRoot({

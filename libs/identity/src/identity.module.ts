@@ -1,7 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApiTokenEntity } from './api-token.entity';
-import { AuditEntryEntity } from './audit-entry.entity';
 import { AuditLogService } from './audit-log.service';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
@@ -9,12 +6,9 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator';
 import { FirstOperatorSeeder } from './first-operator';
-import { LoginFailureEntity } from './login-attempt.entity';
 import { LoginThrottle } from './login-throttle';
 import { ManagementAuthGuard } from './management-auth.guard';
 import { ManagementReplyInterceptor } from './management-reply';
-import { OperatorSessionEntity } from './operator-session.entity';
-import { OperatorEntity } from './operator.entity';
 import { OperatorsController } from './operators.controller';
 import { OperatorsService } from './operators.service';
 import { TokensController } from './tokens.controller';
@@ -26,7 +20,6 @@ import { TokensService } from './tokens.service';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([OperatorEntity, OperatorSessionEntity, ApiTokenEntity, LoginFailureEntity, AuditEntryEntity])],
   controllers: [AuthController, OperatorsController, TokensController, AuditController],
   providers: [
     Authenticator,

@@ -14,6 +14,7 @@ export { FirstOperatorSeeder, DEFAULT_ADMIN_EMAIL, type FirstOperator, type Firs
 export { COOKIE_SCHEME, BEARER_SCHEME } from './decorators';
 export { SESSION_COOKIE } from './request';
 export { IdentityError, IdentityErrorCode, IDENTITY_ERROR_STATUS } from './identity.errors';
+export { TENANT_REGISTRY, type TenantRegistry } from './tenant-registry.port';
 
 /** For the data source (migrations, CLI) only; other libraries never use these. */
 export const IDENTITY_ENTITIES = [OperatorEntity, OperatorSessionEntity, ApiTokenEntity, LoginFailureEntity, AuditEntryEntity];

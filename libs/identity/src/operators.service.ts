@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -9,6 +9,7 @@ import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { OperatorSessionEntity } from './operator-session.entity';
 import { OperatorEntity } from './operator.entity';
 import { hashPassword, PASSWORD_MIN_LENGTH } from './passwords';
+import { TENANT_REGISTRY, type TenantRegistry } from './tenant-registry.port';
 import { isForeignKeyViolation, isUniqueViolation } from './transactions';
 
 /** An operator as the API shows it: never the password hash. */
@@ -74,7 +75,17 @@ export class OperatorsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    @Inject(TENANT_REGISTRY) private readonly tenants: TenantRegistry,
   ) {}
+
+  /**
+   * Checked before the insert so a typo answers 400 without a failed INSERT (TypeORM logs failed queries with their
+   * parameters, which would include the password hash). Asked of the tenants library through its port.
+   */
+  private async assertTenantExists(tenantId: string | null): Promise<void> {
+    if (tenantId === null) return;
+    if ((await this.tenants.unknownIds([tenantId])).length > 0) throw invalid('tenantId', `No tenant with id ${tenantId}`);
+  }
 
   async isEmpty(manager?: EntityManager): Promise<boolean> {
     return !(await (manager ?? this.dataSource.manager).exists(OperatorEntity));
@@ -88,7 +99,7 @@ export class OperatorsService {
     const email = normalizeEmail(input.email);
     const taken = () => emailTaken(actor, email);
     if (await m.existsBy(OperatorEntity, { email })) throw taken();
-    await assertTenantExists(m, tenantId);
+    await this.assertTenantExists(tenantId);
     const entity = m.create(OperatorEntity, {
       id: uuidv7(),
       email,
@@ -150,7 +161,7 @@ export class OperatorsService {
       const tenantId = this.tenantFor(role, requestedTenant);
       if (actor.role !== 'admin' && tenantId !== actor.tenantId) throw invalid('tenantId', `No tenant with id ${tenantId}`);
       if (entity.role === 'admin' && role !== 'admin') await this.assertNotLastAdmin(m, entity.id);
-      if (tenantId !== entity.tenantId) await assertTenantExists(m, tenantId);
+      if (tenantId !== entity.tenantId) await this.assertTenantExists(tenantId);
       if (input.email !== undefined) {
         const email = normalizeEmail(input.email);
         if (email !== entity.email && (await m.existsBy(OperatorEntity, { email }))) {
@@ -279,16 +290,6 @@ export class OperatorsService {
       throw new IdentityError(IdentityErrorCode.LAST_ADMIN, 'This is the last admin: create another admin first');
     }
   }
-}
-
-/**
- * Checked before the insert so a typo answers 400 without a failed INSERT (TypeORM logs failed queries with their
- * parameters, which would include the password hash). By table name: identity does not import @cm/tenants.
- */
-async function assertTenantExists(m: EntityManager, tenantId: string | null): Promise<void> {
-  if (tenantId === null) return;
-  const rows = await m.query<unknown[]>('SELECT 1 FROM tenants WHERE id = $1', [tenantId]);
-  if (rows.length === 0) throw invalid('tenantId', `No tenant with id ${tenantId}`);
 }
 
 function checkPassword(password: string): void {

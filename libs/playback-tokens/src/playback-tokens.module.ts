@@ -1,9 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwksController } from './jwks.controller';
 import { PLAYBACK_TOKENS_OPTIONS, type PlaybackTokensOptions } from './playback-tokens.options';
 import { PlaybackTokensService } from './playback-tokens.service';
-import { SigningKeyEntity } from './signing-key.entity';
 import { SigningKeysController } from './signing-keys.controller';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
@@ -15,7 +13,6 @@ export class PlaybackTokensModule {
     return {
       module: PlaybackTokensModule,
       global: true,
-      imports: [TypeOrmModule.forFeature([SigningKeyEntity])],
       controllers: [JwksController, SigningKeysController],
       providers: [
         { provide: PLAYBACK_TOKENS_OPTIONS, useValue: options },

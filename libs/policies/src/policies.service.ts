@@ -323,11 +323,13 @@ export class PoliciesService implements OnModuleInit {
       const before = (await m.find(PolicyShareEntity, { where: { policyId } })).map((s) => s.tenantId).sort();
       const removed = before.filter((t) => !ids.includes(t));
       if (removed.length > 0) {
-        const using: Array<{ application_id: string }> = await m.query(
-          `SELECT ap.application_id FROM application_policies ap JOIN applications a ON a.id = ap.application_id
-            WHERE ap.policy_id = $1 AND a.tenant_id = ANY($2::uuid[]) ORDER BY ap.application_id`,
-          [policyId, removed],
-        );
+        // The attached applications are ours (application_policies); whose they are, the tenants library answers.
+        const attached = (await m.find(ApplicationPolicyEntity, { where: { policyId } })).map((a) => a.applicationId);
+        const owners = await this.applications.findMany(attached, m);
+        const using = attached
+          .filter((id) => removed.includes(owners.get(id)?.tenantId ?? ''))
+          .sort()
+          .map((application_id) => ({ application_id }));
         if (using.length > 0) {
           throw new PoliciesError(
             PoliciesErrorCode.POLICY_IN_USE,

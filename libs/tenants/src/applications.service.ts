@@ -243,10 +243,10 @@ export class ApplicationsService {
   }
 
   /** The given applications that exist (any tenant), keyed by id. */
-  async findMany(ids: string[]): Promise<Map<string, Application>> {
+  async findMany(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, Application>> {
     const valid = ids.filter((id) => APPLICATION_ID_PATTERN.test(id));
     if (valid.length === 0) return new Map();
-    const rows = await this.dataSource.manager.find(ApplicationEntity, { where: { id: In(valid) } });
+    const rows = await manager.find(ApplicationEntity, { where: { id: In(valid) } });
     return new Map(rows.map((e) => [e.id, toApplication(e)]));
   }
 

@@ -1,19 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { PoliciesModule } from '@cm/policies';
 import { TenantsModule } from '@cm/tenants';
 import { CsvReplyInterceptor } from './csv-reply.interceptor';
-import { DecisionEntity } from './decision.entity';
 import { DecisionLog } from './decision-log';
 import { DecisionsController } from './decisions.controller';
 import { DecisionsRepository } from './decisions.repository';
 import { DecisionsService } from './decisions.service';
 import { LiveUsageService } from './live-usage.service';
 import { RunningCounts } from './running-counts';
-import { UsageBucketEntity } from './usage-bucket.entity';
 import { UsageDirectory } from './usage-directory';
 import { UsageHistoryService } from './usage-history.service';
-import { UsageRecentEntity } from './usage-recent.entity';
 import { UsageRecorder } from './usage-recorder';
 import { UsageController } from './usage.controller';
 import { USAGE_OPTIONS, type UsageOptions } from './usage.options';
@@ -28,7 +24,7 @@ export class UsageModule {
   static forRoot(options: UsageOptions): DynamicModule {
     return {
       module: UsageModule,
-      imports: [TenantsModule, PoliciesModule, TypeOrmModule.forFeature([UsageBucketEntity, UsageRecentEntity, DecisionEntity])],
+      imports: [TenantsModule, PoliciesModule],
       controllers: [UsageController, DecisionsController],
       providers: [
         { provide: USAGE_OPTIONS, useValue: options },

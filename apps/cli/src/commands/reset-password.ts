@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { parseEnv } from 'node:util';
-import { AuditService, IdentityError, OperatorsService } from '@cm/identity';
+import { AuditService, IdentityError, OperatorsService, type TenantRegistry } from '@cm/identity';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadEnv } from '../../../api/src/config/env';
 import { findRunningEmbeddedPostgres, startEmbeddedPostgres } from '../../../api/src/database/embedded-postgres';
@@ -78,7 +78,9 @@ export const resetPasswordCommand: CliCommand = {
     const email = args[0];
     try {
       return await withDatabase(io, async (dataSource) => {
-        const operators = new OperatorsService(dataSource, new AuditService(dataSource));
+        // A password reset changes no operator's tenant: nothing here asks the tenants library.
+        const tenants: TenantRegistry = { unknownIds: () => Promise.reject(new Error('reset-password checks no tenant')) };
+        const operators = new OperatorsService(dataSource, new AuditService(dataSource), tenants);
         try {
           const { operator, password } = await operators.resetPasswordByEmail(
             { kind: 'system', email: `cli:reset-password (${whoAmI()})` },
