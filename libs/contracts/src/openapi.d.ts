@@ -848,6 +848,20 @@ export interface components {
       /** @example 51fd351f */
       terminationCode: string;
     };
+    CountersDto: {
+      /** @description New streams refused (init answered 409) */
+      denied: number;
+      /** @description Running streams ended by a latest-wins rule */
+      dismissed: number;
+      /** @description Streams whose heartbeats stopped */
+      expired: number;
+      /** @description Running streams ended by an operator or X-Terminate */
+      killed: number;
+      /** @description Streams admitted (init answered 202) */
+      started: number;
+      /** @description Streams stopped by the player */
+      stopped: number;
+    };
     CreateApplicationDto: {
       /** @description The identity system whose entitlement tokens players send in X-CM-Entitlement: their claims become the attributes claims.<name>, and an init without a valid token answers 401. null removes them */
       entitlements?: components['schemas']['EntitlementsDto'] | null;
@@ -1050,6 +1064,84 @@ export interface components {
        * @example rules[0].limit
        */
       field: string;
+    };
+    HistoryBucketDto: {
+      /** @example demo-app */
+      applicationId: string;
+      /** @description The application's name, or its id once it is deleted */
+      applicationName: string;
+      /** @description New streams refused (init answered 409) */
+      denied: number;
+      /** @description Running streams ended by a latest-wins rule */
+      dismissed: number;
+      /** @description Streams whose heartbeats stopped */
+      expired: number;
+      /** @description Running streams ended by an operator or X-Terminate */
+      killed: number;
+      /** @description The highest running count sampled in the bucket */
+      peakRunning: number;
+      /**
+       * Format: date-time
+       * @description Start of the bucket (UTC)
+       */
+      start: string;
+      /** @description Streams admitted (init answered 202) */
+      started: number;
+      /** @description Streams stopped by the player */
+      stopped: number;
+      /** Format: uuid */
+      tenantId: string;
+    };
+    HistoryPageDto: {
+      /** @description Buckets with activity, oldest first, then by application id */
+      buckets: components['schemas']['HistoryBucketDto'][];
+      /**
+       * Format: date-time
+       * @description The range asked for, moved back to its bucket's start
+       */
+      from: string;
+      /** @enum {string} */
+      granularity: 'minute' | 'hour' | 'day';
+      /**
+       * Format: date-time
+       * @description Exclusive end
+       */
+      to: string;
+    };
+    LiveApplicationDto: {
+      /** @example demo-app */
+      applicationId: string;
+      /** @example Demo application */
+      applicationName: string;
+      /** @description This application's events of the last 50-60 s */
+      lastMinute: components['schemas']['CountersDto'];
+      /** @description Streams running now */
+      running: number;
+      /** Format: uuid */
+      tenantId: string;
+    };
+    LivePolicyDto: {
+      /** Format: uuid */
+      policyId: string;
+      /** @example demo-policy */
+      policyName: string;
+      /** @description Running streams on applications this policy is attached to */
+      running: number;
+      /** Format: uuid */
+      tenantId: string;
+    };
+    LiveSnapshotDto: {
+      /**
+       * Format: date-time
+       * @description When the snapshot was taken
+       */
+      at: string;
+      byApplication: components['schemas']['LiveApplicationDto'][];
+      byPolicy: components['schemas']['LivePolicyDto'][];
+      /** @description Events of the last 50-60 s (10-second slices), every process included */
+      lastMinute: components['schemas']['CountersDto'];
+      /** @description Streams running now on the applications of your tenants */
+      running: number;
     };
     LoginDto: {
       /** @example admin@example.com */
@@ -3209,14 +3301,16 @@ export interface operations {
   Usage_history: {
     parameters: {
       query?: {
+        /** @description default json */
         format?: 'json' | 'csv';
-        applicationId?: unknown;
         /** @description default hour */
         granularity?: 'minute' | 'hour' | 'day';
-        /** @description ISO 8601 end, exclusive (default: now) */
-        to?: unknown;
         /** @description ISO 8601 start (default: one span before `to`) */
-        from?: unknown;
+        from?: string;
+        /** @description ISO 8601 end, exclusive (default: now) */
+        to?: string;
+        /** @description Only this application */
+        applicationId?: string;
       };
       header?: never;
       path?: never;
@@ -3224,6 +3318,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description JSON (HistoryPageDto), or CSV with format=csv */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HistoryPageDto'];
+          'text/csv': string;
+        };
+      };
       /** @description A bad parameter, or a range over the bucket limit (problem+json naming the parameter) */
       400: {
         headers: {
@@ -3263,12 +3367,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description {"at","running","byApplication":[...],"byPolicy":[...],"lastMinute":{...}} */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LiveSnapshotDto'];
+        };
       };
       /** @description Not signed in: no valid session cookie or API token */
       401: {
@@ -3295,11 +3400,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Each event's data is a LiveSnapshotDto (JSON) */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/event-stream': string;
+        };
       };
       /** @description Not signed in: no valid session cookie or API token */
       401: {

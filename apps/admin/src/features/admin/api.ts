@@ -1,3 +1,4 @@
+import type { paths } from '@cm/api-types';
 import { api, type Schemas, unwrap } from '../../api/client';
 
 export type Operator = Schemas['OperatorDto'];
@@ -7,16 +8,8 @@ export type AuditPage = Schemas['AuditPageDto'];
 export type AuditRecord = Schemas['AuditRecordDto'];
 export type SigningKey = Schemas['SigningKeyDto'];
 
-export interface AuditFilters {
-  tenantId?: string;
-  actorId?: string;
-  targetType?: string;
-  targetId?: string;
-  from?: string;
-  to?: string;
-  cursor?: string;
-  limit?: number;
-}
+/** The audit log's filters: the query of GET /api/v1/audit, from the OpenAPI document. */
+export type AuditFilters = NonNullable<paths['/api/v1/audit']['get']['parameters']['query']>;
 
 export const adminApi = {
   operators: () => unwrap(api.GET('/api/v1/operators')),
@@ -31,5 +24,5 @@ export const adminApi = {
   revokeToken: (id: string) => unwrap(api.DELETE('/api/v1/tokens/{id}', { params: { path: { id } } })),
   signingKeys: () => unwrap(api.GET('/api/v1/signing-keys')),
   rotateSigningKey: () => unwrap(api.POST('/api/v1/signing-keys/rotate', { body: {} })),
-  audit: (filters: AuditFilters) => unwrap(api.GET('/api/v1/audit', { params: { query: filters as never } })),
+  audit: (filters: AuditFilters) => unwrap(api.GET('/api/v1/audit', { params: { query: filters } })),
 };

@@ -35,8 +35,8 @@ export function HistoryPage() {
   }, [granularity, applicationId]);
   const history = useUsageHistory(query, { refetchInterval: 60_000 });
   const series = useMemo(
-    () => (history.data ? toSeries(history.data.buckets, Date.parse(query.from), Date.now() + 1, granularity, scope) : []),
-    [history.data, query.from, granularity, scope],
+    () => (history.data ? toSeries(history.data.buckets, Date.parse(history.data.from), Date.now() + 1, granularity, scope) : []),
+    [history.data, granularity, scope],
   );
   const unit = { minute: 'Minute', hour: 'Hour', day: 'Day' }[granularity];
   const hasActivity = (page: { buckets: Array<{ tenantId: string }> }) => page.buckets.some((b) => !scope || b.tenantId === scope);

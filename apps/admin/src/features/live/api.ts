@@ -1,62 +1,30 @@
-import { api, unwrap } from '../../api/client';
+import type { paths } from '@cm/api-types';
+import { api, type Schemas, unwrap } from '../../api/client';
 
-/*
- * The usage routes answer shapes the OpenAPI document does not describe yet (no response DTOs in libs/usage):
- * these mirror libs/usage/src/live-usage.service.ts and usage-history.service.ts.
- */
-export const COUNTERS = ['started', 'denied', 'dismissed', 'killed', 'stopped', 'expired'] as const;
-export type Counter = (typeof COUNTERS)[number];
-export type Counters = Record<Counter, number>;
+/* Every usage type comes from the OpenAPI document (libs/usage/src/dto/usage.dto.ts, `npm run openapi`). */
+export type Counters = Schemas['CountersDto'];
+export type Counter = keyof Counters;
+export type LiveSnapshot = Schemas['LiveSnapshotDto'];
+export type HistoryPage = Schemas['HistoryPageDto'];
+export type HistoryBucket = Schemas['HistoryBucketDto'];
+export type Granularity = HistoryPage['granularity'];
+/** The history route's query, as the console asks it (JSON; the CSV link adds format=csv). */
+export type HistoryQuery = Omit<NonNullable<paths['/api/v1/usage/history']['get']['parameters']['query']>, 'format'>;
 
-export interface LiveSnapshot {
-  at: string;
-  running: number;
-  byApplication: Array<{ applicationId: string; applicationName: string; tenantId: string; running: number; lastMinute: Counters }>;
-  byPolicy: Array<{ policyId: string; policyName: string; tenantId: string; running: number }>;
-  lastMinute: Counters;
-}
-
-export type Granularity = 'minute' | 'hour' | 'day';
-
-export interface HistoryBucket extends Counters {
-  start: string;
-  applicationId: string;
-  applicationName: string;
-  tenantId: string;
-  peakRunning: number;
-}
-
-export interface HistoryPage {
-  granularity: Granularity;
-  from: string;
-  to: string;
-  buckets: HistoryBucket[];
-}
-
-export interface HistoryQuery {
-  from: string;
-  to?: string;
-  granularity: Granularity;
-  applicationId?: string;
-}
+/** The counters in the order the console lists and charts them. */
+export const COUNTERS = ['started', 'denied', 'dismissed', 'killed', 'stopped', 'expired'] as const satisfies readonly Counter[];
 
 export const STREAM_URL = '/api/v1/usage/stream';
 
 export function historyCsvUrl(query: HistoryQuery): string {
-  const params = new URLSearchParams({ from: query.from, granularity: query.granularity, format: 'csv' });
-  if (query.to) params.set('to', query.to);
-  if (query.applicationId) params.set('applicationId', query.applicationId);
+  const params = new URLSearchParams({ format: 'csv' });
+  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
   return `/api/v1/usage/history?${params.toString()}`;
 }
 
 export const usageApi = {
-  live: () => unwrap(api.GET('/api/v1/usage/live')) as Promise<unknown> as Promise<LiveSnapshot>,
-  history: (query: HistoryQuery) =>
-    unwrap(
-      api.GET('/api/v1/usage/history', {
-        params: {
-          query: { from: query.from, to: query.to, granularity: query.granularity, applicationId: query.applicationId, format: 'json' },
-        },
-      }),
-    ) as Promise<unknown> as Promise<HistoryPage>,
+  live: () => unwrap(api.GET('/api/v1/usage/live')),
+  /** format=json: the route's JSON answer (its other media type, CSV, is the download link's). */
+  history: async (query: HistoryQuery) =>
+    (await unwrap(api.GET('/api/v1/usage/history', { params: { query: { ...query, format: 'json' } } }))) as HistoryPage,
 };
