@@ -44,7 +44,7 @@ export class ApiError extends Error {
 }
 
 function toProblem(status: number, error: unknown): Problem {
-  if (error && typeof error === 'object') return error as Problem;
+  if (error && typeof error === 'object') return error;
   if (typeof error === 'string' && error) return { status, detail: error };
   return { status, title: status >= 500 ? 'The server failed to answer' : `Request failed (${status})` };
 }

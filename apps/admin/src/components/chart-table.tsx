@@ -48,7 +48,7 @@ export function ChartTable({
                 </Table.Th>
                 {columns.map((c) => (
                   <Table.Td key={c.key} ta="right">
-                    {String((r as unknown as Record<string, unknown>)[c.key] ?? '')}
+                    {cellText((r as unknown as Record<string, unknown>)[c.key])}
                   </Table.Td>
                 ))}
               </Table.Tr>
@@ -58,4 +58,9 @@ export function ChartTable({
       </Table.ScrollContainer>
     </Box>
   );
+}
+
+/** A cell's number or text; anything else (a missing value) is left blank. */
+function cellText(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'string' ? String(value) : '';
 }

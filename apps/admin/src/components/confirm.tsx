@@ -51,9 +51,9 @@ export function ConfirmButton({
           </Button>
           <Button
             color={color}
-            onClick={async () => {
+            onClick={() => {
               setOpen(false);
-              await onConfirm();
+              void onConfirm();
             }}
           >
             {confirmLabel}

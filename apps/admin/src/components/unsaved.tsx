@@ -9,7 +9,9 @@ import { useBlocker } from 'react-router';
  */
 export function useUnsavedChangesGuard(dirty: boolean, what = 'your changes') {
   const state = useRef({ dirty, allowed: false });
-  state.current.dirty = dirty;
+  useEffect(() => {
+    state.current.dirty = dirty;
+  }, [dirty]);
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) =>
       state.current.dirty && !state.current.allowed && currentLocation.pathname !== nextLocation.pathname,

@@ -160,7 +160,7 @@ export function OperatorsPage() {
                                 {
                                   id: op.id,
                                   input: {
-                                    role: role as Role,
+                                    role: role,
                                     ...(role === 'admin' ? { tenantId: null } : { tenantId: op.tenantId ?? undefined }),
                                   },
                                 },

@@ -93,7 +93,8 @@ function SettingsCard({ app, readOnly, onSecret }: { app: Application; readOnly:
       enabled: app.enabled,
       requireSecret: app.requireSecret,
     });
-    // Reset the form when the server's copy changes (after a save).
+    // Reset the form when the server's copy changes (after a save): its version is app.updatedAt, not each field.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [app.updatedAt]);
   const guard = useUnsavedChangesGuard(!readOnly && form.isDirty(), 'the application settings');
   const submit = form.onSubmit((values) => {
@@ -302,7 +303,7 @@ function ApplicationDetail({ app }: { app: Application }) {
         <SettingsCard app={app} readOnly={readOnly} onSecret={reveal} />
         <PoliciesCard app={app} readOnly={readOnly} />
         <PlaybackTokensCard app={app} readOnly={readOnly} />
-        <EntitlementsCard app={app} readOnly={readOnly} />
+        <EntitlementsCard key={app.updatedAt} app={app} readOnly={readOnly} />
       </SimpleGrid>
       <Card withBorder radius="md">
         <Title order={2} size="h4" mb="sm">

@@ -30,7 +30,7 @@ function CreateApplicationModal({ tenantId, opened, onClose }: { tenantId: strin
           heartbeatIntervalSeconds: Number(values.heartbeatIntervalSeconds),
           requireSecret: values.requireSecret,
           ...(values.id.trim() ? { id: values.id.trim() } : {}),
-        } as never,
+        },
       },
       {
         onSuccess: (app) => {

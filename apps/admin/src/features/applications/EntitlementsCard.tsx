@@ -1,6 +1,6 @@
 import { Button, Card, Code, Group, Radio, Stack, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ApiError, describeError } from '../../api/client';
 import type { Application, UpdateApplication } from './api';
 import { useUpdateApplication } from './hooks';
@@ -53,7 +53,6 @@ export function EntitlementsCard({ app, readOnly }: { app: Application; readOnly
   const update = useUpdateApplication();
   const [draft, setDraft] = useState<Draft>(() => draftOf(app));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  useEffect(() => setDraft(draftOf(app)), [app.updatedAt]);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const busy = readOnly || update.isPending;
   const dirty = JSON.stringify(draft) !== JSON.stringify(draftOf(app));
@@ -117,7 +116,7 @@ export function EntitlementsCard({ app, readOnly }: { app: Application; readOnly
                 disabled={busy}
               />
             </Group>
-            <Radio.Group label="Public keys" value={draft.source} onChange={(v) => set({ source: v as Draft['source'] })}>
+            <Radio.Group label="Public keys" value={draft.source} onChange={(v) => set({ source: v })}>
               <Group mt={4}>
                 <Radio value="jwks" label="Paste the keys (JWKS)" disabled={busy} />
                 <Radio value="url" label="Fetch them from a URL" disabled={busy} />

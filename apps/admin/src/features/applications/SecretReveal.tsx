@@ -1,6 +1,6 @@
 import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 /**
  * A secret or token shown once, with a copy button; closing the dialog forgets it. Escape, the close button or a
@@ -21,7 +21,12 @@ export function SecretReveal({
   lostHint?: string;
 }) {
   const [confirming, setConfirming] = useState(false);
-  useEffect(() => setConfirming(false), [secret]);
+  // A new secret starts without the "close without copying?" question (state adjusted while rendering, not in an effect).
+  const [shownFor, setShownFor] = useState(secret);
+  if (shownFor !== secret) {
+    setShownFor(secret);
+    setConfirming(false);
+  }
   return (
     <Modal opened={!!secret} onClose={() => setConfirming(true)} title={title} centered size="lg" closeOnClickOutside={false}>
       {confirming ? (

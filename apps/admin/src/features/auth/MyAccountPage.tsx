@@ -1,5 +1,5 @@
 import { Badge, Card, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
-import { type MantineColorScheme, useMantineColorScheme } from '@mantine/core';
+import { useMantineColorScheme } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { Page } from '../../components/page';
 import { ChangePasswordForm } from './ChangePasswordForm';
@@ -40,7 +40,7 @@ export function MyAccountPage() {
             aria-labelledby="appearance-heading"
             w="fit-content"
             value={colorScheme}
-            onChange={(value) => setColorScheme(value as MantineColorScheme)}
+            onChange={(value) => setColorScheme(value)}
             data={[
               { value: 'auto', label: 'System' },
               { value: 'light', label: 'Light' },

@@ -47,6 +47,8 @@ export function SignInPage() {
               type="email"
               autoComplete="username"
               required
+              // The page's one task: the cursor starts in its first field.
+              // eslint-disable-next-line jsx-a11y/no-autofocus
               autoFocus
               {...form.getInputProps('email')}
               disabled={signIn.isPending}

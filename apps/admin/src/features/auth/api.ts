@@ -5,7 +5,7 @@ export type Role = Actor['role'];
 
 export const authApi = {
   /** The signed-in operator, or null when there is no (valid) session. */
-  async me(): Promise<Actor | null> {
+  me: async (): Promise<Actor | null> => {
     try {
       return await unwrap(api.GET('/api/v1/auth/me'));
     } catch (error) {

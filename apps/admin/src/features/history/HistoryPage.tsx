@@ -27,16 +27,18 @@ export function HistoryPage() {
   const scope = me?.role === 'admin' && tenantId ? tenantId : undefined;
   const applications = useApplications(tenantId);
   const [granularity, setGranularity] = useState<Granularity>('hour');
+  // The range starts when the granularity is chosen (its buckets up to now), not at each render.
+  const [from, setFrom] = useState(() => rangeStart('hour', Date.now()));
   const [applicationId, setApplicationId] = useState<string | null>(null);
-  const query = useMemo<HistoryQuery>(() => {
-    const step = STEP_MS[granularity];
-    const from = Math.floor(Date.now() / step) * step - (SPANS[granularity].buckets - 1) * step;
-    return { from: new Date(from).toISOString(), granularity, ...(applicationId ? { applicationId } : {}) };
-  }, [granularity, applicationId]);
+  const query = useMemo<HistoryQuery>(
+    () => ({ from, granularity, ...(applicationId ? { applicationId } : {}) }),
+    [from, granularity, applicationId],
+  );
   const history = useUsageHistory(query, { refetchInterval: 60_000 });
   const series = useMemo(
-    () => (history.data ? toSeries(history.data.buckets, Date.parse(history.data.from), Date.now() + 1, granularity, scope) : []),
-    [history.data, granularity, scope],
+    () =>
+      history.data ? toSeries(history.data.buckets, Date.parse(history.data.from), history.dataUpdatedAt + 1, granularity, scope) : [],
+    [history.data, history.dataUpdatedAt, granularity, scope],
   );
   const unit = { minute: 'Minute', hour: 'Hour', day: 'Day' }[granularity];
   const hasActivity = (page: { buckets: Array<{ tenantId: string }> }) => page.buckets.some((b) => !scope || b.tenantId === scope);
@@ -59,7 +61,10 @@ export function HistoryPage() {
             <SegmentedControl
               aria-labelledby="granularity-label"
               value={granularity}
-              onChange={(v) => setGranularity(v as Granularity)}
+              onChange={(v) => {
+                setGranularity(v);
+                setFrom(rangeStart(v, Date.now()));
+              }}
               data={[
                 { value: 'minute', label: 'Minute' },
                 { value: 'hour', label: 'Hour' },
@@ -151,4 +156,10 @@ export function HistoryPage() {
       </QueryState>
     </Page>
   );
+}
+
+/** The start of the range shown for a granularity: its number of buckets, the last one holding `now`. */
+function rangeStart(granularity: Granularity, now: number): string {
+  const step = STEP_MS[granularity];
+  return new Date(Math.floor(now / step) * step - (SPANS[granularity].buckets - 1) * step).toISOString();
 }

@@ -121,8 +121,8 @@ export function LivePage() {
   const signal = lm ? `${lm.started}/${lm.denied}/${lm.dismissed}/${lm.killed}/${lm.stopped}/${lm.expired}/${running}` : '';
   const { history, from } = useLastHour(signal);
   const series = useMemo(
-    () => (history.data ? toSeries(history.data.buckets, from, Date.now() + 1, 'minute', scope) : []),
-    [history.data, from, scope],
+    () => (history.data ? toSeries(history.data.buckets, from, history.dataUpdatedAt + 1, 'minute', scope) : []),
+    [history.data, history.dataUpdatedAt, from, scope],
   );
 
   return (

@@ -37,9 +37,7 @@ export interface EventSourceLike {
  * `usageKeys.live()` follows it. EventSource reconnects by itself when the connection drops; when the server
  * refuses (the stream closes), we reconnect after a growing pause. `status` says which state the feed is in.
  */
-export function useUsageStream(
-  open: (url: string) => EventSourceLike = (url) => new EventSource(url, { withCredentials: true }) as unknown as EventSourceLike,
-) {
+export function useUsageStream(open: (url: string) => EventSourceLike = (url) => new EventSource(url, { withCredentials: true })) {
   const client = useQueryClient();
   const [status, setStatus] = useState<StreamStatus>('connecting');
   const [lastEventAt, setLastEventAt] = useState<number | null>(null);

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Stack, Tabs, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconDeviceFloppy } from '@tabler/icons-react';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
@@ -46,9 +46,6 @@ function PolicyEditor({ policy }: { policy?: PolicyDetail }) {
   const edited = JSON.stringify({ name, description, rules });
   const [savedAs, setSavedAs] = useState(edited);
   const guard = useUnsavedChangesGuard(!readOnly && edited !== savedAs, 'your edits to this policy');
-  useEffect(() => {
-    if (save.error instanceof ApiError) setErrors(errorsByField(save.error.fieldErrors));
-  }, [save.error]);
   const candidateRules = useMemo(() => rules.map(toRule), [rules]);
   const appName = (id: string) => applications.data?.find((a) => a.id === id)?.name ?? id;
 
@@ -65,6 +62,9 @@ function PolicyEditor({ policy }: { policy?: PolicyDetail }) {
             guard.allowLeave();
             void navigate(`/policies/${saved.id}`, { replace: true });
           }
+        },
+        onError: (error) => {
+          if (error instanceof ApiError) setErrors(errorsByField(error.fieldErrors));
         },
       },
     );
@@ -224,7 +224,11 @@ function PolicyEditor({ policy }: { policy?: PolicyDetail }) {
         )}
         {policy && (
           <Tabs.Panel value="sharing" pt="md">
-            <SharingPanel policy={policy} readOnly={readOnly || policy.tenantId !== ownerTenant} />
+            <SharingPanel
+              key={policy.sharedWithTenantIds.join(',')}
+              policy={policy}
+              readOnly={readOnly || policy.tenantId !== ownerTenant}
+            />
           </Tabs.Panel>
         )}
       </Tabs>

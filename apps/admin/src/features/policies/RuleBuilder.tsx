@@ -238,11 +238,7 @@ function RuleCard({
             />
           </Group>
         )}
-        <Radio.Group
-          label={`Rule ${n} counts`}
-          value={rule.counting}
-          onChange={(v) => onChange({ ...rule, counting: v as RuleDraft['counting'] })}
-        >
+        <Radio.Group label={`Rule ${n} counts`} value={rule.counting} onChange={(v) => onChange({ ...rule, counting: v })}>
           <Group mt={4}>
             <Radio value="streams" label="Streams" disabled={disabled} />
             <Radio value="distinct" label="Distinct values of an attribute" disabled={disabled} />
@@ -310,7 +306,7 @@ function RuleCard({
         <Radio.Group
           label={`Rule ${n}: when the limit is reached`}
           value={rule.onConflict}
-          onChange={(v) => onChange({ ...rule, onConflict: v as RuleDraft['onConflict'] })}
+          onChange={(v) => onChange({ ...rule, onConflict: v })}
           error={errors[`${path}.onConflict`]}
         >
           <Group mt={4}>

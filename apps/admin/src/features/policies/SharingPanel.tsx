@@ -1,6 +1,6 @@
 import { Button, Group, MultiSelect, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { describeError } from '../../api/client';
 import { useCurrentTenant } from '../tenants/current-tenant';
 import type { PolicyDetail } from './api';
@@ -11,7 +11,6 @@ export function SharingPanel({ policy, readOnly }: { policy: PolicyDetail; readO
   const { tenants } = useCurrentTenant();
   const share = useSharePolicy();
   const [selected, setSelected] = useState<string[]>(policy.sharedWithTenantIds);
-  useEffect(() => setSelected(policy.sharedWithTenantIds), [policy.sharedWithTenantIds]);
   const options = tenants.filter((t) => t.id !== policy.tenantId).map((t) => ({ value: t.id, label: `${t.name} (${t.slug})` }));
   for (const id of policy.sharedWithTenantIds) if (!options.some((o) => o.value === id)) options.push({ value: id, label: id });
   return (

@@ -155,7 +155,7 @@ export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; a
         <Card withBorder radius="md" aria-label="Simulation result" component="section">
           <Group mb="sm">
             <Text fw={600}>Decision</Text>
-            <Badge color={DECISION_COLOR[result.decision as keyof typeof DECISION_COLOR]} size="lg" data-testid="simulation-decision">
+            <Badge color={DECISION_COLOR[result.decision]} size="lg" data-testid="simulation-decision">
               {result.decision}
             </Badge>
             <Text size="sm" c="dimmed">
