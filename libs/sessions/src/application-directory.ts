@@ -1,8 +1,16 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { LRUCache } from 'lru-cache';
 import { PoliciesService } from '@cm/policies';
 import type { EnginePolicy } from '@cm/policy-engine';
-import { APPLICATION_ID_PATTERN, type ApplicationCredentials, ApplicationsService, ConfigEpochService } from '@cm/tenants';
+import {
+  APPLICATION_ID_PATTERN,
+  type ApplicationCredentials,
+  ApplicationsService,
+  ConfigEpochService,
+  type ConfigurationChangedEvent,
+  ConfigurationEvents,
+} from '@cm/tenants';
 import { requiredPlayerInputs } from './entitlement-requirements';
 
 export interface ApplicationContext {
@@ -31,8 +39,8 @@ export const DIRECTORY_UNKNOWN_TTL_MS = 10_000;
 
 /**
  * Applications and their compiled policies, cached per process, each entry for one policy epoch of its application.
- * A change made through this process drops the applications it touched as soon as it commits (ConfigEpochService
- * listener); changes made by other processes are seen by polling the global epoch every second and then comparing
+ * A change made through this process drops the applications it touched as soon as it commits (the `configuration.changed`
+ * event); changes made by other processes are seen by polling the global epoch every second and then comparing
  * the cached applications' epochs. The epoch of the entry is what the CM hot path compares with the session's.
  *
  * The key comes from the caller (the Basic auth user name), so the cache is bounded: an id that cannot be an
@@ -47,7 +55,6 @@ export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown
   private knownGlobalEpoch = -1;
   private timer?: NodeJS.Timeout;
   private polling = false;
-  private unsubscribe?: () => void;
 
   constructor(
     private readonly applications: ApplicationsService,
@@ -56,14 +63,18 @@ export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.epochs.onChange(({ applicationIds }) => this.forget(applicationIds));
     this.timer = setInterval(() => void this.poll(), EPOCH_POLL_MS);
     this.timer.unref();
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
-    this.unsubscribe?.();
+  }
+
+  /** A change committed through this process: those applications reload at once. */
+  @OnEvent(ConfigurationEvents.changed)
+  onConfigurationChanged(change: ConfigurationChangedEvent): void {
+    this.forget(change.applicationIds);
   }
 
   get(applicationId: string): Promise<ApplicationContext | null> {

@@ -1,4 +1,5 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type {
   DataSource,
@@ -10,11 +11,12 @@ import type {
 } from 'typeorm';
 
 /** One committed configuration change: the applications whose policy epoch moved (or that were deleted). */
-export interface PolicyEpochChange {
+export interface ConfigurationChangedEvent {
   applicationIds: string[];
 }
 
-type Listener = (change: PolicyEpochChange) => void;
+/** The in-process event every configuration cache listens to (emitted once the change committed). */
+export const ConfigurationEvents = { changed: 'configuration.changed' } as const;
 
 const PENDING = Symbol('cm.pendingEpochChanges');
 type WithPending = QueryRunner & { data: { [PENDING]?: Set<string> } };
@@ -24,15 +26,17 @@ type WithPending = QueryRunner & { data: { [PENDING]?: Set<string> } };
  * ApplicationEntity); the global `config_epoch` row moves on every configuration change, for caches that cover all
  * of it and for cross-process pollers that then read the application epochs they care about.
  *
- * Listeners in this process hear of a change once its transaction committed (never of one rolled back): the CM
- * application directory reloads those applications at once; other processes learn it by polling.
+ * The one owner of "configuration changed": the epochs answer what the configuration is now (`current`,
+ * `applicationEpochs`), and `configuration.changed` tells every cache of this process once a change committed (never
+ * of one rolled back): the CM application directory drops those applications, the usage directory its copy. Other
+ * processes learn of it by polling the epochs.
  */
 @Injectable()
 export class ConfigEpochService implements OnModuleInit, EntitySubscriberInterface {
-  private readonly logger = new Logger(ConfigEpochService.name);
-  private readonly listeners = new Set<Listener>();
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventEmitter2,
+  ) {}
 
   onModuleInit(): void {
     if (!this.dataSource.subscribers.includes(this)) this.dataSource.subscribers.push(this);
@@ -79,12 +83,6 @@ export class ConfigEpochService implements OnModuleInit, EntitySubscriberInterfa
     return new Map(rows.map((r) => [r.id, Number(r.policy_epoch)]));
   }
 
-  /** Hears of every committed change made through this process (returns the unsubscribe). */
-  onChange(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   afterTransactionCommit(event: TransactionCommitEvent): void {
     const runner = event.queryRunner as WithPending;
     if (runner.isTransactionActive) return; // a savepoint was released; the transaction goes on
@@ -100,13 +98,7 @@ export class ConfigEpochService implements OnModuleInit, EntitySubscriberInterfa
   }
 
   private notify(applicationIds: string[]): void {
-    const change = { applicationIds };
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (error) {
-        this.logger.error(`a configuration listener failed: ${String(error)}`);
-      }
-    }
+    const event: ConfigurationChangedEvent = { applicationIds };
+    this.events.emit(ConfigurationEvents.changed, event);
   }
 }

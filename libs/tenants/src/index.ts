@@ -17,7 +17,7 @@ export {
   type PlaybackTokensSettings,
 } from './applications.service';
 export { ENTITLEMENT_ALGORITHMS, type EntitlementsSettings } from './entitlements-settings';
-export { ConfigEpochService, type PolicyEpochChange } from './config-epoch.service';
+export { ConfigEpochService, ConfigurationEvents, type ConfigurationChangedEvent } from './config-epoch.service';
 export { TenantsError, TenantsErrorCode } from './tenants.errors';
 export { secretMatches } from './secrets';
 /** Request DTOs other libraries build on (configuration as code), so a field is declared and validated once. */

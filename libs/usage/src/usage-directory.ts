@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { PoliciesService } from '@cm/policies';
-import { ApplicationsService, ConfigEpochService, TenantsService } from '@cm/tenants';
+import { ApplicationsService, ConfigEpochService, ConfigurationEvents, TenantsService } from '@cm/tenants';
 
 export interface DirectoryApplication {
   id: string;
@@ -28,14 +29,17 @@ const MAX_AGE_MS = 60_000;
 
 /**
  * Who owns which application and which policies are attached where, read through the tenants and policies
- * services and cached: reloaded when the configuration epoch moves (every configuration change moves it), at
- * most every 60 s otherwise, or when an unknown application shows up.
+ * services and cached: dropped on `configuration.changed` (a change made through this process), reloaded when the
+ * configuration epoch moves (a change made by another process), at most every 60 s otherwise, or when an unknown
+ * application shows up.
  */
 @Injectable()
 export class UsageDirectory {
   private readonly logger = new Logger(UsageDirectory.name);
   private cached?: { directory: Directory; epoch: number; loadedAt: number; checkedAt: number };
   private loading?: Promise<Directory>;
+  /** Moves with every change heard of: a load that overlapped one is not kept. */
+  private generation = 0;
 
   constructor(
     private readonly tenants: TenantsService,
@@ -67,12 +71,20 @@ export class UsageDirectory {
     return directory;
   }
 
+  /** A change committed through this process: the next read reloads. */
+  @OnEvent(ConfigurationEvents.changed)
+  onConfigurationChanged(): void {
+    this.generation += 1;
+    this.cached = undefined;
+  }
+
   reload(): Promise<Directory> {
     this.loading ??= this.load().finally(() => (this.loading = undefined));
     return this.loading;
   }
 
   private async load(): Promise<Directory> {
+    const generation = this.generation;
     const epoch = await this.epoch.current();
     const applications = new Map<string, DirectoryApplication>();
     const policies: DirectoryPolicy[] = [];
@@ -87,7 +99,7 @@ export class UsageDirectory {
     }
     const directory = { applications, policies };
     const now = Date.now();
-    this.cached = { directory, epoch, loadedAt: now, checkedAt: now };
+    if (generation === this.generation) this.cached = { directory, epoch, loadedAt: now, checkedAt: now };
     this.logger.debug(`directory loaded: ${applications.size} applications, ${policies.length} policies (epoch ${epoch})`);
     return directory;
   }
