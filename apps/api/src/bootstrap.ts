@@ -8,7 +8,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { DataSource } from 'typeorm';
+import { ApplicationsService } from '@cm/tenants';
 import { AppModule } from './app.module';
 import type { Env } from './config/env';
 import { assertNoOpenApplications } from './config/production-checks';
@@ -118,7 +118,7 @@ export async function createApp(
     print: options.print ?? (options.logger === false ? () => undefined : undefined),
   });
   if (env.CM_DEMO_SEED) await app.get(FirstRunSeeder).seedDemo();
-  await assertNoOpenApplications(env, app.get(DataSource)).catch(async (error: unknown) => {
+  await assertNoOpenApplications(env, app.get(ApplicationsService)).catch(async (error: unknown) => {
     await app.close();
     throw error;
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { ApplicationEntity } from './application.entity';
 import { ConfigEpochService } from './config-epoch.service';
 import { checkEntitlements, type EntitlementsInput, type EntitlementsSettings } from './entitlements-settings';
@@ -269,6 +269,16 @@ export class ApplicationsService {
     const e = APPLICATION_ID_PATTERN.test(id) ? await manager.findOneBy(ApplicationEntity, { id }) : null;
     if (!e) throw new TenantsError(TenantsErrorCode.APPLICATION_NOT_FOUND, `Application ${id} not found`);
     return toApplication(e);
+  }
+
+  /** Ids of the applications that serve the player API without a secret, sorted. */
+  async openApplicationIds(): Promise<string[]> {
+    const rows = await this.dataSource.manager.find(ApplicationEntity, {
+      select: { id: true },
+      where: { secretHash: IsNull() },
+      order: { id: 'ASC' },
+    });
+    return rows.map((e) => e.id);
   }
 
   async listByTenant(tenantId: string): Promise<Application[]> {

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { ApplicationsService } from '@cm/tenants';
 import { ConfigError, type Env } from './env';
 
 /**
@@ -6,11 +6,10 @@ import { ConfigError, type Env } from './env';
  * player API without a secret: anyone who knows its id could use it. The error names the applications and the
  * ways out.
  */
-export async function assertNoOpenApplications(env: Env, dataSource: DataSource): Promise<void> {
+export async function assertNoOpenApplications(env: Env, applications: ApplicationsService): Promise<void> {
   if (env.CM_ENV !== 'production' || env.CM_ALLOW_OPEN_APPLICATIONS) return;
-  const open = await dataSource.query<{ id: string }[]>('SELECT id FROM applications WHERE secret_hash IS NULL ORDER BY id');
-  if (open.length === 0) return;
-  const ids = open.map((row) => row.id);
+  const ids = await applications.openApplicationIds();
+  if (ids.length === 0) return;
   const shown = ids.length > 20 ? `${ids.slice(0, 20).join(', ')} and ${ids.length - 20} more` : ids.join(', ');
   throw new ConfigError(
     `Refusing to start in production: ${ids.length === 1 ? 'this application has' : `these ${ids.length} applications have`} ` +
