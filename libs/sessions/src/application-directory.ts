@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { LRUCache } from 'lru-cache';
 import { PoliciesService } from '@cm/policies';
@@ -48,13 +48,13 @@ export const DIRECTORY_UNKNOWN_TTL_MS = 10_000;
  * whose entries expire after a few seconds (and are all dropped when the configuration changes).
  */
 @Injectable()
-export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown {
+export class ApplicationDirectory implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(ApplicationDirectory.name);
   private readonly cache = new LRUCache<string, Entry>({ max: DIRECTORY_MAX_KNOWN });
   private readonly unknown = new LRUCache<string, true>({ max: DIRECTORY_MAX_UNKNOWN, ttl: DIRECTORY_UNKNOWN_TTL_MS });
   private knownGlobalEpoch = -1;
   private timer?: NodeJS.Timeout;
-  private polling = false;
+  private inFlight?: Promise<void>;
 
   constructor(
     private readonly applications: ApplicationsService,
@@ -63,12 +63,16 @@ export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.poll(), EPOCH_POLL_MS);
+    this.timer = setInterval(() => {
+      this.inFlight ??= this.poll().finally(() => (this.inFlight = undefined));
+    }, EPOCH_POLL_MS);
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** Stops polling before the database pools close, and lets a poll in flight finish (no query on a closed pool). */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    await this.inFlight;
   }
 
   /** A change committed through this process: those applications reload at once. */
@@ -109,8 +113,6 @@ export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown
 
   /** Another process changed the configuration: drop the entries whose application epoch moved. */
   private async poll(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
     try {
       const global = await this.epochs.current();
       if (global === this.knownGlobalEpoch) return;
@@ -125,8 +127,6 @@ export class ApplicationDirectory implements OnModuleInit, OnApplicationShutdown
       }
     } catch (error) {
       this.logger.debug(`epoch poll failed: ${String(error)}`);
-    } finally {
-      this.polling = false;
     }
   }
 

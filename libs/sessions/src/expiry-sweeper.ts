@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Clock } from './clock';
 import { SessionEvents, type SessionEndedEvent } from './session.events';
@@ -12,7 +12,7 @@ const BATCH = 1000;
  * Runs on every process; `FOR UPDATE SKIP LOCKED` gives each silent session to exactly one of them.
  */
 @Injectable()
-export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExpirySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExpirySweeper.name);
   private timer?: NodeJS.Timeout;
   private running: Promise<void> | null = null;
@@ -29,7 +29,8 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database pools close: no new pass, and the one in flight finishes. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }
