@@ -30,6 +30,10 @@ const OWNER: Record<string, string> = {
   usage_recent: 'usage',
   decisions: 'usage',
   signing_keys: 'playback-tokens',
+  devices: 'households',
+  device_removals: 'households',
+  account_networks: 'households',
+  home_networks: 'households',
 };
 
 /**
@@ -74,6 +78,7 @@ const DATA_ACCESS: Record<string, string[]> = {
   usage: ['usage.repository.ts', 'decisions.repository.ts', 'usage-bucket.entity.ts', 'usage-recent.entity.ts', 'decision.entity.ts'],
   'playback-tokens': ['signing-keys.repository.ts', 'signing-key.entity.ts'],
   configuration: ['usecases/apply-configuration.usecase.ts'],
+  households: ['households.repository.ts', 'households.entities.ts'],
 };
 
 const DATABASE_MODULES = new Set(['typeorm', '@nestjs/typeorm', 'pg']);

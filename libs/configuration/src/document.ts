@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import type { PolicyRule } from '@cm/contracts';
+import type { AnyRule } from '@cm/contracts';
 import { validateRules } from '@cm/policy-engine';
 import { type Application, type EntitlementsSettings, TENANT_SLUG_PATTERN } from '@cm/tenants';
 import { ConfigurationDto } from './dto/configuration.dto';
@@ -64,7 +64,7 @@ export interface DesiredPolicy {
   name: string;
   description: string;
   /** As the policy engine normalizes them. */
-  rules: PolicyRule[];
+  rules: AnyRule[];
   /** Tenant references as written: a slug or a tenant id. */
   sharedWith: string[];
   path: string;
@@ -118,7 +118,7 @@ export function checkConfiguration(input: unknown): ConfigurationCheck {
   const errors = flatten(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }));
   const raw = input as { tenants?: unknown };
   // Rules are validated by the policy engine wherever they are an array, even when other fields are wrong.
-  const rulesByPath = new Map<string, PolicyRule[]>();
+  const rulesByPath = new Map<string, AnyRule[]>();
   if (Array.isArray(raw.tenants)) {
     raw.tenants.forEach((tenant: unknown, i) => {
       const policies = (tenant as { policies?: unknown } | null)?.policies;

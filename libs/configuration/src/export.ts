@@ -1,4 +1,4 @@
-import type { PolicyRule, RuleCondition } from '@cm/contracts';
+import type { AnyRule, RuleCondition } from '@cm/contracts';
 import type { EntitlementsSettings } from '@cm/tenants';
 import { CONFIGURATION_FORMAT_VERSION } from './dto/configuration.dto';
 import { isUuid } from './document';
@@ -21,11 +21,11 @@ export interface ConfigurationDocument {
       entitlements: EntitlementsSettings | null;
       policies: string[];
     }>;
-    policies: Array<{ id: string; name: string; description: string; rules: PolicyRule[]; sharedWith: string[] }>;
+    policies: Array<{ id: string; name: string; description: string; rules: AnyRule[]; sharedWith: string[] }>;
   }>;
 }
 
-const RULE_ORDER = ['name', 'limit', 'limitClaim', 'maxLimit', 'countBy', 'scope', 'where', 'onConflict', 'message'];
+const RULE_ORDER = ['type', 'name', 'limit', 'by', 'swap', 'limitClaim', 'maxLimit', 'countBy', 'scope', 'where', 'onConflict', 'message'];
 const CONDITION_ORDER = ['attribute', 'op', 'value'];
 
 /** The object's members in this order, then any others (a field the policy engine learns later) as they come. */
@@ -36,7 +36,8 @@ function inOrder<T extends object>(value: T, order: string[]): T {
 }
 
 /** A rule with its fields in the documented order (PostgreSQL's jsonb keeps its own order). */
-export function orderedRule(rule: PolicyRule): PolicyRule {
+export function orderedRule(rule: AnyRule): AnyRule {
+  if (rule.type === 'device-registration') return inOrder(rule, RULE_ORDER);
   const ordered = inOrder(rule, RULE_ORDER);
   return rule.where === undefined ? ordered : { ...ordered, where: rule.where.map((c: RuleCondition) => inOrder(c, CONDITION_ORDER)) };
 }

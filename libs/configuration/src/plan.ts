@@ -1,4 +1,4 @@
-import type { PolicyRule } from '@cm/contracts';
+import type { AnyRule } from '@cm/contracts';
 import {
   type ApplicationSettings,
   type ConfigurationFieldError,
@@ -47,8 +47,8 @@ export interface TenantWork {
   tenantKey: string;
   create?: { slug: string; name: string };
   rename?: string;
-  policyUpdates: Array<{ id: string; name: string; description: string; rules: PolicyRule[] }>;
-  policyCreates: Array<{ key: string; id?: string; name: string; description: string; rules: PolicyRule[] }>;
+  policyUpdates: Array<{ id: string; name: string; description: string; rules: AnyRule[] }>;
+  policyCreates: Array<{ key: string; id?: string; name: string; description: string; rules: AnyRule[] }>;
   /** Policies whose shares change: tenant keys before and after. */
   shares: Array<{ policyKey: string; current: string[]; desired: string[] }>;
   applicationCreates: Array<{ id: string; settings: ApplicationSettings }>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PolicyRule } from '@cm/contracts';
+import type { AnyRule } from '@cm/contracts';
 import type { ApplicationSettings } from './document';
 import { canonicalJson } from './field-diff';
 
@@ -18,7 +18,7 @@ export interface PolicyState {
   tenantId: string;
   name: string;
   description: string;
-  rules: PolicyRule[];
+  rules: AnyRule[];
   /** Tenants it is shared with, sorted. */
   sharedWith: string[];
   /** Applications (of any tenant) it is attached to, sorted. */

@@ -45,7 +45,56 @@ export interface RemoteTerminationAdvice {
   };
 }
 
-export type Advice = RuleViolationAdvice | RemoteTerminationAdvice;
+/** A registered device as the player API lists it. */
+export interface RegisteredDevice {
+  deviceId: string;
+  name: string;
+  platform: string;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** 409 at init: the account is at its device limit and this device is not registered. */
+export interface DeviceLimitAdvice {
+  type: 'device-limit';
+  message: string;
+  policyName: string;
+  ruleName: string;
+  /** The attribute that tells devices apart (the rule's `by`). */
+  attribute: string;
+  threshold: number;
+  devices: RegisteredDevice[];
+}
+
+/** 409 at device removal: the viewer's swap quota is used up until `nextRemovalAt`. */
+export interface SwapLimitAdvice {
+  type: 'swap-limit';
+  message: string;
+  policyName: string;
+  ruleName: string;
+  max: number;
+  windowDays: number;
+  nextRemovalAt: string;
+}
+
+/** 410 at heartbeat of a stream whose device was removed from the account. */
+export interface DeviceRemovedAdvice {
+  type: 'device-removed';
+  message: string;
+  deviceId: string;
+  removedBy: 'viewer' | 'operator';
+}
+
+export type Advice = RuleViolationAdvice | RemoteTerminationAdvice | DeviceLimitAdvice | SwapLimitAdvice | DeviceRemovedAdvice;
+
+/** `GET /v2/devices/{idp}/{subject}`: the registered devices and what the rule allows. */
+export interface DevicesBody {
+  devices: RegisteredDevice[];
+  /** The device limit (the smallest of the application's device-registration rules). */
+  limit: number;
+  /** The viewer's swap quota, when the rule has one: removals used in the window and when the next is allowed. */
+  swap: { max: number; windowDays: number; used: number; nextRemovalAt: string | null } | null;
+}
 
 export interface Obligation {
   namespace: 'adobe.primetime.cm';

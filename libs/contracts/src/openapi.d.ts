@@ -355,6 +355,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/subjects/{idp}/{subject}/devices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['Accounts_devices'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subjects/{idp}/{subject}/devices/{deviceId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['Accounts_removeDevice'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subjects/{idp}/{subject}/home-network': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['Accounts_setHomeNetwork'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subjects/{idp}/{subject}/networks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['Accounts_networks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/subjects/{idp}/{subject}/sessions': {
     parameters: {
       query?: never;
@@ -554,6 +618,58 @@ export interface components {
       idp: string;
       subject: string;
     };
+    AccountDeviceDto: {
+      /**
+       * @description The value of the rule's `by` attribute (deviceId by default)
+       * @example living-room-tv
+       */
+      deviceId: string;
+      /** Format: date-time */
+      firstSeen: string;
+      /**
+       * Format: date-time
+       * @description The last start from this device
+       */
+      lastSeen: string;
+      /**
+       * @description The rule's device limit
+       * @example 5
+       */
+      limit: number;
+      /**
+       * @description deviceName the player sent at its last start (Unknown when none)
+       * @example Living room TV
+       */
+      name: string;
+      /**
+       * @description platform the player sent, else the application platform
+       * @example tvOS
+       */
+      platform: string;
+      /**
+       * Format: uuid
+       * @description The policy whose device-registration rule keeps this register
+       */
+      policyId: string;
+      /** @example Households */
+      policyName: string;
+      /** @example 5 devices */
+      ruleName: string;
+    };
+    AccountDevicesDto: {
+      /** @description Registered devices of the policies you can see, first registered first */
+      devices: components['schemas']['AccountDeviceDto'][];
+      idp: string;
+      subject: string;
+    };
+    AccountNetworksDto: {
+      /** @description null until the account plays or an operator sets one */
+      home: components['schemas']['HomeNetworkDto'] | null;
+      idp: string;
+      /** @description Networks of the last 30 days, most starts first (at most 50) */
+      networks: components['schemas']['NetworkUseDto'][];
+      subject: string;
+    };
     AccountSessionDto: {
       /** @example demo-app */
       applicationId: string;
@@ -574,10 +690,10 @@ export interface components {
       /** Format: uuid */
       id: string;
       /**
-       * @description Killed sessions only: by an operator (console or API), or by another device of the account (X-Terminate)
+       * @description Killed sessions only: by an operator (console or API), by another device of the account (X-Terminate), or because its device was removed from the account
        * @enum {string}
        */
-      killedBy?: 'operator' | 'another-device';
+      killedBy?: 'operator' | 'another-device' | 'device-removed';
       /** Format: date-time */
       lastHeartbeatAt: string | null;
       metadata: {
@@ -1108,6 +1224,15 @@ export interface components {
        */
       to: string;
     };
+    HomeNetworkDto: {
+      /** @example 203.0.113.0/24 */
+      networkId: string;
+      /**
+       * @description Set by an operator, or the network of most starts over 30 days
+       * @enum {string}
+       */
+      source: 'operator' | 'playback';
+    };
     LiveApplicationDto: {
       /** @example demo-app */
       applicationId: string;
@@ -1148,6 +1273,32 @@ export interface components {
       email: string;
       /** Format: password */
       password: string;
+    };
+    NetworkUseDto: {
+      /**
+       * @description Autonomous system number; null when unknown
+       * @example 64496
+       */
+      asn: number | null;
+      /**
+       * @description From the IP database; null when unknown
+       * @example GB
+       */
+      country: string | null;
+      /** @description This is the home network */
+      home: boolean;
+      /** Format: date-time */
+      lastSeen: string;
+      /**
+       * @description network.id: the /24 (IPv4) or /56 (IPv6) of the client address
+       * @example 203.0.113.0/24
+       */
+      networkId: string;
+      /**
+       * @description Admitted starts over the last 30 days
+       * @example 12
+       */
+      starts: number;
     };
     OperatorDto: {
       /** Format: date-time */
@@ -1257,6 +1408,11 @@ export interface components {
     };
     PolicyRuleDto: {
       /**
+       * @description device-registration only: the attribute that tells devices apart (deviceId when absent)
+       * @example deviceId
+       */
+      by?: string;
+      /**
        * @description Absent: count streams; present: count distinct values
        * @example deviceId
        */
@@ -1291,6 +1447,13 @@ export interface components {
        *     ]
        */
       scope?: string[];
+      /** @description device-registration only: how many devices a viewer may remove per window */
+      swap?: components['schemas']['SwapQuotaDto'];
+      /**
+       * @description concurrency (when absent): streams at once; device-registration: registered devices per account (at most one per policy)
+       * @enum {string}
+       */
+      type?: 'concurrency' | 'device-registration';
       where?: components['schemas']['RuleConditionDto'][];
     };
     PolicyVersionDto: {
@@ -1321,6 +1484,13 @@ export interface components {
       op: 'eq' | 'neq' | 'in' | 'nin' | 'exists';
       /** @description string for eq/neq, non-empty string array for in/nin, boolean for exists (default true) */
       value?: string | string[] | boolean;
+    };
+    SetHomeNetworkDto: {
+      /**
+       * @description A /24 (IPv4) or /56 (IPv6) network, or an address in it; null goes back to the network of most playback
+       * @example 203.0.113.0/24
+       */
+      networkId: string | null;
     };
     SharesDto: {
       /** @description Exactly the tenants to share with (besides the owner) */
@@ -1454,6 +1624,18 @@ export interface components {
        * @enum {number}
        */
       status: 202 | 409 | 400 | 401;
+    };
+    SwapQuotaDto: {
+      /**
+       * @description Removals a viewer may make in the window
+       * @example 10
+       */
+      max: number;
+      /**
+       * @description The sliding window, in days
+       * @example 30
+       */
+      windowDays: number;
     };
     TenantDto: {
       /** Format: date-time */
@@ -2714,6 +2896,168 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  Accounts_devices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        idp: string;
+        subject: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountDevicesDto'];
+        };
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  Accounts_removeDevice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        idp: string;
+        subject: string;
+        deviceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed from the account's registers (no swap quota used); its running streams end (410 device-removed at their next heartbeat) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No register you can see holds this device */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  Accounts_setHomeNetwork: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        idp: string;
+        subject: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetHomeNetworkDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountNetworksDto'];
+        };
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description None of your applications played for this account in 30 days */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  Accounts_networks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        idp: string;
+        subject: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountNetworksDto'];
+        };
       };
       /** @description Not signed in: no valid session cookie or API token */
       401: {

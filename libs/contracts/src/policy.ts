@@ -19,7 +19,13 @@ export interface RuleCondition {
   value?: string | string[] | boolean;
 }
 
+export const RULE_TYPES = ['concurrency', 'device-registration'] as const;
+export type RuleType = (typeof RULE_TYPES)[number];
+
+/** A concurrency rule: how many streams (or distinct values) may run at once. The default rule type. */
 export interface PolicyRule {
+  /** Absent in rules stored before device registration existed: they are concurrency rules. */
+  type?: 'concurrency';
   name: string;
   /** Most allowed per scope group (integer >= 0); the fallback when `limitClaim` is set but absent. */
   limit: number;
@@ -40,6 +46,40 @@ export interface PolicyRule {
   /** Shown to the player in the advice; a default is derived from the rule when absent. */
   message?: string;
 }
+
+/** How many devices a viewer may remove in a window (the swap quota); operators' removals do not count. */
+export interface SwapQuota {
+  max: number;
+  windowDays: number;
+}
+
+/**
+ * A device-registration rule: an account may play on at most `limit` registered devices (told apart by the
+ * attribute `by`, `deviceId` by default). A start from an unregistered device registers it while the account is
+ * under the limit.
+ */
+export interface DeviceRegistrationRule {
+  type: 'device-registration';
+  name: string;
+  limit: number;
+  by: string;
+  /** Absent: viewers may remove devices without a quota. */
+  swap?: SwapQuota;
+  message?: string;
+}
+
+/** Any rule a policy holds. */
+export type AnyRule = PolicyRule | DeviceRegistrationRule;
+
+export const isDeviceRegistrationRule = (rule: AnyRule): rule is DeviceRegistrationRule => rule.type === 'device-registration';
+export const isConcurrencyRule = (rule: AnyRule): rule is PolicyRule => rule.type !== 'device-registration';
+
+/**
+ * Server-derived network attributes (`network.id`, `network.home`, `network.country`, `network.asn`): the service
+ * sets them from the client's address at init; players cannot send them.
+ */
+export const NETWORK_PREFIX = 'network.';
+export const NETWORK_ATTRIBUTES = ['network.id', 'network.home', 'network.country', 'network.asn'] as const;
 
 /** Attribute names: 1-64 chars of [A-Za-z0-9_.-] (DESIGN §2). */
 export const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import type { PolicyRule } from '@cm/contracts';
+import type { AnyRule } from '@cm/contracts';
 import { type EnginePolicy, validateRules } from '@cm/policy-engine';
 import { ApplicationsService, ConfigEpochService, TenantsService } from '@cm/tenants';
 import { ApplicationPolicyEntity } from './application-policy.entity';
@@ -15,7 +15,7 @@ export interface Policy {
   tenantId: string;
   name: string;
   description: string;
-  rules: PolicyRule[];
+  rules: AnyRule[];
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -26,7 +26,7 @@ export interface PolicyVersion {
   version: number;
   name: string;
   description: string;
-  rules: PolicyRule[];
+  rules: AnyRule[];
   createdAt: Date;
 }
 
@@ -36,7 +36,7 @@ export interface PolicyInput {
   rules: unknown;
 }
 
-function checkRules(rules: unknown): PolicyRule[] {
+function checkRules(rules: unknown): AnyRule[] {
   const result = validateRules(rules);
   if (!result.ok) {
     throw new PoliciesError(PoliciesErrorCode.INVALID_RULES, 'The policy rules are invalid', result.errors);
@@ -361,7 +361,7 @@ export class PoliciesService implements OnModuleInit {
    * (the sessions of those applications count against it, across tenants when shared).
    */
   async enginePoliciesFor(applicationId: string): Promise<EnginePolicy[]> {
-    const rows: Array<{ id: string; name: string; rules: PolicyRule[]; application_ids: string[] }> = await this.dataSource.query(
+    const rows: Array<{ id: string; name: string; rules: AnyRule[]; application_ids: string[] }> = await this.dataSource.query(
       `SELECT p.id, p.name, p.rules,
               (SELECT array_agg(ap2.application_id ORDER BY ap2.application_id) FROM application_policies ap2 WHERE ap2.policy_id = p.id) AS application_ids
          FROM application_policies ap JOIN policies p ON p.id = ap.policy_id
@@ -370,6 +370,19 @@ export class PoliciesService implements OnModuleInit {
       [applicationId],
     );
     return rows.map((r) => ({ id: r.id, name: r.name, rules: r.rules, applicationIds: r.application_ids }));
+  }
+
+  /** These policies as the engine sees them, with their owner (operator device removal); unknown ids are left out. */
+  async enginePoliciesByIds(policyIds: string[]): Promise<Array<EnginePolicy & { tenantId: string }>> {
+    if (policyIds.length === 0) return [];
+    const rows: Array<{ id: string; name: string; tenant_id: string; rules: AnyRule[]; application_ids: string[] | null }> =
+      await this.dataSource.query(
+        `SELECT p.id, p.name, p.tenant_id, p.rules,
+                (SELECT array_agg(ap.application_id ORDER BY ap.application_id) FROM application_policies ap WHERE ap.policy_id = p.id) AS application_ids
+           FROM policies p WHERE p.id = ANY($1::uuid[]) ORDER BY p.name, p.id`,
+        [policyIds],
+      );
+    return rows.map((r) => ({ id: r.id, name: r.name, tenantId: r.tenant_id, rules: r.rules, applicationIds: r.application_ids ?? [] }));
   }
 
   /** Applications that share at least one policy with this one (their streams are visible to it). */

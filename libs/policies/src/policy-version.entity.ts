@@ -1,4 +1,4 @@
-import type { PolicyRule } from '@cm/contracts';
+import type { AnyRule } from '@cm/contracts';
 import { JoinColumn, ManyToOne, Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import { PolicyEntity } from './policy.entity';
 
@@ -18,7 +18,7 @@ export class PolicyVersionEntity {
   description!: string;
 
   @Column({ type: 'jsonb' })
-  rules!: PolicyRule[];
+  rules!: AnyRule[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,4 +1,4 @@
-import type { PolicyRule } from '@cm/contracts';
+import type { AnyRule } from '@cm/contracts';
 import { Column, CreateDateColumn, Entity, Index, BeforeInsert, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -19,7 +19,7 @@ export class PolicyEntity {
 
   /** Validated by the policy engine before every write. */
   @Column({ type: 'jsonb' })
-  rules!: PolicyRule[];
+  rules!: AnyRule[];
 
   @Column({ type: 'integer', default: 1 })
   version!: number;

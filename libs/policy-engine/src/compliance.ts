@@ -6,6 +6,7 @@
  *   newest session is latest.
  * The limit is the session's own (`effectiveLimit`). Ties go by sessionId. A session whose group never exceeds its limit (what `evaluate` guarantees) is compliant.
  */
+import { isConcurrencyRule } from '@cm/contracts';
 import { effectiveLimit } from './limits';
 import { byAge, byValue, concerns, countedFor, groupOf, keyedById, keyedByValue, newest, scopeValues } from './matching';
 import type { ComplianceResult, EnginePolicy, EngineSession, RuleViolation } from './types';
@@ -19,7 +20,7 @@ export function checkCompliance(session: EngineSession, running: EngineSession[]
   for (const policy of policies) {
     const counted = countedFor(policy, ordered, session);
     policy.rules.forEach((rule, ruleIndex) => {
-      if (!concerns(rule, session.metadata)) return;
+      if (!isConcurrencyRule(rule) || !concerns(rule, session.metadata)) return;
       const group = groupOf(rule, session, counted);
       const latestWins = rule.onConflict === 'evict-oldest';
       const limit = effectiveLimit(rule, session.metadata);

@@ -84,7 +84,7 @@ function limitOf(rule: PolicyRule, claim: string | undefined): number {
 /** Every rule group of every policy is within its limit (with the account's claimed limit, when it has one). */
 function expectWithinLimits(running: EngineSession[], policies: EnginePolicy[], claim?: string): void {
   for (const policy of policies) {
-    for (const rule of policy.rules) {
+    for (const rule of policy.rules as PolicyRule[]) {
       const groups = new Map<string, Set<string>>();
       for (const s of running) {
         if (!policy.applicationIds.includes(s.applicationId) || !(rule.where ?? []).every((c) => holds(c, s.metadata))) continue;

@@ -18,7 +18,7 @@
  * A rule's limit is the candidate's (`effectiveLimit`: its `limitClaim` claim when it has one), so an account's
  * entitlement decides its own streams.
  */
-import type { PolicyRule } from '@cm/contracts';
+import { isConcurrencyRule, type PolicyRule } from '@cm/contracts';
 import { effectiveLimit } from './limits';
 import { byAge, byValue, concerns, countedFor, groupOf, keyedById, keyedByValue, newest, scopeValues } from './matching';
 import type { EnginePolicy, EngineSession, Eviction, InitDecision, RuleViolation } from './types';
@@ -40,7 +40,7 @@ export function evaluate(candidate: EngineSession, running: EngineSession[], pol
   for (const policy of policies) {
     const counted = countedFor(policy, ordered, candidate);
     policy.rules.forEach((rule, ruleIndex) => {
-      if (!concerns(rule, candidate.metadata)) return;
+      if (!isConcurrencyRule(rule) || !concerns(rule, candidate.metadata)) return;
       const limit = effectiveLimit(rule, candidate.metadata);
       const context = { policy, rule, ruleIndex, limit, group: groupOf(rule, candidate, counted) };
       if (rule.onConflict === 'evict-oldest' && limit > 0) evict(candidate, context, victims);

@@ -1,7 +1,7 @@
 export { checkCompliance } from './compliance';
 export { evaluate } from './evaluate';
 export { defaultMessage, ruleAttribute } from './messages';
-export { claimsRead, missingMetadata, requiredClaims, requiredMetadata } from './metadata';
+export { claimsRead, missingMetadata, readsNetwork, requiredClaims, requiredMetadata } from './metadata';
 export { effectiveLimit } from './limits';
 export type { ComplianceResult, EnginePolicy, EngineSession, Eviction, InitDecision, RuleViolation } from './types';
 export { RULE_BOUNDS, validateRules } from './validate-rules';

@@ -1,15 +1,21 @@
-import { CLAIM_PREFIX, type PolicyRule } from '@cm/contracts';
+import { type AnyRule, CLAIM_PREFIX, isDeviceRegistrationRule, NETWORK_PREFIX } from '@cm/contracts';
 
-type WithRules = ReadonlyArray<{ rules: readonly PolicyRule[] }>;
+type WithRules = ReadonlyArray<{ rules: readonly AnyRule[] }>;
 
 const byPlainOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const isClaim = (attribute: string) => attribute.startsWith(CLAIM_PREFIX);
+/** Server-derived from the client's address (`network.*`): never asked of the player. */
+const isNetwork = (attribute: string) => attribute.startsWith(NETWORK_PREFIX);
 
 /** Every attribute any rule names (countBy, scope, where), unique. */
 function namedAttributes(policies: WithRules): Set<string> {
   const names = new Set<string>();
   for (const { rules } of policies) {
     for (const rule of rules) {
+      if (isDeviceRegistrationRule(rule)) {
+        names.add(rule.by);
+        continue;
+      }
       if (rule.countBy !== undefined) names.add(rule.countBy);
       for (const attribute of rule.scope ?? []) names.add(attribute);
       for (const condition of rule.where ?? []) names.add(condition.attribute);
@@ -25,7 +31,7 @@ function namedAttributes(policies: WithRules): Set<string> {
  * names is required metadata).
  */
 export function requiredMetadata(policies: WithRules): string[] {
-  return [...namedAttributes(policies)].filter((a) => !isClaim(a)).sort(byPlainOrder);
+  return [...namedAttributes(policies)].filter((a) => !isClaim(a) && !isNetwork(a)).sort(byPlainOrder);
 }
 
 /**
@@ -48,6 +54,12 @@ export function requiredClaims(policies: WithRules): string[] {
 /** Every claim name the rules read: the required ones and the optional `limitClaim`s. What a session keeps. */
 export function claimsRead(policies: WithRules): string[] {
   const names = new Set(requiredClaims(policies));
-  for (const { rules } of policies) for (const rule of rules) if (rule.limitClaim !== undefined) names.add(rule.limitClaim);
+  for (const { rules } of policies)
+    for (const rule of rules) if (!isDeviceRegistrationRule(rule) && rule.limitClaim !== undefined) names.add(rule.limitClaim);
   return [...names].sort(byPlainOrder);
+}
+
+/** Whether any rule reads a server-derived network attribute (`network.*`). */
+export function readsNetwork(policies: WithRules): boolean {
+  return [...namedAttributes(policies)].some(isNetwork);
 }

@@ -1,4 +1,4 @@
-import type { PolicyRule } from '@cm/contracts';
+import type { AnyRule, PolicyRule } from '@cm/contracts';
 
 /** A stream as the engine sees it: no database row, no Nest. */
 export interface EngineSession {
@@ -13,7 +13,8 @@ export interface EngineSession {
 export interface EnginePolicy {
   id: string;
   name: string;
-  rules: PolicyRule[];
+  /** Concurrency rules decide streams; a device-registration rule is applied by the households library. */
+  rules: AnyRule[];
   /** Applications this policy is attached to: only their sessions count for it. */
   applicationIds: string[];
 }

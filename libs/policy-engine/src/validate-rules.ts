@@ -1,6 +1,11 @@
 import {
+  type AnyRule,
   ATTRIBUTE_NAME_PATTERN,
+  type DeviceRegistrationRule,
+  RULE_TYPES,
   CLAIM_NAME_PATTERN,
+  CLAIM_PREFIX,
+  NETWORK_PREFIX,
   CONDITION_OPS,
   ON_CONFLICT,
   type ConditionOp,
@@ -18,6 +23,8 @@ export const RULE_BOUNDS = {
   values: 100,
   valueLength: 256,
   message: 500,
+  swapMax: 1000,
+  swapWindowDays: 365,
 } as const;
 
 export interface RuleFieldError {
@@ -26,9 +33,11 @@ export interface RuleFieldError {
   message: string;
 }
 
-export type RulesValidation = { ok: true; rules: PolicyRule[] } | { ok: false; errors: RuleFieldError[] };
+export type RulesValidation = { ok: true; rules: AnyRule[] } | { ok: false; errors: RuleFieldError[] };
 
-const RULE_KEYS = ['name', 'limit', 'limitClaim', 'maxLimit', 'countBy', 'scope', 'where', 'onConflict', 'message'];
+const RULE_KEYS = ['type', 'name', 'limit', 'limitClaim', 'maxLimit', 'countBy', 'scope', 'where', 'onConflict', 'message'];
+const DEVICE_RULE_KEYS = ['type', 'name', 'limit', 'by', 'swap', 'message'];
+const SWAP_KEYS = ['max', 'windowDays'];
 const CONDITION_KEYS = ['attribute', 'op', 'value'];
 const ATTRIBUTE_HINT = 'must be an attribute name: 1-64 characters of letters, digits, "_", "." or "-"';
 
@@ -61,8 +70,16 @@ export function validateRules(input: unknown): RulesValidation {
       errors.push({ field: `rules[${i}].name`, message: `must be unique within the policy (rules[${first}] is also named "${raw.name}")` });
   });
 
+  const deviceRules = input.flatMap((raw, i) => (isObject(raw) && raw.type === 'device-registration' ? [i] : []));
+  for (const i of deviceRules.slice(1)) {
+    errors.push({
+      field: `rules[${i}].type`,
+      message: `a policy holds at most one device-registration rule (rules[${deviceRules[0]}] is one)`,
+    });
+  }
+
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, rules: rules as PolicyRule[] };
+  return { ok: true, rules: rules as AnyRule[] };
 }
 
 function unknownKeys(raw: Record<string, unknown>, known: string[], path: string, what: string, errors: Errors): void {
@@ -71,21 +88,73 @@ function unknownKeys(raw: Record<string, unknown>, known: string[], path: string
   }
 }
 
-function validateRule(raw: unknown, path: string, errors: Errors): PolicyRule | undefined {
+function validateRule(raw: unknown, path: string, errors: Errors): AnyRule | undefined {
   if (!isObject(raw)) {
     errors.push({ field: path, message: 'must be an object' });
     return undefined;
   }
-  const before = errors.length;
-  unknownKeys(raw, RULE_KEYS, path, 'rule', errors);
-  const { name, limit, limitClaim, maxLimit, countBy, onConflict, message } = raw;
+  if (!isAbsent(raw.type) && !RULE_TYPES.includes(raw.type as (typeof RULE_TYPES)[number])) {
+    errors.push({ field: `${path}.type`, message: `must be one of ${RULE_TYPES.join(', ')} (omitted means concurrency)` });
+    return undefined;
+  }
+  return raw.type === 'device-registration' ? validateDeviceRule(raw, path, errors) : validateConcurrencyRule(raw, path, errors);
+}
 
+function validateNameAndLimit(raw: Record<string, unknown>, path: string, errors: Errors): void {
+  const { name, limit } = raw;
   if (typeof name !== 'string' || name.trim() === '' || name.length > RULE_BOUNDS.name) {
     errors.push({ field: `${path}.name`, message: `must be a non-empty string of at most ${RULE_BOUNDS.name} characters` });
   }
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0 || limit > RULE_BOUNDS.limit) {
     errors.push({ field: `${path}.limit`, message: `must be an integer between 0 and ${RULE_BOUNDS.limit}` });
   }
+}
+
+const isBoundedInteger = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/** `{type: "device-registration", name, limit, by?, swap?: {max, windowDays}, message?}`; `by` defaults to `deviceId`. */
+function validateDeviceRule(raw: Record<string, unknown>, path: string, errors: Errors): DeviceRegistrationRule | undefined {
+  const before = errors.length;
+  unknownKeys(raw, DEVICE_RULE_KEYS, path, 'device-registration rule', errors);
+  validateNameAndLimit(raw, path, errors);
+  const { by, swap, message } = raw;
+  if (!isAbsent(by) && !isAttribute(by)) errors.push({ field: `${path}.by`, message: ATTRIBUTE_HINT });
+  else if (typeof by === 'string' && (by.startsWith(NETWORK_PREFIX) || by.startsWith(CLAIM_PREFIX))) {
+    errors.push({ field: `${path}.by`, message: 'must be an attribute the player sends (not network.* or claims.*)' });
+  }
+  if (!isAbsent(swap)) {
+    if (!isObject(swap)) errors.push({ field: `${path}.swap`, message: 'must be an object with max and windowDays' });
+    else {
+      unknownKeys(swap, SWAP_KEYS, `${path}.swap`, 'swap', errors);
+      if (!isBoundedInteger(swap.max, 0, RULE_BOUNDS.swapMax)) {
+        errors.push({ field: `${path}.swap.max`, message: `must be an integer between 0 and ${RULE_BOUNDS.swapMax}` });
+      }
+      if (!isBoundedInteger(swap.windowDays, 1, RULE_BOUNDS.swapWindowDays)) {
+        errors.push({ field: `${path}.swap.windowDays`, message: `must be an integer between 1 and ${RULE_BOUNDS.swapWindowDays}` });
+      }
+    }
+  }
+  if (!isAbsent(message) && !isShortString(message, RULE_BOUNDS.message)) {
+    errors.push({ field: `${path}.message`, message: `must be a string of at most ${RULE_BOUNDS.message} characters` });
+  }
+  if (errors.length > before) return undefined;
+  const rule: DeviceRegistrationRule = {
+    type: 'device-registration',
+    name: raw.name as string,
+    limit: raw.limit as number,
+    by: (by as string | undefined) ?? 'deviceId',
+  };
+  if (isObject(swap)) rule.swap = { max: swap.max as number, windowDays: swap.windowDays as number };
+  if (typeof message === 'string' && message.trim() !== '') rule.message = message;
+  return rule;
+}
+
+function validateConcurrencyRule(raw: Record<string, unknown>, path: string, errors: Errors): PolicyRule | undefined {
+  const before = errors.length;
+  unknownKeys(raw, RULE_KEYS, path, 'rule', errors);
+  const { name, limit, limitClaim, maxLimit, countBy, onConflict, message } = raw;
+  validateNameAndLimit(raw, path, errors);
   const limitIsValid = typeof limit === 'number' && Number.isInteger(limit) && limit >= 0 && limit <= RULE_BOUNDS.limit;
   if (!isAbsent(limitClaim) && !(typeof limitClaim === 'string' && CLAIM_NAME_PATTERN.test(limitClaim))) {
     errors.push({

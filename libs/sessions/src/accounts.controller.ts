@@ -1,18 +1,63 @@
-import { Delete, Get, HttpCode, Param } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import { type Actor, CurrentActor, ManagementController } from '@cm/identity';
+import { AccountHouseholdsService } from './account-households.service';
 import { AccountSessionsService } from './accounts.service';
+import { AccountDevicesDto, AccountNetworksDto, SetHomeNetworkDto } from './dto/account-households.dto';
 import { AccountSessionsDto } from './dto/account-sessions.dto';
 
 /** Account look-up and operator kill (DESIGN §4 "accounts"). */
 @ManagementController('', 'accounts')
 export class AccountsController {
-  constructor(private readonly accounts: AccountSessionsService) {}
+  constructor(
+    private readonly accounts: AccountSessionsService,
+    private readonly households: AccountHouseholdsService,
+  ) {}
 
   @Get('subjects/:idp/:subject/sessions')
   @ApiOkResponse({ type: AccountSessionsDto })
   lookup(@CurrentActor() actor: Actor, @Param('idp') idp: string, @Param('subject') subject: string): Promise<AccountSessionsDto> {
     return this.accounts.lookup(actor, idp, subject);
+  }
+
+  @Get('subjects/:idp/:subject/devices')
+  @ApiOkResponse({ type: AccountDevicesDto })
+  devices(@CurrentActor() actor: Actor, @Param('idp') idp: string, @Param('subject') subject: string): Promise<AccountDevicesDto> {
+    return this.households.devicesOf(actor, idp, subject);
+  }
+
+  @Delete('subjects/:idp/:subject/devices/:deviceId')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description:
+      "Removed from the account's registers (no swap quota used); its running streams end (410 device-removed at their next heartbeat)",
+  })
+  @ApiNotFoundResponse({ description: 'No register you can see holds this device' })
+  removeDevice(
+    @CurrentActor() actor: Actor,
+    @Param('idp') idp: string,
+    @Param('subject') subject: string,
+    @Param('deviceId') deviceId: string,
+  ): Promise<void> {
+    return this.households.remove(actor, idp, subject, deviceId);
+  }
+
+  @Get('subjects/:idp/:subject/networks')
+  @ApiOkResponse({ type: AccountNetworksDto })
+  networks(@CurrentActor() actor: Actor, @Param('idp') idp: string, @Param('subject') subject: string): Promise<AccountNetworksDto> {
+    return this.households.networksOf(actor, idp, subject);
+  }
+
+  @Put('subjects/:idp/:subject/home-network')
+  @ApiOkResponse({ type: AccountNetworksDto })
+  @ApiNotFoundResponse({ description: 'None of your applications played for this account in 30 days' })
+  setHomeNetwork(
+    @CurrentActor() actor: Actor,
+    @Param('idp') idp: string,
+    @Param('subject') subject: string,
+    @Body() body: SetHomeNetworkDto,
+  ): Promise<AccountNetworksDto> {
+    return this.households.setHome(actor, idp, subject, body.networkId ?? null);
   }
 
   @Delete('sessions/:id')

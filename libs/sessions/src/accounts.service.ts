@@ -35,13 +35,14 @@ export interface AccountSession {
   endedAt?: Date;
   endReason?: EndReason;
   /** Killed sessions: by an operator (console or API), or by another device of the account (X-Terminate). */
-  killedBy?: 'operator' | 'another-device';
+  killedBy?: 'operator' | 'another-device' | 'device-removed';
   /** Killed by another device: the stream that took the place. */
   terminator?: { deviceName: string; channel: string; applicationName: string; startedAt: string };
 }
 
 /** Who killed a session, read from the remote-termination body its player gets. */
 function killer(detail: unknown): Pick<AccountSession, 'killedBy' | 'terminator'> {
+  if ((detail as AdviceBody | null)?.associatedAdvice?.some((a) => a.type === 'device-removed')) return { killedBy: 'device-removed' };
   const advice = (detail as AdviceBody | null)?.associatedAdvice?.find((a) => a.type === 'remote-termination');
   if (!advice || advice.type !== 'remote-termination' || advice.terminator.applicationName === OPERATOR_CONSOLE)
     return { killedBy: 'operator' };
@@ -50,7 +51,7 @@ function killer(detail: unknown): Pick<AccountSession, 'killedBy' | 'terminator'
 
 const notFound = (id: string) => new AccountsError(AccountsErrorCode.SESSION_NOT_FOUND, `Session ${id} not found`);
 
-function checkAccountPart(name: 'idp' | 'subject', value: string): string {
+export function checkOperatorAccountPart(name: 'idp' | 'subject', value: string): string {
   if (value.length === 0 || value.length > MAX_ACCOUNT_PART || /[\u0000-\u001f\u007f]/.test(value)) {
     throw new AccountsError(
       AccountsErrorCode.INVALID_ACCOUNT,
@@ -86,7 +87,7 @@ export class AccountSessionsService implements OnModuleInit {
     idp: string,
     subject: string,
   ): Promise<{ idp: string; subject: string; running: AccountSession[]; ended: AccountSession[] }> {
-    const account = { idp: checkAccountPart('idp', idp), subject: checkAccountPart('subject', subject) };
+    const account = { idp: checkOperatorAccountPart('idp', idp), subject: checkOperatorAccountPart('subject', subject) };
     const records = await this.records.listByAccount(account, this.options.graceSeconds, LOOKUP_LIMIT);
     const apps = await this.applications.findMany([...new Set(records.map((r) => r.applicationId))]);
     const visible = records.filter((r) => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Ip, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { type InitResponseBody, PLAYBACK_TOKEN_HEADER, type RunningStreamsBody } from '@cm/contracts';
 import { PlaybackTokensService } from '@cm/playback-tokens';
 import type { ApplicationContext } from './application-directory';
@@ -64,13 +64,14 @@ export class CmV2Controller {
     @Query() query: unknown,
     @Body() body: unknown,
     @RequestOrigin() origin: string,
+    @Ip() clientAddress: string,
     @Headers('x-terminate') terminate?: string,
     @Headers('x-cm-entitlement') entitlement?: string,
   ): Promise<InitResponseBody | undefined> {
     const key = account(idp, subject);
     const metadata = parseMetadata(query, body);
     const claims = await this.entitlements.forInit(app, key, entitlement);
-    const result = await this.startSession.execute(app, key, { ...metadata, ...claims }, terminationCodes(terminate));
+    const result = await this.startSession.execute(app, key, { ...metadata, ...claims }, terminationCodes(terminate), clientAddress);
     const headers = { Location: result.body.sessionId, Expires: httpDate(result.expiresAt), ...degradedHeader(result) };
     const token = await this.playbackToken(app, key, result.body.sessionId, result.expiresAt, origin);
     if (token === undefined) return answer(res, new CmReply(result.body, headers));

@@ -6,6 +6,7 @@ import {
   MAX_METADATA_KEYS,
   MAX_METADATA_VALUE_LENGTH,
   type Metadata,
+  NETWORK_PREFIX,
 } from '@cm/contracts';
 import { CmError, CmErrorCode } from './sessions.errors';
 
@@ -22,6 +23,9 @@ function addEntries(target: Metadata, source: unknown, where: string): void {
     }
     if (key.startsWith(CLAIM_PREFIX)) {
       throw invalid(`Metadata key "${key}" is reserved: "${CLAIM_PREFIX}*" attributes come from the entitlement token (X-CM-Entitlement)`);
+    }
+    if (key.startsWith(NETWORK_PREFIX)) {
+      throw invalid(`Metadata key "${key}" is reserved: "${NETWORK_PREFIX}*" attributes come from the client's address, not the player`);
     }
     const values: unknown[] = Array.isArray(raw) ? raw : [raw];
     if (values.length !== 1) throw invalid(`Metadata key "${key}" is given more than once`);
@@ -74,7 +78,9 @@ export function mergeHeartbeatMetadata(current: Metadata, update: Metadata): { m
     }
   }
   const merged = { ...current, ...update };
-  if (Object.keys(merged).length > MAX_METADATA_KEYS) throw invalid(`At most ${MAX_METADATA_KEYS} metadata keys are allowed`);
+  // The server's own attributes (network.*) do not use up the player's keys.
+  if (Object.keys(merged).filter((key) => !key.startsWith(NETWORK_PREFIX)).length > MAX_METADATA_KEYS)
+    throw invalid(`At most ${MAX_METADATA_KEYS} metadata keys are allowed`);
   checkSize(merged);
   return { merged, added };
 }

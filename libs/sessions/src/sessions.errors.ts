@@ -13,6 +13,10 @@ export enum CmErrorCode {
   UNAVAILABLE = 'UNAVAILABLE',
   /** The application needs an entitlement token and this one is missing or not valid (`reason` says why). */
   ENTITLEMENT_REJECTED = 'ENTITLEMENT_REJECTED',
+  /** No register of the application's policies holds this device. */
+  UNKNOWN_DEVICE = 'UNKNOWN_DEVICE',
+  /** The viewer's device swap quota is used up (409 with a swap-limit advice). */
+  SWAP_LIMIT = 'SWAP_LIMIT',
 }
 
 /** Why an entitlement token was refused (401). */
@@ -30,6 +34,8 @@ export const CM_ERROR_STATUS: Record<CmErrorCode, number> = {
   [CmErrorCode.THROTTLED]: 429,
   [CmErrorCode.UNAVAILABLE]: 503,
   [CmErrorCode.ENTITLEMENT_REJECTED]: 401,
+  [CmErrorCode.UNKNOWN_DEVICE]: 404,
+  [CmErrorCode.SWAP_LIMIT]: 409,
 };
 
 /** Codes the original service answers without a body (unless it is advice). */

@@ -1,12 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { HouseholdsModule } from '@cm/households';
 import { PoliciesModule } from '@cm/policies';
 import { TenantsModule } from '@cm/tenants';
+import { AccountHouseholdsService } from './account-households.service';
 import { AccountsController } from './accounts.controller';
 import { AccountSessionsService } from './accounts.service';
 import { ApplicationDirectory } from './application-directory';
 import { Clock } from './clock';
 import { CmAuthGuard } from './cm-auth.guard';
 import { CmV2Controller } from './cm-v2.controller';
+import { DevicesController } from './devices.controller';
+import { RemoveDeviceUseCase } from './usecases/remove-device.usecase';
 import { EntitlementVerifier } from './entitlements';
 import { ExpirySweeper } from './expiry-sweeper';
 import { PgSessions } from './postgres/pg-sessions';
@@ -32,8 +36,8 @@ export class SessionsModule {
       module: SessionsModule,
       // Global for the session store only: live usage and /metrics count running sessions through it.
       global: true,
-      imports: [TenantsModule, PoliciesModule],
-      controllers: [CmV2Controller, AccountsController],
+      imports: [TenantsModule, PoliciesModule, HouseholdsModule],
+      controllers: [CmV2Controller, DevicesController, AccountsController],
       providers: [
         { provide: SESSIONS_OPTIONS, useValue: options },
         ...(store.kind === 'redis'
@@ -62,6 +66,8 @@ export class SessionsModule {
         EntitlementVerifier,
         ExpirySweeper,
         AccountSessionsService,
+        RemoveDeviceUseCase,
+        AccountHouseholdsService,
       ],
       exports: [ExpirySweeper, SESSION_STORE, SESSION_RECORDS],
     };

@@ -1,4 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
+import { HOUSEHOLDS_ENTITIES } from '@cm/households';
 import { IDENTITY_ENTITIES } from '@cm/identity';
 import { PLAYBACK_TOKEN_ENTITIES } from '@cm/playback-tokens';
 import { POLICY_ENTITIES } from '@cm/policies';
@@ -20,6 +21,7 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
       ...IDENTITY_ENTITIES,
       ...USAGE_ENTITIES,
       ...PLAYBACK_TOKEN_ENTITIES,
+      ...HOUSEHOLDS_ENTITIES,
     ],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',

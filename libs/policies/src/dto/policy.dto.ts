@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { CONDITION_OPS, ON_CONFLICT, type PolicyRule } from '@cm/contracts';
+import { CONDITION_OPS, ON_CONFLICT, RULE_TYPES, type AnyRule } from '@cm/contracts';
 
 /** OpenAPI description of a condition; the policy engine validates it (errors name `rules[i].where[j].<field>`). */
 export class RuleConditionDto {
@@ -13,8 +13,25 @@ export class RuleConditionDto {
   value?: string | string[] | boolean;
 }
 
-/** OpenAPI description of a rule (DESIGN §3); the policy engine validates it. */
+/** The viewer's device swap quota of a device-registration rule. */
+export class SwapQuotaDto {
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1000, example: 10, description: 'Removals a viewer may make in the window' })
+  max!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 365, example: 30, description: 'The sliding window, in days' })
+  windowDays!: number;
+}
+
+/**
+ * OpenAPI description of a rule (DESIGN §3); the policy engine validates it. A concurrency rule (the default type)
+ * uses limit, limitClaim, maxLimit, countBy, scope, where, onConflict; a device-registration rule uses limit, by
+ * and swap.
+ */
 export class PolicyRuleDto {
+  @ApiPropertyOptional({
+    enum: RULE_TYPES,
+    description: 'concurrency (when absent): streams at once; device-registration: registered devices per account (at most one per policy)',
+  })
+  type?: string;
   @ApiProperty({ example: '2 devices per channel' }) name!: string;
   @ApiProperty({
     type: 'integer',
@@ -37,6 +54,13 @@ export class PolicyRuleDto {
   @ApiPropertyOptional({ type: [RuleConditionDto] }) where?: RuleConditionDto[];
   @ApiPropertyOptional({ enum: ON_CONFLICT, default: 'reject' }) onConflict?: string;
   @ApiPropertyOptional({ example: 'Number of streams per channel exceeded' }) message?: string;
+  @ApiPropertyOptional({
+    example: 'deviceId',
+    description: 'device-registration only: the attribute that tells devices apart (deviceId when absent)',
+  })
+  by?: string;
+  @ApiPropertyOptional({ type: SwapQuotaDto, description: 'device-registration only: how many devices a viewer may remove per window' })
+  swap?: SwapQuotaDto;
 }
 
 export class PolicyInputDto {
@@ -62,7 +86,7 @@ export class PolicyDto {
   @ApiProperty({ format: 'uuid', description: 'The tenant that owns the policy' }) tenantId!: string;
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
-  @ApiProperty({ type: [PolicyRuleDto] }) rules!: PolicyRule[];
+  @ApiProperty({ type: [PolicyRuleDto] }) rules!: AnyRule[];
   @ApiProperty({ description: 'Grows by one on every change' }) version!: number;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
@@ -85,7 +109,7 @@ export class PolicyVersionDto {
   @ApiProperty() version!: number;
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
-  @ApiProperty({ type: [PolicyRuleDto] }) rules!: PolicyRule[];
+  @ApiProperty({ type: [PolicyRuleDto] }) rules!: AnyRule[];
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
 }
 

@@ -22,10 +22,11 @@ export class AccountSessionDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Ended sessions only' }) endedAt?: Date;
   @ApiPropertyOptional({ enum: END_REASONS, description: 'Ended sessions only' }) endReason?: string;
   @ApiPropertyOptional({
-    enum: ['operator', 'another-device'],
-    description: 'Killed sessions only: by an operator (console or API), or by another device of the account (X-Terminate)',
+    enum: ['operator', 'another-device', 'device-removed'],
+    description:
+      'Killed sessions only: by an operator (console or API), by another device of the account (X-Terminate), or because its device was removed from the account',
   })
-  killedBy?: 'operator' | 'another-device';
+  killedBy?: 'operator' | 'another-device' | 'device-removed';
   @ApiPropertyOptional({ type: () => TerminatorDto, description: 'Killed by another device: the stream that took the place' })
   terminator?: TerminatorDto;
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Metadata } from '@cm/contracts';
-import { decideInit, missingMetadata, missingMetadataBody } from '@cm/policy-engine';
+import { DevicesService, NetworksService } from '@cm/households';
+import { adviceBody, decideInit, missingMetadata, missingMetadataBody, readsNetwork } from '@cm/policy-engine';
 import { type ApplicationContext, ApplicationDirectory } from '../application-directory';
 import type { InitResult } from '../cm-results';
 import { DegradedSessions } from '../degraded-sessions';
@@ -10,7 +11,7 @@ import { type AccountKey, SESSION_STORE, type SessionEnd, type SessionStore } fr
 import { SessionEvents, type SessionDeniedEvent, type SessionEndedEvent, type SessionStartedEvent } from '../session.events';
 import { CmError, CmErrorCode } from '../sessions.errors';
 import { SESSIONS_OPTIONS, type SessionsOptions } from '../sessions.options';
-import { SessionStoreUnavailableError } from '../store-unavailable.error';
+import { isConnectionFailure, SessionStoreUnavailableError } from '../store-unavailable.error';
 import { AccountStreamsReader } from './account-streams';
 import { PlayerThrottle } from './player-throttle';
 
@@ -25,21 +26,69 @@ export class StartSession {
     private readonly throttle: PlayerThrottle,
     private readonly degraded: DegradedSessions,
     private readonly events: EventEmitter2,
+    private readonly devices: DevicesService,
+    private readonly networks: NetworksService,
   ) {}
 
-  async execute(ctx: ApplicationContext, account: AccountKey, metadata: Metadata, terminate: string[]): Promise<InitResult> {
+  /**
+   * `clientAddress` is the player's address (behind CM_TRUST_PROXY, the client's from X-Forwarded-For): its network
+   * gives the start its `network.*` attributes when the rules read them. Device registers and networks are read and
+   * written here, at init, and never on heartbeats.
+   */
+  async execute(
+    ctx: ApplicationContext,
+    account: AccountKey,
+    metadata: Metadata,
+    terminate: string[],
+    clientAddress?: string,
+  ): Promise<InitResult> {
     this.throttle.init(account);
     if (missingMetadata(metadata, ctx.policies).length > 0) {
       throw new CmError(CmErrorCode.MISSING_METADATA, 'Metadata required by the policies is missing', missingMetadataBody());
     }
     try {
-      return await this.admit(ctx, account, metadata, terminate);
+      const network = await this.networks.locate(clientAddress);
+      // Only applications whose rules read network.* carry the attributes: other players' bodies stay as they were.
+      const withNetwork =
+        network && readsNetwork(ctx.policies)
+          ? { ...metadata, ...(await this.households(() => this.networks.attributes(account, network))) }
+          : metadata;
+      await this.admitDevice(ctx, account, withNetwork);
+      const result = await this.admit(ctx, account, withNetwork, terminate);
+      if (network) await this.households(() => this.networks.recordStart(account, ctx.app.tenantId, network));
+      return result;
     } catch (error) {
       if (error instanceof SessionStoreUnavailableError && this.options.failMode === 'open') {
         return this.degraded.admit(ctx.app.id, account, metadata);
       }
       throw error;
     }
+  }
+
+  /** A household read or write: an unreachable database is the store being unavailable (CM_FAIL_MODE applies). */
+  private async households<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw isConnectionFailure(error) ? new SessionStoreUnavailableError(error) : error;
+    }
+  }
+
+  /** The device-registration rules of the application's policies: registers the device, or denies (409 device-limit). */
+  private async admitDevice(ctx: ApplicationContext, account: AccountKey, metadata: Metadata): Promise<void> {
+    if (!DevicesService.capsDevices(ctx.policies)) return;
+    const admission = await this.households(() => this.devices.admit(ctx.policies, account, metadata, ctx.app.platform));
+    if (admission.ok) return;
+    const body = adviceBody(admission.advice);
+    this.emit(SessionEvents.denied, {
+      applicationId: ctx.app.id,
+      ...account,
+      policyIds: admission.policyIds,
+      metadata,
+      advice: body,
+      at: new Date(),
+    } satisfies SessionDeniedEvent);
+    throw new CmError(CmErrorCode.DENIED, 'This device is not registered and the account is at its device limit', body);
   }
 
   /** The init decision under the account lock; `preset` re-admits a session first issued while degraded. */

@@ -12,6 +12,7 @@ import { formatDateTime, TIME_ZONE_NOTE } from '../../components/time';
 import { can, useMe } from '../auth/hooks';
 import type { AccountSession } from './api';
 import { DecisionCard } from './DecisionCard';
+import { DevicesCard, NetworksCard } from './HouseholdCards';
 import { useAccountDecisions, useAccountSessions, useKillSession } from './hooks';
 
 function Metadata({ metadata }: { metadata: Record<string, string> }) {
@@ -42,6 +43,7 @@ export function endedBecause(s: AccountSession): { label: string; color: string 
     case 'dismissed':
       return { label: 'Dismissed by a policy', color: 'grape' };
     case 'killed':
+      if (s.killedBy === 'device-removed') return { label: 'Its device was removed from the account', color: 'orange' };
       return s.killedBy === 'another-device'
         ? { label: `Ended by another device${s.terminator ? ` (${s.terminator.deviceName})` : ''}`, color: 'cyan' }
         : { label: 'Killed by an operator', color: 'red' };
@@ -200,6 +202,8 @@ export function AccountsPage() {
               </Card>
             )}
           </QueryState>
+          <DevicesCard account={account} canWrite={rights.write} />
+          <NetworksCard account={account} canWrite={rights.write} />
           <Card withBorder radius="md" component="section" aria-labelledby="decisions-title">
             <Title order={2} size="h4" mb="xs" id="decisions-title">
               Denials and dismissals{decisions.data ? ` (${decisions.data.decisions.length})` : ''}

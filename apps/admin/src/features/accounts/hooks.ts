@@ -5,6 +5,8 @@ export const accountKeys = {
   all: ['accounts'] as const,
   sessions: (idp: string, subject: string) => [...accountKeys.all, 'sessions', idp, subject] as const,
   decisions: (idp: string, subject: string) => [...accountKeys.all, 'decisions', idp, subject] as const,
+  devices: (idp: string, subject: string) => [...accountKeys.all, 'devices', idp, subject] as const,
+  networks: (idp: string, subject: string) => [...accountKeys.all, 'networks', idp, subject] as const,
   recentDecisions: (query: { limit?: number; tenantId?: string }) => [...accountKeys.all, 'recent-decisions', query] as const,
 };
 
@@ -42,5 +44,40 @@ export function useKillSession() {
   return useMutation({
     mutationFn: (id: string) => accountsApi.kill(id),
     onSettled: () => client.invalidateQueries({ queryKey: accountKeys.all }),
+  });
+}
+
+/** An account's registered devices (the registers of the policies the operator can see). */
+export function useAccountDevices(account: { idp: string; subject: string }) {
+  return useQuery({
+    queryKey: accountKeys.devices(account.idp, account.subject),
+    queryFn: () => accountsApi.devices(account.idp, account.subject),
+    refetchInterval: 10_000,
+  });
+}
+
+/** An account's home network and the networks it played from (30 days). */
+export function useAccountNetworks(account: { idp: string; subject: string }) {
+  return useQuery({
+    queryKey: accountKeys.networks(account.idp, account.subject),
+    queryFn: () => accountsApi.networks(account.idp, account.subject),
+    refetchInterval: 30_000,
+  });
+}
+
+/** Removes a device as an operator (no swap quota used); its streams end. */
+export function useRemoveDevice(account: { idp: string; subject: string }) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (deviceId: string) => accountsApi.removeDevice(account.idp, account.subject, deviceId),
+    onSettled: () => client.invalidateQueries({ queryKey: accountKeys.all }),
+  });
+}
+
+export function useSetHomeNetwork(account: { idp: string; subject: string }) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (networkId: string | null) => accountsApi.setHomeNetwork(account.idp, account.subject, networkId),
+    onSettled: () => client.invalidateQueries({ queryKey: accountKeys.networks(account.idp, account.subject) }),
   });
 }

@@ -7,6 +7,7 @@ import {
   Group,
   NumberInput,
   Radio,
+  SegmentedControl,
   Select,
   Stack,
   TagsInput,
@@ -188,143 +189,271 @@ function RuleCard({
         </Text>
       )}
       <Stack gap="sm">
-        <Group align="flex-start" grow wrap="wrap">
-          <TextInput
-            label={`Rule ${n} name`}
-            placeholder="2 devices per channel"
-            value={rule.name}
-            onChange={(e) => onChange({ ...rule, name: e.currentTarget.value })}
-            error={errors[`${path}.name`]}
-            disabled={disabled}
-            required
-          />
-          <NumberInput
-            label={`Rule ${n} limit`}
-            description="Most allowed at once"
-            value={rule.limit}
-            onChange={(limit) => onChange({ ...rule, limit })}
-            error={errors[`${path}.limit`]}
-            disabled={disabled}
-            allowDecimal={false}
-            required
-          />
-        </Group>
-        <Checkbox
-          label={`Rule ${n}: take the limit from an entitlement claim`}
-          description="The account's own limit, e.g. its plan's number of screens; the limit above applies when the claim is absent"
-          checked={rule.limitFrom === 'claim'}
-          onChange={(e) => onChange({ ...rule, limitFrom: e.currentTarget.checked ? 'claim' : 'fixed' })}
-          disabled={disabled}
-        />
-        {rule.limitFrom === 'claim' && (
-          <Group align="flex-start" grow wrap="wrap">
-            <TextInput
-              label={`Rule ${n} claim giving the limit`}
-              description="An integer claim of the entitlement token (without claims.)"
-              placeholder="screens"
-              value={rule.limitClaim}
-              onChange={(e) => onChange({ ...rule, limitClaim: e.currentTarget.value })}
-              error={errors[`${path}.limitClaim`]}
-              disabled={disabled}
-            />
-            <NumberInput
-              label={`Rule ${n} maximum limit`}
-              description="Caps the claim's value (optional)"
-              value={rule.maxLimit}
-              onChange={(maxLimit) => onChange({ ...rule, maxLimit })}
-              error={errors[`${path}.maxLimit`]}
-              disabled={disabled}
-              allowDecimal={false}
-            />
-          </Group>
-        )}
-        <Radio.Group label={`Rule ${n} counts`} value={rule.counting} onChange={(v) => onChange({ ...rule, counting: v })}>
-          <Group mt={4}>
-            <Radio value="streams" label="Streams" disabled={disabled} />
-            <Radio value="distinct" label="Distinct values of an attribute" disabled={disabled} />
-          </Group>
-        </Radio.Group>
-        {rule.counting === 'distinct' && (
-          <Autocomplete
-            label={`Rule ${n} attribute to count`}
-            description="e.g. deviceId: at most N different devices; or an entitlement claim such as claims.household"
-            placeholder="e.g. deviceId"
-            data={suggestions}
-            value={rule.countBy}
-            onChange={(countBy) => onChange({ ...rule, countBy })}
-            error={errors[`${path}.countBy`]}
-            disabled={disabled}
-          />
-        )}
-        <TagsInput
-          label={`Rule ${n} scope`}
-          description="The limit holds separately for each value of these attributes (empty: the whole account). Press Enter after each."
-          placeholder={rule.scope.length ? 'Add another attribute' : 'Type an attribute name (e.g. channel), press Enter'}
-          data={suggestions}
-          value={rule.scope}
-          onChange={(scope) => onChange({ ...rule, scope })}
-          error={under(errors, `${path}.scope`)}
-          disabled={disabled}
-        />
-        <Stack gap={6}>
-          <Text size="sm" fw={500}>
-            Conditions{' '}
-            <Text span size="xs" c="dimmed">
-              (the rule only concerns streams matching all of them)
-            </Text>
+        <div>
+          <Text size="sm" fw={500} id={`rule-${index}-type-label`}>
+            Rule {n} type
           </Text>
-          {rule.where.map((c, i) => (
-            <ConditionRow
-              key={i}
-              condition={c}
-              index={i}
-              path={`${path}.where[${i}]`}
-              errors={errors}
-              disabled={disabled}
-              suggestions={suggestions}
-              onChange={(next) => onChange({ ...rule, where: rule.where.map((x, j) => (j === i ? next : x)) })}
-              onRemove={() => onChange({ ...rule, where: rule.where.filter((_, j) => j !== i) })}
-            />
-          ))}
-          {errors[`${path}.where`] && (
-            <Text c="red" size="xs">
-              {errors[`${path}.where`]}
+          <SegmentedControl
+            aria-labelledby={`rule-${index}-type-label`}
+            value={rule.type}
+            onChange={(type) => onChange({ ...rule, type: type as RuleDraft['type'] })}
+            disabled={disabled}
+            data={[
+              { value: 'concurrency', label: 'Streams at once' },
+              { value: 'device-registration', label: 'Registered devices' },
+            ]}
+          />
+          {errors[`${path}.type`] && (
+            <Text c="red" size="xs" role="alert">
+              {errors[`${path}.type`]}
             </Text>
           )}
-          <Group>
-            <Button
-              variant="light"
-              size="xs"
-              leftSection={<IconPlus size={14} />}
-              onClick={() => onChange({ ...rule, where: [...rule.where, emptyCondition()] })}
-              disabled={disabled}
-            >
-              Add condition to rule {n}
-            </Button>
-          </Group>
-        </Stack>
-        <Radio.Group
-          label={`Rule ${n}: when the limit is reached`}
-          value={rule.onConflict}
-          onChange={(v) => onChange({ ...rule, onConflict: v })}
-          error={errors[`${path}.onConflict`]}
-        >
-          <Group mt={4}>
-            <Radio value="reject" label="First wins (the new stream is denied)" disabled={disabled} />
-            <Radio value="evict-oldest" label="Latest wins (the oldest stream is dismissed)" disabled={disabled} />
-          </Group>
-        </Radio.Group>
-        <TextInput
-          label={`Rule ${n} message`}
-          description="Shown to the player; a default is derived from the rule when empty"
-          placeholder="Too many devices on this channel"
-          value={rule.message}
-          onChange={(e) => onChange({ ...rule, message: e.currentTarget.value })}
-          error={errors[`${path}.message`]}
-          disabled={disabled}
-        />
+        </div>
+        {rule.type === 'device-registration' ? (
+          <DeviceRuleFields rule={rule} index={index} errors={errors} disabled={disabled} suggestions={suggestions} onChange={onChange} />
+        ) : (
+          <ConcurrencyRuleFields
+            rule={rule}
+            index={index}
+            errors={errors}
+            disabled={disabled}
+            suggestions={suggestions}
+            onChange={onChange}
+          />
+        )}
       </Stack>
     </Card>
+  );
+}
+
+interface FieldsProps {
+  rule: RuleDraft;
+  index: number;
+  errors: Record<string, string>;
+  disabled?: boolean;
+  suggestions: Suggestions;
+  onChange: (r: RuleDraft) => void;
+}
+
+/** A device-registration rule: an account plays on at most `limit` registered devices; viewers swap within a quota. */
+function DeviceRuleFields({ rule, index, errors, disabled, suggestions, onChange }: FieldsProps) {
+  const path = `rules[${index}]`;
+  const n = index + 1;
+  return (
+    <>
+      <Group align="flex-start" grow wrap="wrap">
+        <TextInput
+          label={`Rule ${n} name`}
+          placeholder="5 devices"
+          value={rule.name}
+          onChange={(e) => onChange({ ...rule, name: e.currentTarget.value })}
+          error={errors[`${path}.name`]}
+          disabled={disabled}
+          required
+        />
+        <NumberInput
+          label={`Rule ${n} device limit`}
+          description="Most registered devices per account"
+          value={rule.limit}
+          onChange={(limit) => onChange({ ...rule, limit })}
+          error={errors[`${path}.limit`]}
+          disabled={disabled}
+          allowDecimal={false}
+          required
+        />
+      </Group>
+      <Autocomplete
+        label={`Rule ${n} device attribute`}
+        description="The metadata that tells devices apart (players must send it)"
+        placeholder="deviceId"
+        data={suggestions.filter((g) => g.group.startsWith('Metadata'))}
+        value={rule.by}
+        onChange={(by) => onChange({ ...rule, by })}
+        error={errors[`${path}.by`]}
+        disabled={disabled}
+      />
+      <Checkbox
+        label={`Rule ${n}: limit how often viewers remove devices`}
+        description="Operators' removals from the account page never count"
+        checked={rule.swapLimited}
+        onChange={(e) => onChange({ ...rule, swapLimited: e.currentTarget.checked })}
+        disabled={disabled}
+      />
+      {rule.swapLimited && (
+        <Group align="flex-start" grow wrap="wrap">
+          <NumberInput
+            label={`Rule ${n} removals allowed`}
+            value={rule.swapMax}
+            onChange={(swapMax) => onChange({ ...rule, swapMax })}
+            error={errors[`${path}.swap.max`] ?? errors[`${path}.swap`]}
+            disabled={disabled}
+            allowDecimal={false}
+          />
+          <NumberInput
+            label={`Rule ${n} removal window (days)`}
+            value={rule.swapWindowDays}
+            onChange={(swapWindowDays) => onChange({ ...rule, swapWindowDays })}
+            error={errors[`${path}.swap.windowDays`]}
+            disabled={disabled}
+            allowDecimal={false}
+          />
+        </Group>
+      )}
+      <TextInput
+        label={`Rule ${n} message`}
+        description="Shown to the player at the device limit; a default is used when empty"
+        placeholder="Remove a device to watch here"
+        value={rule.message}
+        onChange={(e) => onChange({ ...rule, message: e.currentTarget.value })}
+        error={errors[`${path}.message`]}
+        disabled={disabled}
+      />
+    </>
+  );
+}
+
+/** A concurrency rule: limit, counting, scope, conditions, who wins. */
+function ConcurrencyRuleFields({ rule, index, errors, disabled, suggestions, onChange }: FieldsProps) {
+  const path = `rules[${index}]`;
+  const n = index + 1;
+  return (
+    <>
+      <Group align="flex-start" grow wrap="wrap">
+        <TextInput
+          label={`Rule ${n} name`}
+          placeholder="2 devices per channel"
+          value={rule.name}
+          onChange={(e) => onChange({ ...rule, name: e.currentTarget.value })}
+          error={errors[`${path}.name`]}
+          disabled={disabled}
+          required
+        />
+        <NumberInput
+          label={`Rule ${n} limit`}
+          description="Most allowed at once"
+          value={rule.limit}
+          onChange={(limit) => onChange({ ...rule, limit })}
+          error={errors[`${path}.limit`]}
+          disabled={disabled}
+          allowDecimal={false}
+          required
+        />
+      </Group>
+      <Checkbox
+        label={`Rule ${n}: take the limit from an entitlement claim`}
+        description="The account's own limit, e.g. its plan's number of screens; the limit above applies when the claim is absent"
+        checked={rule.limitFrom === 'claim'}
+        onChange={(e) => onChange({ ...rule, limitFrom: e.currentTarget.checked ? 'claim' : 'fixed' })}
+        disabled={disabled}
+      />
+      {rule.limitFrom === 'claim' && (
+        <Group align="flex-start" grow wrap="wrap">
+          <TextInput
+            label={`Rule ${n} claim giving the limit`}
+            description="An integer claim of the entitlement token (without claims.)"
+            placeholder="screens"
+            value={rule.limitClaim}
+            onChange={(e) => onChange({ ...rule, limitClaim: e.currentTarget.value })}
+            error={errors[`${path}.limitClaim`]}
+            disabled={disabled}
+          />
+          <NumberInput
+            label={`Rule ${n} maximum limit`}
+            description="Caps the claim's value (optional)"
+            value={rule.maxLimit}
+            onChange={(maxLimit) => onChange({ ...rule, maxLimit })}
+            error={errors[`${path}.maxLimit`]}
+            disabled={disabled}
+            allowDecimal={false}
+          />
+        </Group>
+      )}
+      <Radio.Group label={`Rule ${n} counts`} value={rule.counting} onChange={(v) => onChange({ ...rule, counting: v })}>
+        <Group mt={4}>
+          <Radio value="streams" label="Streams" disabled={disabled} />
+          <Radio value="distinct" label="Distinct values of an attribute" disabled={disabled} />
+        </Group>
+      </Radio.Group>
+      {rule.counting === 'distinct' && (
+        <Autocomplete
+          label={`Rule ${n} attribute to count`}
+          description="e.g. deviceId: at most N different devices; or an entitlement claim such as claims.household"
+          placeholder="e.g. deviceId"
+          data={suggestions}
+          value={rule.countBy}
+          onChange={(countBy) => onChange({ ...rule, countBy })}
+          error={errors[`${path}.countBy`]}
+          disabled={disabled}
+        />
+      )}
+      <TagsInput
+        label={`Rule ${n} scope`}
+        description="The limit holds separately for each value of these attributes (empty: the whole account). Press Enter after each."
+        placeholder={rule.scope.length ? 'Add another attribute' : 'Type an attribute name (e.g. channel), press Enter'}
+        data={suggestions}
+        value={rule.scope}
+        onChange={(scope) => onChange({ ...rule, scope })}
+        error={under(errors, `${path}.scope`)}
+        disabled={disabled}
+      />
+      <Stack gap={6}>
+        <Text size="sm" fw={500}>
+          Conditions{' '}
+          <Text span size="xs" c="dimmed">
+            (the rule only concerns streams matching all of them)
+          </Text>
+        </Text>
+        {rule.where.map((c, i) => (
+          <ConditionRow
+            key={i}
+            condition={c}
+            index={i}
+            path={`${path}.where[${i}]`}
+            errors={errors}
+            disabled={disabled}
+            suggestions={suggestions}
+            onChange={(next) => onChange({ ...rule, where: rule.where.map((x, j) => (j === i ? next : x)) })}
+            onRemove={() => onChange({ ...rule, where: rule.where.filter((_, j) => j !== i) })}
+          />
+        ))}
+        {errors[`${path}.where`] && (
+          <Text c="red" size="xs">
+            {errors[`${path}.where`]}
+          </Text>
+        )}
+        <Group>
+          <Button
+            variant="light"
+            size="xs"
+            leftSection={<IconPlus size={14} />}
+            onClick={() => onChange({ ...rule, where: [...rule.where, emptyCondition()] })}
+            disabled={disabled}
+          >
+            Add condition to rule {n}
+          </Button>
+        </Group>
+      </Stack>
+      <Radio.Group
+        label={`Rule ${n}: when the limit is reached`}
+        value={rule.onConflict}
+        onChange={(v) => onChange({ ...rule, onConflict: v })}
+        error={errors[`${path}.onConflict`]}
+      >
+        <Group mt={4}>
+          <Radio value="reject" label="First wins (the new stream is denied)" disabled={disabled} />
+          <Radio value="evict-oldest" label="Latest wins (the oldest stream is dismissed)" disabled={disabled} />
+        </Group>
+      </Radio.Group>
+      <TextInput
+        label={`Rule ${n} message`}
+        description="Shown to the player; a default is derived from the rule when empty"
+        placeholder="Too many devices on this channel"
+        value={rule.message}
+        onChange={(e) => onChange({ ...rule, message: e.currentTarget.value })}
+        error={errors[`${path}.message`]}
+        disabled={disabled}
+      />
+    </>
   );
 }
 

@@ -2,10 +2,12 @@ import type { FieldError } from '../../api/client';
 import type { PolicyRule, RuleCondition } from './api';
 
 export type ConditionOp = RuleCondition['op'];
-export type OnConflict = PolicyRule['onConflict'];
+export type OnConflict = NonNullable<PolicyRule['onConflict']>;
 
 /** A rule as the form edits it: every field present, strings for what the user types. */
 export interface RuleDraft {
+  /** `concurrency`: streams at once; `device-registration`: registered devices per account. */
+  type: 'concurrency' | 'device-registration';
   name: string;
   limit: number | string;
   /** `claim`: the limit comes from an entitlement claim (`limit` is the fallback). */
@@ -19,6 +21,12 @@ export interface RuleDraft {
   where: ConditionDraft[];
   onConflict: OnConflict;
   message: string;
+  /** Device registration: the attribute that tells devices apart. */
+  by: string;
+  /** Device registration: viewers' removals are limited to `swapMax` per `swapWindowDays`. */
+  swapLimited: boolean;
+  swapMax: number | string;
+  swapWindowDays: number | string;
 }
 
 export interface ConditionDraft {
@@ -30,6 +38,7 @@ export interface ConditionDraft {
 }
 
 export const emptyRule = (): RuleDraft => ({
+  type: 'concurrency',
   name: '',
   limit: 1,
   limitFrom: 'fixed',
@@ -41,12 +50,21 @@ export const emptyRule = (): RuleDraft => ({
   where: [],
   onConflict: 'reject',
   message: '',
+  by: 'deviceId',
+  swapLimited: true,
+  swapMax: 10,
+  swapWindowDays: 30,
 });
 
 export const emptyCondition = (): ConditionDraft => ({ attribute: '', op: 'eq', value: '', values: [] });
 
 export function toDraft(rule: PolicyRule): RuleDraft {
   return {
+    type: rule.type === 'device-registration' ? 'device-registration' : 'concurrency',
+    by: rule.by ?? 'deviceId',
+    swapLimited: rule.type !== 'device-registration' || rule.swap !== undefined,
+    swapMax: rule.swap?.max ?? 10,
+    swapWindowDays: rule.swap?.windowDays ?? 30,
     name: rule.name,
     limit: rule.limit,
     limitFrom: rule.limitClaim ? 'claim' : 'fixed',
@@ -61,7 +79,7 @@ export function toDraft(rule: PolicyRule): RuleDraft {
       value: c.op === 'exists' ? String(c.value ?? true) : typeof c.value === 'string' ? c.value : '',
       values: Array.isArray(c.value) ? c.value : [],
     })),
-    onConflict: rule.onConflict,
+    onConflict: (rule.onConflict ?? 'reject') as OnConflict,
     message: rule.message ?? '',
   };
 }
@@ -86,6 +104,18 @@ function toCondition(c: ConditionDraft): RuleCondition {
 const asNumber = (value: number | string) => (typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value));
 
 export function toRule(draft: RuleDraft): PolicyRule {
+  if (draft.type === 'device-registration') {
+    // A device-registration rule has no onConflict (the generated type requires it: it has a default for concurrency rules).
+    const device = {
+      type: 'device-registration',
+      name: draft.name.trim(),
+      limit: asNumber(draft.limit),
+      by: draft.by.trim(),
+    } as PolicyRule;
+    if (draft.swapLimited) device.swap = { max: asNumber(draft.swapMax), windowDays: asNumber(draft.swapWindowDays) };
+    if (draft.message.trim()) device.message = draft.message.trim();
+    return device;
+  }
   const rule: PolicyRule = { name: draft.name.trim(), limit: asNumber(draft.limit), onConflict: draft.onConflict };
   if (draft.limitFrom === 'claim') {
     rule.limitClaim = draft.limitClaim.trim();
@@ -117,6 +147,12 @@ export function describeCondition(c: RuleCondition): string {
 
 /** Plain-words summary of a rule ("At most 2 distinct deviceId per channel when channel is one of news, sports; latest wins"). */
 export function describeRule(rule: PolicyRule): string {
+  if (rule.type === 'device-registration') {
+    const swap = rule.swap
+      ? `; viewers may remove ${rule.swap.max} every ${rule.swap.windowDays} days`
+      : '; viewers may remove devices without a quota';
+    return `At most ${rule.limit} registered ${rule.limit === 1 ? 'device' : 'devices'} per account (by ${rule.by ?? 'deviceId'})${swap}`;
+  }
   const what = rule.countBy ? `distinct ${rule.countBy}` : rule.limit === 1 ? 'stream' : 'streams';
   const per = rule.scope?.length ? ` per ${rule.scope.join(' and ')}` : ' per account';
   const when = rule.where?.length ? ` when ${rule.where.map(describeCondition).join(' and ')}` : '';
@@ -128,6 +164,12 @@ export function describeRule(rule: PolicyRule): string {
 }
 
 /** Metadata players commonly send (DESIGN §2), offered when typing an attribute. */
+/**
+ * Server-derived from the player's address (behind a trusted proxy, X-Forwarded-For): its /24 or /56 network, whether
+ * that is the account's home network ("true"/"false"), its country and autonomous system number.
+ */
+export const NETWORK_ATTRIBUTES = ['network.id', 'network.home', 'network.country', 'network.asn'];
+
 const COMMON_METADATA = ['assetId', 'channel', 'contentType', 'deviceId', 'deviceName', 'mvpd', 'package', 'platform'];
 
 /**
@@ -136,6 +178,7 @@ const COMMON_METADATA = ['assetId', 'channel', 'contentType', 'deviceId', 'devic
  */
 export function attributeSuggestions(rules: RuleDraft[]): Array<{ group: string; items: string[] }> {
   const used = rules.flatMap((r) => [
+    ...(r.type === 'device-registration' ? [r.by.trim()] : []),
     ...(r.counting === 'distinct' ? [r.countBy.trim()] : []),
     ...r.scope,
     ...r.where.map((c) => c.attribute.trim()),
@@ -143,7 +186,11 @@ export function attributeSuggestions(rules: RuleDraft[]): Array<{ group: string;
   ]);
   const sorted = (names: Iterable<string>) => [...new Set(names)].filter(Boolean).sort();
   return [
-    { group: 'Metadata (sent by players)', items: sorted([...COMMON_METADATA, ...used.filter((a) => !a.startsWith('claims.'))]) },
+    {
+      group: 'Metadata (sent by players)',
+      items: sorted([...COMMON_METADATA, ...used.filter((a) => !a.startsWith('claims.') && !a.startsWith('network.'))]),
+    },
+    { group: 'Network (from the client address)', items: [...NETWORK_ATTRIBUTES] },
     { group: 'Entitlement claims', items: sorted(['claims.sub', ...used.filter((a) => a.startsWith('claims.') && a.length > 7)]) },
   ];
 }

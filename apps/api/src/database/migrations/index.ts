@@ -8,6 +8,7 @@ import { PlaybackTokens1796067753081 } from './1796067753081-PlaybackTokens';
 import { PasswordMustChange1796067800000 } from './1796067800000-PasswordMustChange';
 import { Entitlements1796070125428 } from './1796070125428-Entitlements';
 import { TokenLineage1796071000000 } from './1796071000000-TokenLineage';
+import { Households1796080433636 } from './1796080433636-Households';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   PasswordMustChange1796067800000,
   Entitlements1796070125428,
   TokenLineage1796071000000,
+  Households1796080433636,
 ];

@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type AnyRule,
+  type DeviceLimitAdvice,
+  type DeviceRegistrationRule,
+  type DevicesBody,
+  isDeviceRegistrationRule,
+  type Metadata,
+  type RegisteredDevice,
+  type SwapLimitAdvice,
+  UNKNOWN,
+} from '@cm/contracts';
+import { type AccountKey, type DeviceRow, HouseholdsRepository } from './households.repository';
+
+/** A policy as device registration needs it: its id, name and rules. */
+export interface DevicePolicy {
+  id: string;
+  name: string;
+  rules: readonly AnyRule[];
+}
+
+export type DeviceAdmission = { ok: true } | { ok: false; advice: DeviceLimitAdvice[]; policyIds: string[] };
+export type DeviceRemoval = { outcome: 'removed' } | { outcome: 'unknown' } | { outcome: 'quota'; advice: SwapLimitAdvice };
+
+const deviceRule = (policy: DevicePolicy): DeviceRegistrationRule | undefined => policy.rules.find(isDeviceRegistrationRule);
+
+export const registeredDevice = (d: DeviceRow): RegisteredDevice => ({
+  deviceId: d.deviceId,
+  name: d.name,
+  platform: d.platform,
+  firstSeen: d.firstSeen.toISOString(),
+  lastSeen: d.lastSeen.toISOString(),
+});
+
+/** The same device in several registers (several policies cap devices) is listed once. */
+function merged(rows: DeviceRow[]): RegisteredDevice[] {
+  const byId = new Map<string, DeviceRow>();
+  for (const row of rows) {
+    const seen = byId.get(row.deviceId);
+    if (!seen) byId.set(row.deviceId, { ...row });
+    else {
+      if (row.firstSeen < seen.firstSeen) seen.firstSeen = row.firstSeen;
+      if (row.lastSeen > seen.lastSeen) seen.lastSeen = row.lastSeen;
+    }
+  }
+  return [...byId.values()].map(registeredDevice);
+}
+
+/**
+ * Device registration (issue 16 part 1): each policy with a device-registration rule keeps a register of the
+ * account's devices. Consulted at init only, never on heartbeats.
+ */
+@Injectable()
+export class DevicesService {
+  constructor(private readonly repository: HouseholdsRepository) {}
+
+  /** Whether any of these policies caps devices. */
+  static capsDevices(policies: readonly DevicePolicy[]): boolean {
+    return policies.some((p) => deviceRule(p) !== undefined);
+  }
+
+  /**
+   * A start from the device the metadata names: registers it (or sees it again) in each register of these
+   * policies; denied with a `device-limit` advice per full register.
+   */
+  async admit(policies: readonly DevicePolicy[], account: AccountKey, metadata: Metadata, platform: string): Promise<DeviceAdmission> {
+    const advice: DeviceLimitAdvice[] = [];
+    const policyIds: string[] = [];
+    for (const policy of policies) {
+      const rule = deviceRule(policy);
+      if (!rule) continue;
+      const deviceId = metadata[rule.by];
+      if (deviceId === undefined) continue; // init answers 400 first: `by` is required metadata
+      const device = {
+        deviceId,
+        name: metadata.deviceName || metadata.deviceType || UNKNOWN,
+        platform: metadata.platform || platform || UNKNOWN,
+      };
+      const result = await this.repository.registerDevice(policy.id, account, device, rule.limit);
+      if (result.outcome !== 'full') continue;
+      policyIds.push(policy.id);
+      advice.push({
+        type: 'device-limit',
+        message: rule.message ?? `This account already has ${rule.limit} registered devices; remove one to play on this device`,
+        policyName: policy.name,
+        ruleName: rule.name,
+        attribute: rule.by,
+        threshold: rule.limit,
+        devices: result.devices.map(registeredDevice),
+      });
+    }
+    return advice.length === 0 ? { ok: true } : { ok: false, advice, policyIds };
+  }
+
+  /** What `GET /v2/devices` answers for an application with these policies. */
+  async list(policies: readonly DevicePolicy[], account: AccountKey): Promise<DevicesBody> {
+    const capping = policies.filter((p) => deviceRule(p) !== undefined);
+    const rows = await this.repository.listDevices(
+      capping.map((p) => p.id),
+      account,
+    );
+    const first = capping[0];
+    const rule = first ? deviceRule(first) : undefined;
+    let swap: DevicesBody['swap'] = null;
+    if (first && rule?.swap) {
+      const used = await this.repository.viewerRemovalsSince(first.id, account, rule.swap.windowDays);
+      const next = used.length >= rule.swap.max ? nextRemoval(used, rule.swap) : null;
+      swap = { max: rule.swap.max, windowDays: rule.swap.windowDays, used: used.length, nextRemovalAt: next?.toISOString() ?? null };
+    }
+    const limits = capping.map((p) => deviceRule(p)!.limit);
+    return { devices: merged(rows), limit: limits.length > 0 ? Math.min(...limits) : 0, swap };
+  }
+
+  /**
+   * Removes a device from the registers of these policies that hold it. A viewer's removal counts against each
+   * rule's swap quota; when any quota is used up nothing is removed from that register and the answer is `quota`.
+   * Returns the policies the device was removed from.
+   */
+  async remove(
+    policies: readonly DevicePolicy[],
+    account: AccountKey,
+    deviceId: string,
+    by: 'viewer' | 'operator',
+  ): Promise<{ removal: DeviceRemoval; removedFrom: DevicePolicy[] }> {
+    const removedFrom: DevicePolicy[] = [];
+    let refused: SwapLimitAdvice | undefined;
+    for (const policy of policies) {
+      const rule = deviceRule(policy);
+      if (!rule) continue;
+      const result = await this.repository.removeDevice(policy.id, account, deviceId, by, rule.swap);
+      if (result.outcome === 'removed') removedFrom.push(policy);
+      if (result.outcome === 'quota') {
+        refused ??= {
+          type: 'swap-limit',
+          message: `Devices can be removed ${rule.swap!.max} time(s) every ${rule.swap!.windowDays} days; the next removal is allowed at ${result.nextRemovalAt.toISOString()}`,
+          policyName: policy.name,
+          ruleName: rule.name,
+          max: rule.swap!.max,
+          windowDays: rule.swap!.windowDays,
+          nextRemovalAt: result.nextRemovalAt.toISOString(),
+        };
+      }
+    }
+    if (removedFrom.length > 0) return { removal: { outcome: 'removed' }, removedFrom };
+    if (refused) return { removal: { outcome: 'quota', advice: refused }, removedFrom };
+    return { removal: { outcome: 'unknown' }, removedFrom };
+  }
+
+  /** Every register of the account (operator look-up), with its policy id. */
+  async forAccount(account: AccountKey): Promise<Array<RegisteredDevice & { policyId: string }>> {
+    const rows = await this.repository.listAllDevices(account);
+    return rows.map((r) => ({ ...registeredDevice(r), policyId: r.policyId }));
+  }
+}
+
+/** When the oldest of the last `max` removals leaves the window. */
+function nextRemoval(used: Date[], swap: { max: number; windowDays: number }): Date {
+  const counted = used.slice(Math.max(0, used.length - Math.max(swap.max, 1)));
+  const from = counted.length > 0 ? counted[0].getTime() : Date.now();
+  return new Date(from + swap.windowDays * 86_400_000);
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { DevicesService } from './devices.service';
+import { HouseholdsRepository } from './households.repository';
+import { NetworksService } from './networks.service';
+
+/** Devices and networks of accounts (issue 16): registers, removals, home networks. Owns its tables. */
+@Module({
+  providers: [HouseholdsRepository, DevicesService, NetworksService],
+  exports: [DevicesService, NetworksService],
+})
+export class HouseholdsModule {}

@@ -1,0 +1,252 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export interface AccountKey {
+  idp: string;
+  subject: string;
+}
+
+export interface DeviceRow {
+  policyId: string;
+  deviceId: string;
+  name: string;
+  platform: string;
+  firstSeen: Date;
+  lastSeen: Date;
+}
+
+export interface NetworkUse {
+  networkId: string;
+  country: string | null;
+  asn: number | null;
+  starts: number;
+  lastSeen: Date;
+}
+
+export type Registration = { outcome: 'known' | 'registered' } | { outcome: 'full'; devices: DeviceRow[] };
+export type Removal = { outcome: 'removed' } | { outcome: 'unknown' } | { outcome: 'quota'; nextRemovalAt: Date };
+
+interface RawDevice {
+  policy_id: string;
+  device_id: string;
+  name: string;
+  platform: string;
+  first_seen: Date;
+  last_seen: Date;
+}
+
+const toDevice = (r: RawDevice): DeviceRow => ({
+  policyId: r.policy_id,
+  deviceId: r.device_id,
+  name: r.name,
+  platform: r.platform,
+  firstSeen: r.first_seen,
+  lastSeen: r.last_seen,
+});
+
+/**
+ * The households library's tables (devices, device_removals, account_networks, home_networks), in PostgreSQL
+ * whichever session store runs. Changes to one account's register under one policy are serialised by a
+ * transaction-scoped advisory lock on (policy, account), so two new devices at the limit cannot both register.
+ */
+@Injectable()
+export class HouseholdsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Runs `work` in a transaction holding the register's lock. */
+  private locked<T>(policyId: string, account: AccountKey, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('devices:' || $1 || ':' || length($2)::text || ':' || $2 || $3, 0))`, [
+        policyId,
+        account.idp,
+        account.subject,
+      ]);
+      return work(m);
+    });
+  }
+
+  /**
+   * A start from this device: a registered device is seen again (one UPDATE); an unregistered one registers while
+   * the register holds fewer than `limit`, else the register is full and its devices come back.
+   */
+  async registerDevice(
+    policyId: string,
+    account: AccountKey,
+    device: { deviceId: string; name: string; platform: string },
+    limit: number,
+  ): Promise<Registration> {
+    const seen = (m: EntityManager | DataSource) =>
+      m.query<[unknown[], number]>(
+        `UPDATE devices SET last_seen = now(), name = $5, platform = $6
+          WHERE policy_id = $1 AND idp = $2 AND subject = $3 AND device_id = $4 RETURNING device_id`,
+        [policyId, account.idp, account.subject, device.deviceId, device.name, device.platform],
+      );
+    const [, updated] = await seen(this.dataSource);
+    if (updated > 0) return { outcome: 'known' };
+    return this.locked(policyId, account, async (m) => {
+      const [, again] = await seen(m);
+      if (again > 0) return { outcome: 'known' as const };
+      const devices = await this.devicesOf(m, [policyId], account);
+      if (devices.length >= limit) return { outcome: 'full' as const, devices };
+      await m.query(
+        `INSERT INTO devices (policy_id, idp, subject, device_id, name, platform, first_seen, last_seen)
+         VALUES ($1, $2, $3, $4, $5, $6, now(), now())`,
+        [policyId, account.idp, account.subject, device.deviceId, device.name, device.platform],
+      );
+      return { outcome: 'registered' as const };
+    });
+  }
+
+  /** The registered devices of an account under these policies, first registered first. */
+  listDevices(policyIds: string[], account: AccountKey): Promise<DeviceRow[]> {
+    return this.devicesOf(this.dataSource.manager, policyIds, account);
+  }
+
+  /** Every register of an account, whatever the policy (operator look-up). */
+  async listAllDevices(account: AccountKey): Promise<DeviceRow[]> {
+    const rows: RawDevice[] = await this.dataSource.query(
+      `SELECT policy_id, device_id, name, platform, first_seen, last_seen FROM devices
+        WHERE idp = $1 AND subject = $2 ORDER BY first_seen, device_id`,
+      [account.idp, account.subject],
+    );
+    return rows.map(toDevice);
+  }
+
+  private async devicesOf(m: EntityManager, policyIds: string[], account: AccountKey): Promise<DeviceRow[]> {
+    if (policyIds.length === 0) return [];
+    const rows: RawDevice[] = await m.query(
+      `SELECT policy_id, device_id, name, platform, first_seen, last_seen FROM devices
+        WHERE policy_id = ANY($1::uuid[]) AND idp = $2 AND subject = $3 ORDER BY first_seen, device_id`,
+      [policyIds, account.idp, account.subject],
+    );
+    return rows.map(toDevice);
+  }
+
+  /** The viewer's removals under this policy since `since`, oldest first. */
+  async viewerRemovalsSince(policyId: string, account: AccountKey, windowDays: number): Promise<Date[]> {
+    const rows: Array<{ removed_at: Date }> = await this.dataSource.query(
+      `SELECT removed_at FROM device_removals
+        WHERE policy_id = $1 AND idp = $2 AND subject = $3 AND removed_by = 'viewer' AND removed_at > now() - make_interval(days => $4)
+        ORDER BY removed_at`,
+      [policyId, account.idp, account.subject, windowDays],
+    );
+    return rows.map((r) => r.removed_at);
+  }
+
+  /**
+   * Removes a device from the register. A viewer's removal counts against `quota` (removals in the last
+   * `windowDays`): past it nothing changes and the answer says when the oldest counted removal leaves the window.
+   */
+  removeDevice(
+    policyId: string,
+    account: AccountKey,
+    deviceId: string,
+    by: 'viewer' | 'operator',
+    quota: { max: number; windowDays: number } | undefined,
+  ): Promise<Removal> {
+    return this.locked(policyId, account, async (m) => {
+      const exists: unknown[] = await m.query(
+        `SELECT 1 FROM devices WHERE policy_id = $1 AND idp = $2 AND subject = $3 AND device_id = $4`,
+        [policyId, account.idp, account.subject, deviceId],
+      );
+      if (exists.length === 0) return { outcome: 'unknown' as const };
+      if (by === 'viewer' && quota) {
+        const rows: Array<{ used: number; next: Date | null }> = await m.query(
+          `SELECT count(*)::int AS used, min(removed_at) + make_interval(days => $4) AS next FROM (
+             SELECT removed_at FROM device_removals
+              WHERE policy_id = $1 AND idp = $2 AND subject = $3 AND removed_by = 'viewer' AND removed_at > now() - make_interval(days => $4)
+              ORDER BY removed_at DESC LIMIT $5) recent`,
+          [policyId, account.idp, account.subject, quota.windowDays, Math.max(quota.max, 1)],
+        );
+        const { used, next } = rows[0];
+        if (used >= quota.max)
+          return { outcome: 'quota' as const, nextRemovalAt: next ?? new Date(Date.now() + quota.windowDays * 86_400_000) };
+      }
+      await m.query(`DELETE FROM devices WHERE policy_id = $1 AND idp = $2 AND subject = $3 AND device_id = $4`, [
+        policyId,
+        account.idp,
+        account.subject,
+        deviceId,
+      ]);
+      await m.query(
+        `INSERT INTO device_removals (policy_id, idp, subject, device_id, removed_at, removed_by) VALUES ($1, $2, $3, $4, now(), $5)`,
+        [policyId, account.idp, account.subject, deviceId, by],
+      );
+      return { outcome: 'removed' as const };
+    });
+  }
+
+  /** Counts an admitted start on a network (per UTC day and tenant of the application). */
+  async recordStart(
+    account: AccountKey,
+    tenantId: string,
+    network: { networkId: string; country: string | null; asn: number | null },
+  ): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO account_networks (idp, subject, tenant_id, network_id, day, country, asn, starts, last_seen)
+       VALUES ($1, $2, $3, $4, (now() AT TIME ZONE 'UTC')::date, $5, $6, 1, now())
+       ON CONFLICT (idp, subject, tenant_id, network_id, day) DO UPDATE SET starts = account_networks.starts + 1, last_seen = now()`,
+      [account.idp, account.subject, tenantId, network.networkId, network.country, network.asn],
+    );
+  }
+
+  /** Whether any of these tenants' applications played for the account in the last `days` days. */
+  async playedForTenants(account: AccountKey, tenantIds: string[], days: number): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM account_networks WHERE idp = $1 AND subject = $2 AND tenant_id = ANY($3::uuid[])
+          AND day > (now() AT TIME ZONE 'UTC')::date - $4::int LIMIT 1`,
+      [account.idp, account.subject, tenantIds, days],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The account's home network: the operator's choice, else the network with the most starts over the last
+   * `days` days (ties: the one seen last). Null when neither exists.
+   */
+  async homeNetwork(account: AccountKey, days: number): Promise<{ networkId: string; source: 'operator' | 'playback' } | null> {
+    const rows: Array<{ network_id: string; source: 'operator' | 'playback' }> = await this.dataSource.query(
+      `SELECT network_id, 'operator' AS source FROM home_networks WHERE idp = $1 AND subject = $2
+       UNION ALL
+       (SELECT network_id, 'playback' AS source FROM account_networks
+         WHERE idp = $1 AND subject = $2 AND day > (now() AT TIME ZONE 'UTC')::date - $3::int
+         GROUP BY network_id ORDER BY sum(starts) DESC, max(last_seen) DESC LIMIT 1)
+       ORDER BY source LIMIT 1`,
+      [account.idp, account.subject, days],
+    );
+    return rows.length === 0 ? null : { networkId: rows[0].network_id, source: rows[0].source };
+  }
+
+  /** Networks the account played from over the last `days` days on these tenants' applications (null: all), most starts first. */
+  async recentNetworks(account: AccountKey, days: number, tenantIds: string[] | null): Promise<NetworkUse[]> {
+    const rows: Array<{ network_id: string; country: string | null; asn: number | null; starts: number; last_seen: Date }> =
+      await this.dataSource.query(
+        `SELECT network_id, (array_agg(country ORDER BY day DESC))[1] AS country, (array_agg(asn ORDER BY day DESC))[1] AS asn,
+                sum(starts)::int AS starts, max(last_seen) AS last_seen
+           FROM account_networks WHERE idp = $1 AND subject = $2 AND day > (now() AT TIME ZONE 'UTC')::date - $3::int
+                AND ($4::uuid[] IS NULL OR tenant_id = ANY($4::uuid[]))
+          GROUP BY network_id ORDER BY starts DESC, last_seen DESC LIMIT 50`,
+        [account.idp, account.subject, days, tenantIds],
+      );
+    return rows.map((r) => ({ networkId: r.network_id, country: r.country, asn: r.asn, starts: r.starts, lastSeen: r.last_seen }));
+  }
+
+  /** Sets (or, with null, clears) the operator's choice of home network; returns the previous choice. */
+  async setHomeNetwork(account: AccountKey, networkId: string | null, setBy: string): Promise<string | null> {
+    return this.dataSource.transaction(async (m) => {
+      const before: Array<{ network_id: string }> = await m.query(
+        `SELECT network_id FROM home_networks WHERE idp = $1 AND subject = $2 FOR UPDATE`,
+        [account.idp, account.subject],
+      );
+      if (networkId === null) await m.query(`DELETE FROM home_networks WHERE idp = $1 AND subject = $2`, [account.idp, account.subject]);
+      else
+        await m.query(
+          `INSERT INTO home_networks (idp, subject, network_id, set_by, set_at) VALUES ($1, $2, $3, $4, now())
+           ON CONFLICT (idp, subject) DO UPDATE SET network_id = EXCLUDED.network_id, set_by = EXCLUDED.set_by, set_at = now()`,
+          [account.idp, account.subject, networkId, setBy],
+        );
+      return before[0]?.network_id ?? null;
+    });
+  }
+}

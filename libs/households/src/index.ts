@@ -1,0 +1,16 @@
+import { HOUSEHOLD_ENTITIES } from './households.entities';
+
+export { HouseholdsModule } from './households.module';
+export { DevicesService, type DeviceAdmission, type DevicePolicy, type DeviceRemoval } from './devices.service';
+export {
+  NetworksService,
+  type ClientNetwork,
+  type NetworksOverview,
+  HOME_WINDOW_DAYS,
+  UNKNOWN_ASN,
+  UNKNOWN_COUNTRY,
+} from './networks.service';
+export { HouseholdsError, HouseholdsErrorCode, HOUSEHOLDS_ERROR_STATUS } from './households.errors';
+
+/** For the data source (migrations, CLI) only; other libraries never use these. */
+export const HOUSEHOLDS_ENTITIES = HOUSEHOLD_ENTITIES;

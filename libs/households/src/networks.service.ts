@@ -1,0 +1,109 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Metadata } from '@cm/contracts';
+import { HouseholdsError, HouseholdsErrorCode } from './households.errors';
+import { type AccountKey, HouseholdsRepository, type NetworkUse } from './households.repository';
+import { IpDatabase } from './ip-database';
+import { networkPrefix, normalizeAddress } from './network-address';
+
+/** How far back "most of its playback" looks. */
+export const HOME_WINDOW_DAYS = 30;
+/** `network.country` when the IP database places the address nowhere (private, reserved, unallocated). */
+export const UNKNOWN_COUNTRY = 'ZZ';
+/** `network.asn` when the IP database knows no autonomous system for the address. */
+export const UNKNOWN_ASN = '0';
+
+/** Where a start comes from: the client's address, its network, country and ASN. */
+export interface ClientNetwork {
+  address: string;
+  networkId: string;
+  country: string | null;
+  asn: number | null;
+}
+
+export interface NetworksOverview {
+  home: { networkId: string; source: 'operator' | 'playback' } | null;
+  recent: NetworkUse[];
+}
+
+/**
+ * Networks and households (issue 16 part 2): the network of each start (address, prefix, country, ASN from the
+ * shipped IP database) and the account's home network. Consulted at init only, never on heartbeats.
+ */
+@Injectable()
+export class NetworksService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(NetworksService.name);
+
+  constructor(private readonly repository: HouseholdsRepository) {}
+
+  /** Reads the IP databases at start-up (about 0.8 s), not in the first player's init. */
+  onApplicationBootstrap(): void {
+    IpDatabase.shared().catch((error: unknown) => this.logger.error(`Cannot read the IP databases: ${String(error)}`));
+  }
+
+  /** The client's network (no database call); null when the address is unknown (no socket address). */
+  async locate(rawAddress: string | undefined): Promise<ClientNetwork | null> {
+    const address = normalizeAddress(rawAddress);
+    if (address === null) return null;
+    const facts = (await IpDatabase.shared()).lookup(address);
+    return { address, networkId: networkPrefix(address), ...facts };
+  }
+
+  /**
+   * The server-derived attributes of a start from this network (`network.*`), with `network.home` against the
+   * account's home network (one query). An account with no playback yet and no home set is at home where it plays.
+   */
+  async attributes(account: AccountKey, network: ClientNetwork): Promise<Metadata> {
+    const home = await this.repository.homeNetwork(account, HOME_WINDOW_DAYS);
+    return {
+      'network.id': network.networkId,
+      'network.home': String(home === null || home.networkId === network.networkId),
+      'network.country': network.country ?? UNKNOWN_COUNTRY,
+      'network.asn': network.asn === null ? UNKNOWN_ASN : String(network.asn),
+    };
+  }
+
+  /** Counts an admitted start on its network (what the home network is computed from). */
+  recordStart(account: AccountKey, tenantId: string, network: ClientNetwork): Promise<void> {
+    return this.repository.recordStart(account, tenantId, network);
+  }
+
+  /**
+   * The account's home network and its networks as these tenants' applications saw them (`all`: every tenant).
+   * Null when none of the tenants' applications played for the account in the window: not theirs to see.
+   */
+  async overview(account: AccountKey, tenants: 'all' | string[]): Promise<NetworksOverview | null> {
+    if (tenants !== 'all' && !(await this.repository.playedForTenants(account, tenants, HOME_WINDOW_DAYS))) return null;
+    const [home, recent] = await Promise.all([
+      this.repository.homeNetwork(account, HOME_WINDOW_DAYS),
+      this.repository.recentNetworks(account, HOME_WINDOW_DAYS, tenants === 'all' ? null : tenants),
+    ]);
+    return { home, recent };
+  }
+
+  /** Whether these tenants may see and set the account's networks (admins: always). */
+  async visibleTo(account: AccountKey, tenants: 'all' | string[]): Promise<boolean> {
+    return tenants === 'all' || this.repository.playedForTenants(account, tenants, HOME_WINDOW_DAYS);
+  }
+
+  /** Sets the account's home network (a /24 or /56 prefix, or an address whose network it is); null clears it. */
+  async setHome(account: AccountKey, network: string | null, setBy: string): Promise<{ before: string | null; after: string | null }> {
+    const after = network === null ? null : parseNetworkId(network);
+    const before = await this.repository.setHomeNetwork(account, after, setBy);
+    return { before, after };
+  }
+}
+
+/** `203.0.113.0/24`, `2001:db8:12:3400::/56`, or a bare address: its network id. */
+export function parseNetworkId(text: string): string {
+  const [raw, prefix, extra] = text.trim().split('/');
+  const address = normalizeAddress(raw);
+  const expected = address?.includes(':') ? '56' : '24';
+  if (address === null || extra !== undefined || (prefix !== undefined && prefix !== expected)) {
+    throw new HouseholdsError(
+      HouseholdsErrorCode.INVALID_NETWORK,
+      'networkId must be an IPv4 /24 (203.0.113.0/24), an IPv6 /56 (2001:db8:12:3400::/56) or an address in it',
+      'networkId',
+    );
+  }
+  return networkPrefix(address);
+}

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { givenApplication, player, startTestApp, type TestApp } from '../support/app';
+import { describeWithChromium, launchChromium, SCREENSHOTS } from './chromium';
+
+const EMAIL = 'households-admin@example.test';
+const PASSWORD = 'households-password-123';
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+/**
+ * Households in the console, in a real Chromium against the real server: the rule builder makes a
+ * device-registration rule and offers network attributes; the account page lists the registered devices and the
+ * networks, removes a device (its stream ends) and sets the home network.
+ */
+describeWithChromium('Households and devices in the console (Chromium)', (executablePath) => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    t = await startTestApp({ adapter: 'express', env: { CM_ADMIN_EMAIL: EMAIL, CM_ADMIN_PASSWORD: PASSWORD, CM_TRUST_PROXY: 'loopback' } });
+    browser = await launchChromium(executablePath);
+    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(t.url);
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel(/^Password/).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Live' }).waitFor();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('builds a device-registration rule and offers the network attributes', async () => {
+    await page.goto(`${t.url}/policies/new`);
+    await page.getByLabel('Policy name').fill('Household');
+    await page.getByLabel('Rule 1 name').fill('3 devices');
+    await page.getByText('Registered devices', { exact: true }).click();
+    await page.getByLabel('Rule 1 device limit').fill('3');
+    await page.getByLabel('Rule 1 removals allowed').fill('2');
+    await page.getByLabel('Rule 1 removal window (days)').fill('30');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByLabel('Rule 2 name').fill('one stream away');
+    await page.getByRole('button', { name: 'Add condition to rule 2' }).click();
+    const attribute = page.getByRole('combobox', { name: 'Condition 1 attribute' });
+    await attribute.click();
+    await page.getByRole('option', { name: 'network.home' }).click();
+    await page.getByLabel('Condition 1 value').fill('false');
+    await page.getByRole('button', { name: 'Create policy' }).click();
+    await page.waitForURL(/\/policies\/[0-9a-f-]{36}$/);
+    const policyId = page.url().split('/').pop()!;
+    await page.getByRole('heading', { name: 'Household' }).waitFor();
+    expect(await page.getByTestId('rule-summary-0').textContent()).toBe(
+      'At most 3 registered devices per account (by deviceId); viewers may remove 2 every 30 days',
+    );
+    await shot(page, '30-policy-households');
+    expect((await t.policies.get(policyId)).rules).toEqual([
+      { type: 'device-registration', name: '3 devices', limit: 3, by: 'deviceId', swap: { max: 2, windowDays: 30 } },
+      { name: 'one stream away', limit: 1, where: [{ attribute: 'network.home', op: 'eq', value: 'false' }], onConflict: 'reject' },
+    ]);
+  });
+
+  it('shows the account devices and networks, removes a device (its stream ends) and sets the home network', async () => {
+    const { application } = await givenApplication(t, [{ type: 'device-registration', name: '2 devices', limit: 2 }]);
+    const cm = player(t.url, application.id);
+    const tv = await cm.init(
+      'idp',
+      'family',
+      { deviceId: 'tv-1', deviceName: 'Living room TV', platform: 'tvOS' },
+      { 'x-forwarded-for': '81.2.69.142' },
+    );
+    expect(tv.status).toBe(202);
+    expect((await cm.init('idp', 'family', { deviceId: 'phone-1', deviceName: 'Phone' }, { 'x-forwarded-for': '8.8.8.8' })).status).toBe(
+      202,
+    );
+
+    await page.goto(`${t.url}/accounts?idp=idp&subject=family`);
+    const devices = page.getByRole('table', { name: 'Registered devices' });
+    await devices.getByText('Living room TV').waitFor();
+    await devices.getByText('Phone', { exact: true }).waitFor();
+    const networks = page.getByRole('table', { name: 'Networks of the last 30 days' });
+    await networks.getByText('81.2.69.0/24').waitFor();
+    await networks.getByText('AS15169').waitFor();
+    await shot(page, '31-account-devices');
+
+    await page.getByRole('button', { name: 'Remove device Living room TV' }).click();
+    await page.getByRole('button', { name: 'Remove device', exact: true }).click();
+    // The row leaves the table once the server removed the device (a toast says so too, but toasts fade).
+    await devices.getByText('Living room TV').waitFor({ state: 'detached', timeout: 20_000 });
+    const hb = await cm.heartbeat('idp', 'family', tv.body.sessionId);
+    expect(hb.status).toBe(410);
+    expect(hb.body.associatedAdvice[0]).toMatchObject({ type: 'device-removed', removedBy: 'operator' });
+    await page.getByText('Its device was removed from the account').waitFor();
+
+    await page.getByLabel('Set the home network').fill('8.8.8.8');
+    await page.getByRole('button', { name: 'Set home' }).click();
+    await page.getByText('Home network set to 8.8.8.8').waitFor();
+    await page.getByText('(set by an operator)').waitFor();
+    await shot(page, '32-account-home-network');
+  });
+});

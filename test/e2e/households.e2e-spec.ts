@@ -1,0 +1,228 @@
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { type Adapter, givenApplication, player, startTestApp, STORES, type StoreKind, type TestApp } from '../support/app';
+import { redisTarget } from '../support/stores';
+import { type Api, apiAs, unique } from './management-helpers';
+
+/**
+ * Households and devices (issue 16 parts 1 and 2) on both session stores and both HTTP adapters: the device cap,
+ * the viewer's swap quota, removal ending the device's streams, the race on registration, networks through a trusted
+ * proxy in household rules, and network.* metadata refused from players.
+ */
+const CASES: Array<[StoreKind, Adapter]> = STORES.flatMap((store) =>
+  (['express', 'fastify'] as Adapter[]).map((a): [StoreKind, Adapter] => [store, a]),
+);
+
+const deviceRule = (limit: number, swap?: { max: number; windowDays: number }) => ({
+  type: 'device-registration',
+  name: `${limit} devices`,
+  limit,
+  ...(swap ? { swap } : {}),
+});
+
+describe.each(CASES)('households, sessions in %s, %s adapter', (store, adapter) => {
+  let database: TestDatabase;
+  let t: TestApp;
+  let admin: Api;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('households');
+    t = await startTestApp({
+      database,
+      adapter,
+      store: store === 'redis' ? redisTarget() : { kind: store },
+      env: { CM_TRUST_PROXY: 'loopback', CM_THROTTLE_ACCOUNT_INITS_PER_MINUTE: '100000' },
+    });
+    admin = await apiAs(t, 'admin');
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
+
+  const from = (address: string) => ({ 'x-forwarded-for': address });
+
+  it('registers devices up to the cap, then answers 409 device-limit listing them; a registered device still plays', async () => {
+    const { application } = await givenApplication(t, [deviceRule(2), { name: 'cap 10', limit: 10 }]);
+    const p = player(t.url, application.id);
+    expect((await p.metadata()).body).toEqual(['deviceId']);
+    expect((await p.init('idp', 'cap', {})).status).toBe(400);
+
+    expect((await p.init('idp', 'cap', { deviceId: 'tv', deviceName: 'Living room TV', platform: 'tvOS' })).status).toBe(202);
+    expect((await p.init('idp', 'cap', { deviceId: 'phone', deviceName: 'Phone' })).status).toBe(202);
+    const denied = await p.init('idp', 'cap', { deviceId: 'laptop', deviceName: 'Laptop' });
+    expect(denied.status).toBe(409);
+    const advice = denied.body.associatedAdvice[0];
+    expect(advice).toMatchObject({ type: 'device-limit', ruleName: '2 devices', attribute: 'deviceId', threshold: 2 });
+    expect(advice.devices.map((d: { deviceId: string; name: string; platform: string }) => [d.deviceId, d.name, d.platform])).toEqual([
+      ['tv', 'Living room TV', 'tvOS'],
+      ['phone', 'Phone', 'web'],
+    ]);
+    expect(Date.parse(advice.devices[0].firstSeen)).not.toBeNaN();
+    expect(Date.parse(advice.devices[0].lastSeen)).not.toBeNaN();
+
+    expect((await p.init('idp', 'cap', { deviceId: 'tv' })).status).toBe(202);
+    const list = await p.raw('GET', '/v2/devices/idp/cap');
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ limit: 2, swap: null });
+    expect(list.body.devices.map((d: { deviceId: string }) => d.deviceId)).toEqual(['tv', 'phone']);
+    // Another account has its own register.
+    expect((await p.init('idp', 'other', { deviceId: 'laptop' })).status).toBe(202);
+  });
+
+  it('lets the viewer remove devices within the swap quota; removal ends the device streams (410 device-removed)', async () => {
+    const { application } = await givenApplication(t, [deviceRule(1, { max: 1, windowDays: 30 })]);
+    const p = player(t.url, application.id);
+    const tv = await p.init('idp', 'swap', { deviceId: 'tv' });
+    expect(tv.status).toBe(202);
+    expect((await p.init('idp', 'swap', { deviceId: 'phone' })).status).toBe(409);
+
+    expect((await p.raw('DELETE', '/v2/devices/idp/swap/nope')).status).toBe(404);
+    expect((await p.raw('DELETE', '/v2/devices/idp/swap/tv')).status).toBe(202);
+    const hb = await p.heartbeat('idp', 'swap', tv.body.sessionId);
+    expect(hb.status).toBe(410);
+    expect(hb.body.associatedAdvice[0]).toMatchObject({ type: 'device-removed', deviceId: 'tv', removedBy: 'viewer' });
+
+    expect((await p.init('idp', 'swap', { deviceId: 'phone' })).status).toBe(202);
+    const refused = await p.raw('DELETE', '/v2/devices/idp/swap/phone');
+    expect(refused.status).toBe(409);
+    const advice = refused.body.associatedAdvice[0];
+    expect(advice).toMatchObject({ type: 'swap-limit', max: 1, windowDays: 30 });
+    const next = Date.parse(advice.nextRemovalAt);
+    expect(next).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    expect(next).toBeLessThan(Date.now() + 31 * 86_400_000);
+    const list = (await p.raw('GET', '/v2/devices/idp/swap')).body;
+    expect(list.devices.map((d: { deviceId: string }) => d.deviceId)).toEqual(['phone']);
+    expect(list.swap).toMatchObject({ max: 1, windowDays: 30, used: 1, nextRemovalAt: advice.nextRemovalAt });
+
+    // The operator sees and removes the device without the viewer's quota; audited; the stream ends.
+    const phone = await p.init('idp', 'swap', { deviceId: 'phone' });
+    const seen = await admin('GET', '/api/v1/subjects/idp/swap/devices');
+    expect(seen.status).toBe(200);
+    expect(seen.body.devices).toEqual([expect.objectContaining({ deviceId: 'phone', ruleName: '1 devices', limit: 1 })]);
+    expect((await admin('DELETE', '/api/v1/subjects/idp/swap/devices/phone')).status).toBe(204);
+    expect((await admin('DELETE', '/api/v1/subjects/idp/swap/devices/phone')).status).toBe(404);
+    const after = await p.heartbeat('idp', 'swap', phone.body.sessionId);
+    expect(after.status).toBe(410);
+    expect(after.body.associatedAdvice[0]).toMatchObject({ type: 'device-removed', removedBy: 'operator' });
+    const look = await admin('GET', '/api/v1/subjects/idp/swap/sessions');
+    expect(look.body.ended.find((s: { id: string }) => s.id === phone.body.sessionId)).toMatchObject({ killedBy: 'device-removed' });
+    const audit = await admin('GET', '/api/v1/audit?targetType=device&targetId=phone');
+    expect(audit.body.items).toEqual([expect.objectContaining({ action: 'device.remove' })]);
+    expect((await admin('GET', '/api/v1/subjects/idp/swap/devices')).body.devices).toEqual([]);
+  });
+
+  it('registers exactly one of many new devices starting at once at limit - 1', async () => {
+    const { application } = await givenApplication(t, [deviceRule(3)]);
+    const p = player(t.url, application.id);
+    expect((await p.init('idp', 'race', { deviceId: 'd0' })).status).toBe(202);
+    expect((await p.init('idp', 'race', { deviceId: 'd1' })).status).toBe(202);
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => p.init('idp', 'race', { deviceId: `new-${i}` })));
+    expect(answers.map((a) => a.status).sort()).toEqual([202, ...Array<number>(11).fill(409)]);
+    expect((await p.raw('GET', '/v2/devices/idp/race')).body.devices).toHaveLength(3);
+  });
+
+  it('gives starts network attributes from the trusted proxy: home network, country and ASN in household rules', async () => {
+    const { application } = await givenApplication(t, [
+      { name: 'one stream away', limit: 1, where: [{ attribute: 'network.home', op: 'eq', value: 'false' }] },
+      { name: '2 households', limit: 2, countBy: 'network.id' },
+    ]);
+    const p = player(t.url, application.id);
+    const subject = unique('home');
+    // Players are not asked for the server's attributes.
+    expect((await p.metadata()).body).toEqual([]);
+    const home = await p.init('idp', subject, {}, from('81.2.69.142'));
+    expect(home.status).toBe(202);
+    expect((await p.init('idp', subject, {}, from('81.2.69.7'))).status).toBe(202);
+    const away = await p.init('idp', subject, {}, from('8.8.8.8'));
+    expect(away.status).toBe(202);
+    // A second stream away from home: over "one stream away".
+    const second = await p.init('idp', subject, {}, from('8.8.4.4'));
+    expect(second.status).toBe(409);
+    expect(second.body.associatedAdvice.map((a: { ruleName: string }) => a.ruleName)).toEqual(['one stream away', '2 households']);
+
+    const look = (await admin('GET', `/api/v1/subjects/idp/${subject}/sessions`)).body;
+    const byId = new Map(look.running.map((s: { id: string; metadata: Record<string, string> }) => [s.id, s.metadata]));
+    expect(byId.get(home.body.sessionId)).toMatchObject({
+      'network.id': '81.2.69.0/24',
+      'network.home': 'true',
+      'network.country': 'GB',
+      'network.asn': '20712',
+    });
+    expect(byId.get(away.body.sessionId)).toMatchObject({
+      'network.id': '8.8.8.0/24',
+      'network.home': 'false',
+      'network.country': 'US',
+      'network.asn': '15169',
+    });
+
+    const networks = (await admin('GET', `/api/v1/subjects/idp/${subject}/networks`)).body;
+    expect(networks.home).toEqual({ networkId: '81.2.69.0/24', source: 'playback' });
+    expect(networks.networks.map((n: { networkId: string; starts: number; home: boolean }) => [n.networkId, n.starts, n.home])).toEqual([
+      ['81.2.69.0/24', 2, true],
+      ['8.8.8.0/24', 1, false],
+    ]);
+
+    // An operator of a tenant whose applications never played for the account sees no network and sets no home.
+    const stranger = await apiAs(t, 'tenant-admin', (await t.tenants.create({ slug: unique('other'), name: 'other' })).id);
+    expect((await stranger('GET', `/api/v1/subjects/idp/${subject}/networks`)).body).toMatchObject({ home: null, networks: [] });
+    expect((await stranger('PUT', `/api/v1/subjects/idp/${subject}/home-network`, { networkId: '8.8.4.0/24' })).status).toBe(404);
+
+    // The operator moves the home: 8.8.4.0/24 is home now, so a stream there is not "away".
+    const set = await admin('PUT', `/api/v1/subjects/idp/${subject}/home-network`, { networkId: '8.8.4.9' });
+    expect(set.status).toBe(200);
+    expect(set.body.home).toEqual({ networkId: '8.8.4.0/24', source: 'operator' });
+    expect((await admin('PUT', `/api/v1/subjects/idp/${subject}/home-network`, { networkId: '10.0.0.0/8' })).status).toBe(400);
+    // Attributes are those of the start: running streams keep theirs. With the away stream stopped, 8.8.4.0/24 is
+    // the second household, and at home.
+    expect((await p.stop('idp', subject, away.body.sessionId)).status).toBe(202);
+    expect((await p.init('idp', subject, {}, from('8.8.4.4'))).status).toBe(202);
+    expect((await p.init('idp', subject, {}, from('8.8.8.8'))).status).toBe(409);
+    const audit = await admin('GET', `/api/v1/audit?targetType=account&targetId=${encodeURIComponent(`idp/${subject}`)}`);
+    expect(audit.body.items[0]).toMatchObject({ action: 'account.home-network', after: { homeNetwork: '8.8.4.0/24' } });
+  });
+
+  it('refuses network.* metadata from players (400), at init and heartbeat', async () => {
+    const { application } = await givenApplication(t, [{ name: 'cap 5', limit: 5 }]);
+    const p = player(t.url, application.id);
+    const init = await p.init('idp', 'spoof', { 'network.home': 'true' });
+    expect(init.status).toBe(400);
+    expect(init.body.detail).toMatch(/network\.home.*reserved/);
+    const ok = await p.init('idp', 'spoof', {});
+    expect((await p.heartbeat('idp', 'spoof', ok.body.sessionId, { 'network.country': 'US' })).status).toBe(400);
+  });
+
+  it('validates device-registration rules, naming the field', async () => {
+    const tenant = await t.tenants.create({ slug: unique('dev'), name: 'dev' });
+    const bad = await admin('POST', `/api/v1/tenants/${tenant.id}/policies`, {
+      name: 'bad',
+      rules: [
+        { type: 'device-registration', name: 'a', limit: 2, swap: { max: -1, windowDays: 30 } },
+        { type: 'device-registration', name: 'b', limit: 2, by: 'network.id' },
+        { type: 'households', name: 'c', limit: 1 },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'rules[0].swap.max',
+      'rules[1].by',
+      'rules[2].type',
+      'rules[1].type',
+    ]);
+  });
+});
+
+describe('households without a trusted proxy', () => {
+  let t: TestApp;
+  afterAll(async () => t?.close());
+
+  it('ignores X-Forwarded-For: the network is the socket address', async () => {
+    t = await startTestApp();
+    const { application } = await givenApplication(t, [{ name: '5 countries', limit: 5, countBy: 'network.country' }]);
+    const p = player(t.url, application.id);
+    const s = await p.init('idp', 'direct', {}, { 'x-forwarded-for': '81.2.69.142' });
+    expect(s.status).toBe(202);
+    const admin = await apiAs(t, 'admin');
+    const look = (await admin('GET', '/api/v1/subjects/idp/direct/sessions')).body;
+    expect(look.running[0].metadata).toMatchObject({ 'network.id': '127.0.0.0/24', 'network.country': 'ZZ', 'network.asn': '0' });
+  });
+});
