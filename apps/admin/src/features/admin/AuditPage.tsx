@@ -1,9 +1,9 @@
-import { Button, Card, Code, Group, Select, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Button, Card, Code, Group, Select, Text, TextInput, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { formatDateTime, Page } from '../../components/page';
-import { useIsPhone } from '../../components/responsive';
 import { TIME_ZONE_NOTE } from '../../components/time';
-import { Empty, QueryState } from '../../components/states';
+import { DataTable } from '../../components/data-table';
+import { Empty } from '../../components/states';
 import { usePolicies } from '../policies/hooks';
 import { useCurrentTenant } from '../tenants/current-tenant';
 import type { AuditFilters, AuditRecord } from './api';
@@ -44,7 +44,6 @@ export function targetName(e: AuditRecord, tenantName: (id: string) => string, k
 }
 
 export function AuditPage() {
-  const phone = useIsPhone();
   const { tenants, tenantName, tenantId } = useCurrentTenant();
   const policies = usePolicies(tenantId);
   const known = new Map((policies.data ?? []).map((p) => [p.id, p.name]));
@@ -98,80 +97,75 @@ export function AuditPage() {
           />
         </Group>
       </Card>
-      <Card withBorder radius="md" p={0}>
-        <QueryState query={audit} isEmpty={(p) => p.items.length === 0} empty={<Empty title="No audit entries match" />}>
-          {(page) => (
-            <>
-              <Table.ScrollContainer minWidth={phone ? 0 : 900} type="native" tabIndex={0}>
-                <Table verticalSpacing="xs" aria-label="Audit log">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>When</Table.Th>
-                      <Table.Th visibleFrom="sm">Who</Table.Th>
-                      <Table.Th>Action</Table.Th>
-                      <Table.Th>Target</Table.Th>
-                      <Table.Th visibleFrom="sm">Tenant</Table.Th>
-                      <Table.Th visibleFrom="sm">Change</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {page.items.map((e) => (
-                      <Table.Tr key={e.id}>
-                        <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at)}</Table.Td>
-                        <Table.Td visibleFrom="sm">
-                          <Text size="sm">{e.actorEmail}</Text>
-                          {e.actorTokenId && (
-                            <Text size="xs" c="dimmed">
-                              with an API token
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>{e.action}</Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{targetName(e, tenantName, known)}</Text>
-                          <Text size="xs" c="dimmed" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-                            {e.targetId}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td visibleFrom="sm">{e.tenantId ? tenantName(e.tenantId) : '—'}</Table.Td>
-                        <Table.Td visibleFrom="sm">
-                          <Change before={e.before} after={e.after} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-              <Group justify="flex-end" p="sm">
-                <Button
-                  variant="default"
-                  size="xs"
-                  disabled={cursors.length === 0}
-                  onClick={() => {
-                    const previous = cursors.slice(0, -1);
-                    setCursors(previous);
-                    setFilters((f) => ({ ...f, cursor: previous[previous.length - 1] }));
-                  }}
-                >
-                  Newer
-                </Button>
-                <Button
-                  variant="default"
-                  size="xs"
-                  disabled={!page.nextCursor}
-                  onClick={() => {
-                    if (!page.nextCursor) return;
-                    setCursors((c) => [...c, page.nextCursor!]);
-                    setFilters((f) => ({ ...f, cursor: page.nextCursor! }));
-                  }}
-                >
-                  Older
-                </Button>
-              </Group>
-            </>
-          )}
-        </QueryState>
-      </Card>
+      <DataTable
+        query={audit}
+        rows={(page) => page.items}
+        rowKey={(e) => e.id}
+        label="Audit log"
+        empty={<Empty title="No audit entries match" />}
+        minWidth={900}
+        keyboardScroll
+        verticalSpacing="xs"
+        columns={[
+          { header: 'When', td: { style: { whiteSpace: 'nowrap' } }, cell: (e) => formatDateTime(e.at) },
+          {
+            header: 'Who',
+            wide: true,
+            cell: (e) => (
+              <>
+                <Text size="sm">{e.actorEmail}</Text>
+                {e.actorTokenId && (
+                  <Text size="xs" c="dimmed">
+                    with an API token
+                  </Text>
+                )}
+              </>
+            ),
+          },
+          { header: 'Action', cell: (e) => e.action },
+          {
+            header: 'Target',
+            cell: (e) => (
+              <>
+                <Text size="sm">{targetName(e, tenantName, known)}</Text>
+                <Text size="xs" c="dimmed" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                  {e.targetId}
+                </Text>
+              </>
+            ),
+          },
+          { header: 'Tenant', wide: true, cell: (e) => (e.tenantId ? tenantName(e.tenantId) : '—') },
+          { header: 'Change', wide: true, cell: (e) => <Change before={e.before} after={e.after} /> },
+        ]}
+        footer={(page) => (
+          <Group justify="flex-end" p="sm">
+            <Button
+              variant="default"
+              size="xs"
+              disabled={cursors.length === 0}
+              onClick={() => {
+                const previous = cursors.slice(0, -1);
+                setCursors(previous);
+                setFilters((f) => ({ ...f, cursor: previous[previous.length - 1] }));
+              }}
+            >
+              Newer
+            </Button>
+            <Button
+              variant="default"
+              size="xs"
+              disabled={!page.nextCursor}
+              onClick={() => {
+                if (!page.nextCursor) return;
+                setCursors((c) => [...c, page.nextCursor!]);
+                setFilters((f) => ({ ...f, cursor: page.nextCursor! }));
+              }}
+            >
+              Older
+            </Button>
+          </Group>
+        )}
+      />
     </Page>
   );
 }

@@ -1,12 +1,12 @@
-import { Badge, Button, Card, Group, PasswordInput, Select, Table, TextInput, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Card, Group, PasswordInput, Select, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
 import { notifications } from '@mantine/notifications';
 import { ApiError, describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
+import { DataTable } from '../../components/data-table';
 import { formatDateTime, Page } from '../../components/page';
-import { useIsPhone } from '../../components/responsive';
-import { Empty, ErrorState, FormError, QueryState } from '../../components/states';
+import { Empty, ErrorState, FormError } from '../../components/states';
 import { SecretReveal } from '../applications/SecretReveal';
 import type { Role } from '../auth/api';
 import { can, useMe } from '../auth/hooks';
@@ -25,7 +25,6 @@ export const ROLE_HELP: Record<Role, string> = {
 };
 
 export function OperatorsPage() {
-  const phone = useIsPhone();
   const me = useMe().data;
   const rights = can(me);
   const { tenants, tenantName, tenantId: currentTenant } = useCurrentTenant();
@@ -115,119 +114,118 @@ export function OperatorsPage() {
           <FormError error={create.isError ? create.error : null} />
         </form>
       </Card>
-      <Card withBorder radius="md" p={0}>
-        <QueryState query={operators} isEmpty={(d) => d.length === 0} empty={<Empty title="No operators" />}>
-          {(list) => (
-            <Table.ScrollContainer minWidth={phone ? 0 : 720}>
-              <Table verticalSpacing="sm" aria-label="Operators">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Email</Table.Th>
-                    <Table.Th>Role</Table.Th>
-                    <Table.Th visibleFrom="sm">Tenant</Table.Th>
-                    <Table.Th visibleFrom="sm">Created</Table.Th>
-                    <Table.Th>
-                      <VisuallyHidden>Actions</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.map((op) => {
-                    const self = op.id === me?.operatorId;
-                    return (
-                      <Table.Tr key={op.id}>
-                        <Table.Td>
-                          {op.email}{' '}
-                          {self && (
-                            <Badge size="xs" variant="light">
-                              you
-                            </Badge>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          <Select
-                            aria-label={`Role of ${op.email}`}
-                            size="xs"
-                            w={140}
-                            data={op.role === 'admin' || me?.role === 'admin' ? ['admin', 'tenant-admin', 'viewer'] : roles}
-                            value={op.role}
-                            allowDeselect={false}
-                            disabled={self || update.isPending || (op.role === 'admin' && me?.role !== 'admin')}
-                            onChange={(role) =>
-                              role &&
-                              role !== op.role &&
-                              update.mutate(
-                                {
-                                  id: op.id,
-                                  input: {
-                                    role: role,
-                                    ...(role === 'admin' ? { tenantId: null } : { tenantId: op.tenantId ?? undefined }),
-                                  },
-                                },
-                                {
-                                  onError: (error) =>
-                                    notifications.show({ color: 'red', title: 'Could not change the role', message: describeError(error) }),
-                                },
-                              )
-                            }
-                          />
-                        </Table.Td>
-                        <Table.Td visibleFrom="sm">{op.tenantId ? tenantName(op.tenantId) : '—'}</Table.Td>
-                        <Table.Td visibleFrom="sm">{formatDateTime(op.createdAt)}</Table.Td>
-                        <Table.Td>
-                          {!self && (
-                            <Group gap="xs" justify="flex-end">
-                              <ConfirmButton
-                                size="xs"
-                                color="blue"
-                                title="Reset this operator's password?"
-                                message={`${op.email} gets a one-time password, shown to you once; their sessions end, and after signing in with it they must choose their own. Their API tokens keep working.`}
-                                confirmLabel="Reset password"
-                                aria-label={`Reset password of ${op.email}`}
-                                disabled={op.role === 'admin' && me?.role !== 'admin'}
-                                loading={reset.isPending && reset.variables === op.id}
-                                onConfirm={() =>
-                                  reset.mutate(op.id, {
-                                    onSuccess: (answer) => setOneTime({ email: answer.operator.email, password: answer.password }),
-                                    onError: (error) =>
-                                      notifications.show({
-                                        color: 'red',
-                                        title: 'Could not reset the password',
-                                        message: describeError(error),
-                                      }),
-                                  })
-                                }
-                              >
-                                Reset password
-                              </ConfirmButton>
-                              <ConfirmButton
-                                size="xs"
-                                title="Remove this operator?"
-                                message={`${op.email} can no longer sign in; their sessions and API tokens stop working.`}
-                                confirmLabel="Remove operator"
-                                aria-label={`Remove operator ${op.email}`}
-                                loading={remove.isPending && remove.variables === op.id}
-                                onConfirm={() =>
-                                  remove.mutate(op.id, {
-                                    onError: (error) =>
-                                      notifications.show({ color: 'red', title: 'Could not remove', message: describeError(error) }),
-                                  })
-                                }
-                              >
-                                Remove
-                              </ConfirmButton>
-                            </Group>
-                          )}
-                        </Table.Td>
-                      </Table.Tr>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-        </QueryState>
-      </Card>
+      <DataTable
+        query={operators}
+        rows={(list) => list}
+        rowKey={(op) => op.id}
+        label="Operators"
+        empty={<Empty title="No operators" />}
+        columns={[
+          {
+            header: 'Email',
+            cell: (op) => (
+              <>
+                {op.email}{' '}
+                {op.id === me?.operatorId && (
+                  <Badge size="xs" variant="light">
+                    you
+                  </Badge>
+                )}
+              </>
+            ),
+          },
+          {
+            header: 'Role',
+            cell: (op) => {
+              const self = op.id === me?.operatorId;
+              return (
+                <Select
+                  aria-label={`Role of ${op.email}`}
+                  size="xs"
+                  w={140}
+                  data={op.role === 'admin' || me?.role === 'admin' ? ['admin', 'tenant-admin', 'viewer'] : roles}
+                  value={op.role}
+                  allowDeselect={false}
+                  disabled={self || update.isPending || (op.role === 'admin' && me?.role !== 'admin')}
+                  onChange={(role) =>
+                    role &&
+                    role !== op.role &&
+                    update.mutate(
+                      {
+                        id: op.id,
+                        input: {
+                          role: role,
+                          ...(role === 'admin' ? { tenantId: null } : { tenantId: op.tenantId ?? undefined }),
+                        },
+                      },
+                      {
+                        onError: (error) =>
+                          notifications.show({ color: 'red', title: 'Could not change the role', message: describeError(error) }),
+                      },
+                    )
+                  }
+                />
+              );
+            },
+          },
+          { header: 'Tenant', wide: true, cell: (op) => (op.tenantId ? tenantName(op.tenantId) : '—') },
+          { header: 'Created', wide: true, cell: (op) => formatDateTime(op.createdAt) },
+          {
+            header: 'Actions',
+            actions: true,
+            cell: (op) => {
+              const self = op.id === me?.operatorId;
+              return (
+                <>
+                  {!self && (
+                    <Group gap="xs" justify="flex-end">
+                      <ConfirmButton
+                        size="xs"
+                        color="blue"
+                        title="Reset this operator's password?"
+                        message={`${op.email} gets a one-time password, shown to you once; their sessions end, and after signing in with it they must choose their own. Their API tokens keep working.`}
+                        confirmLabel="Reset password"
+                        aria-label={`Reset password of ${op.email}`}
+                        disabled={op.role === 'admin' && me?.role !== 'admin'}
+                        loading={reset.isPending && reset.variables === op.id}
+                        onConfirm={() =>
+                          reset.mutate(op.id, {
+                            onSuccess: (answer) => setOneTime({ email: answer.operator.email, password: answer.password }),
+                            onError: (error) =>
+                              notifications.show({
+                                color: 'red',
+                                title: 'Could not reset the password',
+                                message: describeError(error),
+                              }),
+                          })
+                        }
+                      >
+                        Reset password
+                      </ConfirmButton>
+                      <ConfirmButton
+                        size="xs"
+                        title="Remove this operator?"
+                        message={`${op.email} can no longer sign in; their sessions and API tokens stop working.`}
+                        confirmLabel="Remove operator"
+                        aria-label={`Remove operator ${op.email}`}
+                        loading={remove.isPending && remove.variables === op.id}
+                        onConfirm={() =>
+                          remove.mutate(op.id, {
+                            onError: (error) =>
+                              notifications.show({ color: 'red', title: 'Could not remove', message: describeError(error) }),
+                          })
+                        }
+                      >
+                        Remove
+                      </ConfirmButton>
+                    </Group>
+                  )}
+                </>
+              );
+            },
+          },
+        ]}
+      />
       <SecretReveal
         title={`One-time password for ${oneTime?.email ?? ''}`}
         secret={oneTime?.password ?? null}

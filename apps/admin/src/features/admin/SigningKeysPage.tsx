@@ -1,10 +1,11 @@
-import { Anchor, Badge, Card, Code, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Code, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconRefresh } from '@tabler/icons-react';
 import { describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
 import { formatDateTime, Page } from '../../components/page';
-import { Empty, QueryState } from '../../components/states';
+import { DataTable } from '../../components/data-table';
+import { Empty } from '../../components/states';
 import { useRotateSigningKey, useSigningKeys } from './hooks';
 
 /** The keys that sign playback tokens (admins): what verifiers find in the JWKS, and rotation. */
@@ -42,48 +43,38 @@ export function SigningKeysPage() {
         </ConfirmButton>
       }
     >
-      <Card withBorder radius="md" p={0}>
-        <QueryState query={keys} isEmpty={(d) => d.length === 0} empty={<Empty title="No signing key yet" />}>
-          {(list) => (
-            <Table.ScrollContainer minWidth={720}>
-              <Table verticalSpacing="sm" aria-label="Signing keys">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Key id (kid)</Table.Th>
-                    <Table.Th>Algorithm</Table.Th>
-                    <Table.Th>State</Table.Th>
-                    <Table.Th>Created</Table.Th>
-                    <Table.Th>Published until</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.map((key) => (
-                    <Table.Tr key={key.kid}>
-                      <Table.Td>
-                        <Text ff="monospace" size="sm">
-                          {key.kid}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>{key.algorithm}</Table.Td>
-                      <Table.Td>
-                        {key.active ? (
-                          <Badge color="teal">active</Badge>
-                        ) : (
-                          <Badge color="gray" variant="light">
-                            retired
-                          </Badge>
-                        )}
-                      </Table.Td>
-                      <Table.Td>{formatDateTime(key.createdAt)}</Table.Td>
-                      <Table.Td>{key.active ? 'while active' : formatDateTime(key.publishedUntil)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-        </QueryState>
-      </Card>
+      <DataTable
+        query={keys}
+        rows={(list) => list}
+        rowKey={(key) => key.kid}
+        label="Signing keys"
+        empty={<Empty title="No signing key yet" />}
+        phoneMinWidth={720}
+        columns={[
+          {
+            header: 'Key id (kid)',
+            cell: (key) => (
+              <Text ff="monospace" size="sm">
+                {key.kid}
+              </Text>
+            ),
+          },
+          { header: 'Algorithm', cell: (key) => key.algorithm },
+          {
+            header: 'State',
+            cell: (key) =>
+              key.active ? (
+                <Badge color="teal">active</Badge>
+              ) : (
+                <Badge color="gray" variant="light">
+                  retired
+                </Badge>
+              ),
+          },
+          { header: 'Created', cell: (key) => formatDateTime(key.createdAt) },
+          { header: 'Published until', cell: (key) => (key.active ? 'while active' : formatDateTime(key.publishedUntil)) },
+        ]}
+      />
     </Page>
   );
 }

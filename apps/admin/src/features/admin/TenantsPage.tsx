@@ -1,16 +1,15 @@
-import { Button, Card, Group, Table, TextInput, VisuallyHidden } from '@mantine/core';
+import { Button, Card, Group, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { ApiError, describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
+import { DataTable } from '../../components/data-table';
 import { formatDateTime, Page } from '../../components/page';
-import { useIsPhone } from '../../components/responsive';
-import { Empty, ErrorState, FormError, QueryState } from '../../components/states';
+import { Empty, ErrorState, FormError } from '../../components/states';
 import { can, useMe } from '../auth/hooks';
 import { useCreateTenant, useDeleteTenant, useTenants } from '../tenants/hooks';
 
 export function TenantsPage() {
-  const phone = useIsPhone();
   const rights = can(useMe().data);
   const tenants = useTenants();
   const create = useCreateTenant();
@@ -53,54 +52,41 @@ export function TenantsPage() {
           <FormError error={create.isError ? create.error : null} />
         </form>
       </Card>
-      <Card withBorder radius="md" p={0}>
-        <QueryState query={tenants} isEmpty={(d) => d.length === 0} empty={<Empty title="No tenants yet" />}>
-          {(list) => (
-            <Table.ScrollContainer minWidth={phone ? 0 : 560}>
-              <Table verticalSpacing="sm" aria-label="Tenants">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th visibleFrom="sm">Slug</Table.Th>
-                    <Table.Th visibleFrom="sm">Created</Table.Th>
-                    <Table.Th>
-                      <VisuallyHidden>Actions</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.map((t) => (
-                    <Table.Tr key={t.id}>
-                      <Table.Td>{t.name}</Table.Td>
-                      <Table.Td visibleFrom="sm">{t.slug}</Table.Td>
-                      <Table.Td visibleFrom="sm">{formatDateTime(t.createdAt)}</Table.Td>
-                      <Table.Td>
-                        <ConfirmButton
-                          size="xs"
-                          title="Delete this tenant?"
-                          message={`"${t.name}" will be deleted. A tenant that still has applications or policies cannot be deleted.`}
-                          confirmLabel="Delete tenant"
-                          aria-label={`Delete tenant ${t.name}`}
-                          loading={remove.isPending && remove.variables === t.id}
-                          onConfirm={() =>
-                            remove.mutate(t.id, {
-                              onSuccess: () => notifications.show({ color: 'teal', message: `Tenant ${t.name} deleted` }),
-                              onError: (error) =>
-                                notifications.show({ color: 'red', title: 'Could not delete', message: describeError(error) }),
-                            })
-                          }
-                        >
-                          Delete
-                        </ConfirmButton>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-        </QueryState>
-      </Card>
+      <DataTable
+        query={tenants}
+        rows={(list) => list}
+        rowKey={(t) => t.id}
+        label="Tenants"
+        empty={<Empty title="No tenants yet" />}
+        minWidth={560}
+        columns={[
+          { header: 'Name', cell: (t) => t.name },
+          { header: 'Slug', wide: true, cell: (t) => t.slug },
+          { header: 'Created', wide: true, cell: (t) => formatDateTime(t.createdAt) },
+          {
+            header: 'Actions',
+            actions: true,
+            cell: (t) => (
+              <ConfirmButton
+                size="xs"
+                title="Delete this tenant?"
+                message={`"${t.name}" will be deleted. A tenant that still has applications or policies cannot be deleted.`}
+                confirmLabel="Delete tenant"
+                aria-label={`Delete tenant ${t.name}`}
+                loading={remove.isPending && remove.variables === t.id}
+                onConfirm={() =>
+                  remove.mutate(t.id, {
+                    onSuccess: () => notifications.show({ color: 'teal', message: `Tenant ${t.name} deleted` }),
+                    onError: (error) => notifications.show({ color: 'red', title: 'Could not delete', message: describeError(error) }),
+                  })
+                }
+              >
+                Delete
+              </ConfirmButton>
+            ),
+          },
+        ]}
+      />
     </Page>
   );
 }

@@ -1,16 +1,15 @@
-import { Button, Card, Group, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
+import { Button, Card, Group, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
+import { DataTable } from '../../components/data-table';
 import { formatDateTime, Page } from '../../components/page';
-import { useIsPhone } from '../../components/responsive';
-import { Empty, QueryState } from '../../components/states';
+import { Empty } from '../../components/states';
 import { SecretReveal } from '../applications/SecretReveal';
 import { useCreateToken, useRevokeToken, useTokens } from './hooks';
 
 export function TokensPage() {
-  const phone = useIsPhone();
   const tokens = useTokens();
   const create = useCreateToken();
   const revoke = useRevokeToken();
@@ -62,63 +61,51 @@ export function TokensPage() {
           )}
         </form>
       </Card>
-      <Card withBorder radius="md" p={0}>
-        <QueryState query={tokens} isEmpty={(d) => d.length === 0} empty={<Empty title="No API tokens" />}>
-          {(list) => (
-            <Table.ScrollContainer minWidth={phone ? 0 : 720}>
-              <Table verticalSpacing="sm" aria-label="API tokens">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th visibleFrom="sm">Prefix</Table.Th>
-                    <Table.Th visibleFrom="sm">Owner</Table.Th>
-                    <Table.Th visibleFrom="sm">Created</Table.Th>
-                    <Table.Th visibleFrom="sm">Last used</Table.Th>
-                    <Table.Th visibleFrom="sm">Expires</Table.Th>
-                    <Table.Th>
-                      <VisuallyHidden>Actions</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.map((token) => (
-                    <Table.Tr key={token.id}>
-                      <Table.Td>{token.name}</Table.Td>
-                      <Table.Td visibleFrom="sm">
-                        <Text ff="monospace" size="sm">
-                          {token.prefix}…
-                        </Text>
-                      </Table.Td>
-                      <Table.Td visibleFrom="sm">{token.operatorEmail}</Table.Td>
-                      <Table.Td visibleFrom="sm">{formatDateTime(token.createdAt)}</Table.Td>
-                      <Table.Td visibleFrom="sm">{formatDateTime(token.lastUsedAt)}</Table.Td>
-                      <Table.Td visibleFrom="sm">{token.expiresAt ? formatDateTime(token.expiresAt) : 'never'}</Table.Td>
-                      <Table.Td>
-                        <ConfirmButton
-                          size="xs"
-                          title="Revoke this token?"
-                          message={`"${token.name}" stops working at once; scripts using it get 401.`}
-                          confirmLabel="Revoke token"
-                          aria-label={`Revoke token ${token.name}`}
-                          loading={revoke.isPending && revoke.variables === token.id}
-                          onConfirm={() =>
-                            revoke.mutate(token.id, {
-                              onSuccess: () => notifications.show({ color: 'teal', message: `Token ${token.name} revoked` }),
-                              onError: (error) => notifications.show({ color: 'red', message: describeError(error) }),
-                            })
-                          }
-                        >
-                          Revoke
-                        </ConfirmButton>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-        </QueryState>
-      </Card>
+      <DataTable
+        query={tokens}
+        rows={(list) => list}
+        rowKey={(token) => token.id}
+        label="API tokens"
+        empty={<Empty title="No API tokens" />}
+        columns={[
+          { header: 'Name', cell: (token) => token.name },
+          {
+            header: 'Prefix',
+            wide: true,
+            cell: (token) => (
+              <Text ff="monospace" size="sm">
+                {token.prefix}…
+              </Text>
+            ),
+          },
+          { header: 'Owner', wide: true, cell: (token) => token.operatorEmail },
+          { header: 'Created', wide: true, cell: (token) => formatDateTime(token.createdAt) },
+          { header: 'Last used', wide: true, cell: (token) => formatDateTime(token.lastUsedAt) },
+          { header: 'Expires', wide: true, cell: (token) => (token.expiresAt ? formatDateTime(token.expiresAt) : 'never') },
+          {
+            header: 'Actions',
+            actions: true,
+            cell: (token) => (
+              <ConfirmButton
+                size="xs"
+                title="Revoke this token?"
+                message={`"${token.name}" stops working at once; scripts using it get 401.`}
+                confirmLabel="Revoke token"
+                aria-label={`Revoke token ${token.name}`}
+                loading={revoke.isPending && revoke.variables === token.id}
+                onConfirm={() =>
+                  revoke.mutate(token.id, {
+                    onSuccess: () => notifications.show({ color: 'teal', message: `Token ${token.name} revoked` }),
+                    onError: (error) => notifications.show({ color: 'red', message: describeError(error) }),
+                  })
+                }
+              >
+                Revoke
+              </ConfirmButton>
+            ),
+          },
+        ]}
+      />
       <SecretReveal
         title="New API token"
         what="token"

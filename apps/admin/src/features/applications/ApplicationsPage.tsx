@@ -1,12 +1,12 @@
-import { Badge, Button, Card, Checkbox, Group, Modal, NumberInput, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
-import { useIsPhone } from '../../components/responsive';
+import { DataTable } from '../../components/data-table';
 import { Page } from '../../components/page';
-import { Empty, FormError, QueryState } from '../../components/states';
+import { Empty, FormError } from '../../components/states';
 import { can, useMe } from '../auth/hooks';
 import { useCurrentTenant } from '../tenants/current-tenant';
 import { useApplications, useCreateApplication } from './hooks';
@@ -93,12 +93,10 @@ function CreateApplicationModal({ tenantId, opened, onClose }: { tenantId: strin
 }
 
 export function ApplicationsPage() {
-  const phone = useIsPhone();
   const { tenantId, tenantName } = useCurrentTenant();
   const applications = useApplications(tenantId);
   const rights = can(useMe().data);
   const [creating, setCreating] = useState(false);
-  const navigate = useNavigate();
   return (
     <Page
       title="Applications"
@@ -115,63 +113,51 @@ export function ApplicationsPage() {
       {!tenantId ? (
         <Empty title="No tenant yet">Create a tenant first (Administration → Tenants).</Empty>
       ) : (
-        <Card withBorder radius="md" p={0}>
-          <QueryState
-            query={applications}
-            isEmpty={(d) => d.length === 0}
-            empty={<Empty title="No applications yet">Create one to get its integration snippet.</Empty>}
-          >
-            {(list) => (
-              <Table.ScrollContainer minWidth={phone ? 0 : 640}>
-                <Table highlightOnHover verticalSpacing="sm" aria-label="Applications">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Name</Table.Th>
-                      <Table.Th visibleFrom="sm">Id</Table.Th>
-                      <Table.Th visibleFrom="sm">Platform</Table.Th>
-                      <Table.Th visibleFrom="sm">Heartbeat</Table.Th>
-                      <Table.Th>Status</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {list.map((a) => (
-                      <Table.Tr
-                        key={a.id}
-                        style={{ cursor: 'pointer' }}
-                        onClick={() => void navigate(`/applications/${encodeURIComponent(a.id)}`)}
-                      >
-                        <Table.Td>
-                          <Link to={`/applications/${encodeURIComponent(a.id)}`} onClick={(e) => e.stopPropagation()}>
-                            {a.name}
-                          </Link>
-                        </Table.Td>
-                        <Table.Td visibleFrom="sm">
-                          <Text size="sm" ff="monospace">
-                            {a.id}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td visibleFrom="sm">{a.platform}</Table.Td>
-                        <Table.Td visibleFrom="sm">{a.heartbeatIntervalSeconds} s</Table.Td>
-                        <Table.Td>
-                          <Group gap={4}>
-                            <Badge color={a.enabled ? 'teal' : 'gray'} variant="light">
-                              {a.enabled ? 'enabled' : 'disabled'}
-                            </Badge>
-                            {a.requireSecret && (
-                              <Badge color="blue" variant="outline">
-                                secret
-                              </Badge>
-                            )}
-                          </Group>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            )}
-          </QueryState>
-        </Card>
+        <DataTable
+          query={applications}
+          rows={(list) => list}
+          rowKey={(a) => a.id}
+          label="Applications"
+          empty={<Empty title="No applications yet">Create one to get its integration snippet.</Empty>}
+          minWidth={640}
+          rowHref={(a) => `/applications/${encodeURIComponent(a.id)}`}
+          columns={[
+            {
+              header: 'Name',
+              cell: (a) => (
+                <Link to={`/applications/${encodeURIComponent(a.id)}`} onClick={(e) => e.stopPropagation()}>
+                  {a.name}
+                </Link>
+              ),
+            },
+            {
+              header: 'Id',
+              wide: true,
+              cell: (a) => (
+                <Text size="sm" ff="monospace">
+                  {a.id}
+                </Text>
+              ),
+            },
+            { header: 'Platform', wide: true, cell: (a) => a.platform },
+            { header: 'Heartbeat', wide: true, cell: (a) => `${a.heartbeatIntervalSeconds} s` },
+            {
+              header: 'Status',
+              cell: (a) => (
+                <Group gap={4}>
+                  <Badge color={a.enabled ? 'teal' : 'gray'} variant="light">
+                    {a.enabled ? 'enabled' : 'disabled'}
+                  </Badge>
+                  {a.requireSecret && (
+                    <Badge color="blue" variant="outline">
+                      secret
+                    </Badge>
+                  )}
+                </Group>
+              ),
+            },
+          ]}
+        />
       )}
       {tenantId && <CreateApplicationModal tenantId={tenantId} opened={creating} onClose={() => setCreating(false)} />}
     </Page>
