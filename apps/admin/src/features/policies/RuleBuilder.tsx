@@ -196,7 +196,7 @@ function RuleCard({
           <SegmentedControl
             aria-labelledby={`rule-${index}-type-label`}
             value={rule.type}
-            onChange={(type) => onChange({ ...rule, type: type as RuleDraft['type'] })}
+            onChange={(type) => onChange({ ...rule, type: type })}
             disabled={disabled}
             data={[
               { value: 'concurrency', label: 'Streams at once' },
