@@ -79,7 +79,7 @@ export function toDraft(rule: PolicyRule): RuleDraft {
       value: c.op === 'exists' ? String(c.value ?? true) : typeof c.value === 'string' ? c.value : '',
       values: Array.isArray(c.value) ? c.value : [],
     })),
-    onConflict: (rule.onConflict ?? 'reject'),
+    onConflict: rule.onConflict ?? 'reject',
     message: rule.message ?? '',
   };
 }
