@@ -107,10 +107,8 @@ export class IpDatabase {
 
   /** The shared database of this process, read on first use. */
   static shared(): Promise<IpDatabase> {
-    IpDatabase.loading ??= IpDatabase.load().catch((error: unknown) => {
-      IpDatabase.loading = undefined;
-      throw error;
-    });
+    // A failed read is kept too: every init would otherwise retry reading ~100 MB of files.
+    IpDatabase.loading ??= IpDatabase.load();
     return IpDatabase.loading;
   }
 

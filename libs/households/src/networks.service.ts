@@ -35,16 +35,34 @@ export class NetworksService implements OnApplicationBootstrap {
 
   constructor(private readonly repository: HouseholdsRepository) {}
 
+  private warned = false;
+
   /** Reads the IP databases at start-up (about 0.8 s), not in the first player's init. */
   onApplicationBootstrap(): void {
-    IpDatabase.shared().catch((error: unknown) => this.logger.error(`Cannot read the IP databases: ${String(error)}`));
+    void this.database();
+  }
+
+  /**
+   * The IP databases, or null when they cannot be read (packages missing from node_modules): starts then go on with
+   * the network prefix alone (country and ASN unknown), and the error is logged once per process.
+   */
+  private async database(): Promise<IpDatabase | null> {
+    try {
+      return await IpDatabase.shared();
+    } catch (error) {
+      if (!this.warned) {
+        this.warned = true;
+        this.logger.error(`Cannot read the IP databases (country and ASN stay unknown): ${String(error)}`);
+      }
+      return null;
+    }
   }
 
   /** The client's network (no database call); null when the address is unknown (no socket address). */
   async locate(rawAddress: string | undefined): Promise<ClientNetwork | null> {
     const address = normalizeAddress(rawAddress);
     if (address === null) return null;
-    const facts = (await IpDatabase.shared()).lookup(address);
+    const facts = (await this.database())?.lookup(address) ?? { country: null, asn: null };
     return { address, networkId: networkPrefix(address), ...facts };
   }
 
