@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { StartCount } from './networks.service';
 
 export interface AccountKey {
   idp: string;
@@ -178,16 +179,26 @@ export class HouseholdsRepository {
   }
 
   /** Counts an admitted start on a network (per UTC day and tenant of the application). */
-  async recordStart(
-    account: AccountKey,
-    tenantId: string,
-    network: { networkId: string; country: string | null; asn: number | null },
-  ): Promise<void> {
+  /** Adds counted starts (distinct account, tenant and network) to today's rows, in one statement. */
+  async recordStarts(counts: StartCount[]): Promise<void> {
+    if (counts.length === 0) return;
     await this.dataSource.query(
       `INSERT INTO account_networks (idp, subject, tenant_id, network_id, day, country, asn, starts, last_seen)
-       VALUES ($1, $2, $3, $4, (now() AT TIME ZONE 'UTC')::date, $5, $6, 1, now())
-       ON CONFLICT (idp, subject, tenant_id, network_id, day) DO UPDATE SET starts = account_networks.starts + 1, last_seen = now()`,
-      [account.idp, account.subject, tenantId, network.networkId, network.country, network.asn],
+       SELECT c.idp, c.subject, c.tenant_id, c.network_id, (now() AT TIME ZONE 'UTC')::date, c.country, c.asn, c.starts, now()
+         FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::int[])
+              AS c(idp, subject, tenant_id, network_id, country, asn, starts)
+        ORDER BY c.idp, c.subject, c.tenant_id, c.network_id
+       ON CONFLICT (idp, subject, tenant_id, network_id, day)
+       DO UPDATE SET starts = account_networks.starts + EXCLUDED.starts, last_seen = now()`,
+      [
+        counts.map((c) => c.account.idp),
+        counts.map((c) => c.account.subject),
+        counts.map((c) => c.tenantId),
+        counts.map((c) => c.networkId),
+        counts.map((c) => c.country),
+        counts.map((c) => c.asn),
+        counts.map((c) => c.starts),
+      ],
     );
   }
 

@@ -1,9 +1,14 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Metadata } from '@cm/contracts';
 import { HouseholdsError, HouseholdsErrorCode } from './households.errors';
 import { type AccountKey, HouseholdsRepository, type NetworkUse } from './households.repository';
 import { IpDatabase } from './ip-database';
 import { networkPrefix, normalizeAddress } from './network-address';
+
+/** Starts are counted in memory and written at most this long after (one statement for all of them). */
+const START_FLUSH_MS = 1000;
+/** Above this many distinct (account, tenant, network) counts waiting, they are written at once. */
+const START_FLUSH_AT = 5000;
 
 /** How far back "most of its playback" looks. */
 export const HOME_WINDOW_DAYS = 30;
@@ -20,6 +25,16 @@ export interface ClientNetwork {
   asn: number | null;
 }
 
+/** Admitted starts of one account on one network for one tenant, waiting to be written. */
+export interface StartCount {
+  account: AccountKey;
+  tenantId: string;
+  networkId: string;
+  country: string | null;
+  asn: number | null;
+  starts: number;
+}
+
 export interface NetworksOverview {
   home: { networkId: string; source: 'operator' | 'playback' } | null;
   recent: NetworkUse[];
@@ -30,7 +45,7 @@ export interface NetworksOverview {
  * shipped IP database) and the account's home network. Consulted at init only, never on heartbeats.
  */
 @Injectable()
-export class NetworksService implements OnApplicationBootstrap {
+export class NetworksService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NetworksService.name);
 
   constructor(private readonly repository: HouseholdsRepository) {}
@@ -71,6 +86,7 @@ export class NetworksService implements OnApplicationBootstrap {
    * account's home network (one query). An account with no playback yet and no home set is at home where it plays.
    */
   async attributes(account: AccountKey, network: ClientNetwork): Promise<Metadata> {
+    await this.flush();
     const home = await this.repository.homeNetwork(account, HOME_WINDOW_DAYS);
     return {
       'network.id': network.networkId,
@@ -80,9 +96,46 @@ export class NetworksService implements OnApplicationBootstrap {
     };
   }
 
-  /** Counts an admitted start on its network (what the home network is computed from). */
-  recordStart(account: AccountKey, tenantId: string, network: ClientNetwork): Promise<void> {
-    return this.repository.recordStart(account, tenantId, network);
+  /** Admitted starts not written yet, by account, tenant and network. */
+  private pending = new Map<string, StartCount>();
+  private flushTimer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  /**
+   * Counts an admitted start on its network (what the home network is computed from). Off the request path: counts
+   * gather in memory and are written together within START_FLUSH_MS (one upsert for all), so an init does not
+   * wait for a write and a commit of its own. Reads of this account's networks write what is pending first.
+   */
+  recordStart(account: AccountKey, tenantId: string, network: ClientNetwork): void {
+    const key = `${account.idp.length}:${account.idp}${account.subject}\n${tenantId}\n${network.networkId}`;
+    const waiting = this.pending.get(key);
+    if (waiting) waiting.starts++;
+    else this.pending.set(key, { account, tenantId, networkId: network.networkId, country: network.country, asn: network.asn, starts: 1 });
+    if (this.pending.size >= START_FLUSH_AT) void this.flush();
+    else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => void this.flush(), START_FLUSH_MS);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** Writes the pending start counts (one statement); a failed write is logged and its counts dropped. */
+  flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.size === 0) return this.flushing;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.flushing = this.flushing.then(() =>
+      this.repository.recordStarts(batch).catch((error: unknown) => {
+        this.logger.warn(`Could not record ${batch.length} start count(s) of networks: ${String(error)}`);
+      }),
+    );
+    return this.flushing;
+  }
+
+  /** Before the database closes: what is pending is written. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
   }
 
   /**
@@ -90,6 +143,7 @@ export class NetworksService implements OnApplicationBootstrap {
    * Null when none of the tenants' applications played for the account in the window: not theirs to see.
    */
   async overview(account: AccountKey, tenants: 'all' | string[]): Promise<NetworksOverview | null> {
+    await this.flush();
     if (tenants !== 'all' && !(await this.repository.playedForTenants(account, tenants, HOME_WINDOW_DAYS))) return null;
     const [home, recent] = await Promise.all([
       this.repository.homeNetwork(account, HOME_WINDOW_DAYS),
@@ -100,6 +154,7 @@ export class NetworksService implements OnApplicationBootstrap {
 
   /** Whether these tenants may see and set the account's networks (admins: always). */
   async visibleTo(account: AccountKey, tenants: 'all' | string[]): Promise<boolean> {
+    await this.flush();
     return tenants === 'all' || this.repository.playedForTenants(account, tenants, HOME_WINDOW_DAYS);
   }
 

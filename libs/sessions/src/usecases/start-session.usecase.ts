@@ -55,7 +55,7 @@ export class StartSession {
           : metadata;
       await this.admitDevice(ctx, account, withNetwork);
       const result = await this.admit(ctx, account, withNetwork, terminate);
-      if (network) await this.households(() => this.networks.recordStart(account, ctx.app.tenantId, network));
+      if (network) this.networks.recordStart(account, ctx.app.tenantId, network);
       return result;
     } catch (error) {
       if (error instanceof SessionStoreUnavailableError && this.options.failMode === 'open') {
