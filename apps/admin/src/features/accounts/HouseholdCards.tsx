@@ -47,7 +47,7 @@ export function DevicesCard({ account, canWrite }: { account: Account; canWrite:
         empty={<Empty title="No registered device">Devices register when a policy with a device-registration rule decides a start.</Empty>}
       >
         {(data) => (
-          <Table.ScrollContainer minWidth={700}>
+          <Table.ScrollContainer minWidth={700} type="native" tabIndex={0}>
             <Table verticalSpacing="sm" aria-label="Registered devices">
               <Table.Thead>
                 <Table.Tr>
@@ -146,7 +146,7 @@ export function NetworksCard({ account, canWrite }: { account: Account; canWrite
             {data.networks.length === 0 ? (
               <Empty title="No playback in 30 days" />
             ) : (
-              <Table.ScrollContainer minWidth={600}>
+              <Table.ScrollContainer minWidth={600} type="native" tabIndex={0}>
                 <Table verticalSpacing="xs" aria-label="Networks of the last 30 days">
                   <Table.Thead>
                     <Table.Tr>
