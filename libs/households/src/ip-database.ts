@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { isIPv4, isIPv6 } from 'node:net';
+import { Worker } from 'node:worker_threads';
 
 /**
  * Country and autonomous system of an IP address, from the IP databases shipped as npm packages (docs/households.md):
@@ -28,7 +28,6 @@ export interface IpFacts {
   asn: number | null;
 }
 
-const packCountry = (code: string) => (code.charCodeAt(0) << 8) | code.charCodeAt(1);
 const unpackCountry = (packed: number) => String.fromCharCode(packed >> 8, packed & 0xff);
 const HIGH_64 = (1n << 64n) - 1n;
 
@@ -112,22 +111,44 @@ export class IpDatabase {
     return IpDatabase.loading;
   }
 
+  /**
+   * Reads and parses the CSV files in a worker thread and takes over its typed arrays (transferred, not copied): the
+   * ~200 MB of text and numbers parsing makes never enter this thread's heap (docs/design-notes.md has the heartbeat
+   * figures with the parse in this thread, in a worker, and without the databases).
+   */
   private static async load(): Promise<IpDatabase> {
-    const file = (pkg: string, name: string) => readFile(require.resolve(`${pkg}/${name}`), 'utf8');
-    const countryPkg = '@ip-location-db/geo-whois-asn-country';
-    const asnPkg = '@ip-location-db/asn';
-    const [c4, c6, a4, a6] = await Promise.all([
-      file(countryPkg, 'geo-whois-asn-country-ipv4-num.csv'),
-      file(countryPkg, 'geo-whois-asn-country-ipv6-num.csv'),
-      file(asnPkg, 'asn-ipv4-num.csv'),
-      file(asnPkg, 'asn-ipv6-num.csv'),
-    ]);
-    const country = (field: string) => packCountry(field.trim().toUpperCase());
-    const asn = (field: string) => Number(field) || 0;
-    return new IpDatabase(
-      { v4: parse(c4, false, country) as Table['v4'], v6: parse(c6, true, country) as Table['v6'] },
-      { v4: parse(a4, false, asn) as Table['v4'], v6: parse(a6, true, asn) as Table['v6'] },
-    );
+    const files = {
+      c4: require.resolve('@ip-location-db/geo-whois-asn-country/geo-whois-asn-country-ipv4-num.csv'),
+      c6: require.resolve('@ip-location-db/geo-whois-asn-country/geo-whois-asn-country-ipv6-num.csv'),
+      a4: require.resolve('@ip-location-db/asn/asn-ipv4-num.csv'),
+      a6: require.resolve('@ip-location-db/asn/asn-ipv6-num.csv'),
+    };
+    const script = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { readFileSync } = require('node:fs');
+      const parse = ${parse.toString()};
+      const HIGH_64 = (1n << 64n) - 1n;
+      const country = (field) => { const c = field.trim().toUpperCase(); return (c.charCodeAt(0) << 8) | c.charCodeAt(1); };
+      const asn = (field) => Number(field) || 0;
+      const read = (name) => readFileSync(workerData[name], 'utf8');
+      const tables = {
+        country: { v4: parse(read('c4'), false, country), v6: parse(read('c6'), true, country) },
+        asn: { v4: parse(read('a4'), false, asn), v6: parse(read('a6'), true, asn) },
+      };
+      const buffers = [];
+      for (const t of Object.values(tables)) for (const r of Object.values(t)) buffers.push(r.first.buffer, r.last.buffer, r.values.buffer);
+      parentPort.postMessage(tables, buffers);
+    `;
+    const tables = await new Promise<{ country: Table; asn: Table }>((resolve, reject) => {
+      const worker = new Worker(script, { eval: true, workerData: files });
+      worker.once('message', (message: { country: Table; asn: Table }) => {
+        resolve(message);
+        void worker.terminate();
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the IP database worker exited with code ${code}`)));
+    });
+    return new IpDatabase(tables.country, tables.asn);
   }
 
   /** Facts of a normalised address (`normalizeAddress`); unknown parts are null. */
