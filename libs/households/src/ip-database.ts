@@ -141,6 +141,8 @@ export class IpDatabase {
     `;
     const tables = await new Promise<{ country: Table; asn: Table }>((resolve, reject) => {
       const worker = new Worker(script, { eval: true, workerData: files });
+      // The parse never keeps a process alive that is shutting down (or a test that is done).
+      worker.unref();
       worker.once('message', (message: { country: Table; asn: Table }) => {
         resolve(message);
         void worker.terminate();
