@@ -477,18 +477,27 @@ async function idleRates(server, store) {
   };
 }
 
-/** CPU seconds used so far by every `postgres` process on this host (the benchmark's database: embedded or local). */
+/**
+ * CPU seconds used so far by the PostgreSQL servers on this host (the benchmark's database: embedded or local): each
+ * postmaster's own time plus that of its children already reaped (cutime/cstime: backends that ended), plus each
+ * running backend's time.
+ */
 function postgresCpuSeconds() {
-  let total = 0;
+  const stats = new Map();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
-      const fields = stat.split(') ')[1].split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
+      stats.set(pid, stat.split(') ')[1].split(' '));
     } catch {
       // gone meanwhile
     }
+  }
+  let total = 0;
+  for (const fields of stats.values()) {
+    const own = Number(fields[11]) + Number(fields[12]);
+    const reaped = stats.has(fields[1]) ? 0 : Number(fields[13]) + Number(fields[14]); // a postmaster: its parent is not postgres
+    total += (own + reaped) / 100;
   }
   return total;
 }
