@@ -14,7 +14,7 @@ import {
   type SessionStore,
   type StoredSession,
 } from './session-store.port';
-import { SessionEvents, type SessionEndedEvent } from './session.events';
+import { killedEvent, SessionEvents } from './session.events';
 import { SESSIONS_OPTIONS, type SessionsOptions } from './sessions.options';
 
 /** Who ends a session from the console: what the killed player's next heartbeat names as the terminator. */
@@ -144,17 +144,7 @@ export class AccountSessionsService implements OnModuleInit {
   }
 
   private emitEnded(s: StoredSession, at: Date, detail: AdviceBody): void {
-    const event: SessionEndedEvent = {
-      sessionId: s.id,
-      applicationId: s.applicationId,
-      idp: s.idp,
-      subject: s.subject,
-      reason: 'killed',
-      detail,
-      metadata: s.metadata,
-      at,
-    };
-    this.events.emit(SessionEvents.ended, event);
+    this.events.emit(SessionEvents.ended, killedEvent(s, detail, at));
   }
 
   private view(r: SessionRecord, app: Application | undefined): AccountSession {

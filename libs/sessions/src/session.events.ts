@@ -1,4 +1,5 @@
 import type { AdviceBody, EndReason, Metadata } from '@cm/contracts';
+import type { StoredSession } from './session-store.port';
 
 /** Domain events of the sessions library (emitted through @nestjs/event-emitter after the change committed). */
 export const SessionEvents = {
@@ -39,4 +40,18 @@ export interface SessionEndedEvent {
   /** The ended session's metadata (its device), when the emitter has it at hand. */
   metadata?: Metadata;
   at: Date;
+}
+
+/** The `session.ended` event of a stream ended from outside the player (an operator kill, a device removal). */
+export function killedEvent(s: StoredSession, detail: AdviceBody, at: Date): SessionEndedEvent {
+  return {
+    sessionId: s.id,
+    applicationId: s.applicationId,
+    idp: s.idp,
+    subject: s.subject,
+    reason: 'killed',
+    detail,
+    metadata: s.metadata,
+    at,
+  };
 }

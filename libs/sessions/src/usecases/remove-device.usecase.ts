@@ -4,7 +4,7 @@ import { type AdviceBody, type DeviceRemovedAdvice, isDeviceRegistrationRule } f
 import { type DevicePolicy, type DeviceRemoval, DevicesService } from '@cm/households';
 import { adviceBody, type EnginePolicy } from '@cm/policy-engine';
 import { type AccountKey, SESSION_STORE, type SessionStore, type StoredSession } from '../session-store.port';
-import { SessionEvents, type SessionEndedEvent } from '../session.events';
+import { killedEvent, SessionEvents } from '../session.events';
 import { SESSIONS_OPTIONS, type SessionsOptions } from '../sessions.options';
 
 /** The 410 body a removed device's streams get at their next heartbeat. */
@@ -58,16 +58,6 @@ export class RemoveDeviceUseCase {
   }
 
   private emitEnded(s: StoredSession, detail: AdviceBody, at: Date): void {
-    const event: SessionEndedEvent = {
-      sessionId: s.id,
-      applicationId: s.applicationId,
-      idp: s.idp,
-      subject: s.subject,
-      reason: 'killed',
-      detail,
-      metadata: s.metadata,
-      at,
-    };
-    this.events.emit(SessionEvents.ended, event);
+    this.events.emit(SessionEvents.ended, killedEvent(s, detail, at));
   }
 }
