@@ -111,6 +111,29 @@ describe.each(CASES)('households, sessions in %s, %s adapter', (store, adapter) 
     expect((await admin('GET', '/api/v1/subjects/idp/swap/devices')).body.devices).toEqual([]);
   });
 
+  it("shows a shared policy's register to the operators of the tenants it is shared with, and to no one else", async () => {
+    const owner = await givenApplication(t, [deviceRule(2)]);
+    const user = await t.tenants.create({ slug: unique('user'), name: 'user' });
+    expect((await admin('PUT', `/api/v1/policies/${owner.policy.id}/shares`, { tenantIds: [user.id] })).status).toBe(200);
+    const { application } = await t.applications.create(user.id, { name: 'Shared-policy app' });
+    expect((await admin('PUT', `/api/v1/applications/${application.id}/policies`, { policyIds: [owner.policy.id] })).status).toBe(200);
+    const subject = unique('shared');
+    const played = await player(t.url, application.id).init('idp', subject, { deviceId: 'tv' });
+    expect(played.status).toBe(202);
+
+    const userAdmin = await apiAs(t, 'tenant-admin', user.id);
+    const seen = await userAdmin('GET', `/api/v1/subjects/idp/${subject}/devices`);
+    expect(seen.body.devices).toEqual([expect.objectContaining({ deviceId: 'tv', ruleName: '2 devices' })]);
+    const ownerAdmin = await apiAs(t, 'tenant-admin', owner.tenant.id);
+    expect((await ownerAdmin('GET', `/api/v1/subjects/idp/${subject}/devices`)).body.devices).toHaveLength(1);
+    const stranger = await apiAs(t, 'tenant-admin', (await t.tenants.create({ slug: unique('else'), name: 'else' })).id);
+    expect((await stranger('GET', `/api/v1/subjects/idp/${subject}/devices`)).body.devices).toEqual([]);
+    expect((await stranger('DELETE', `/api/v1/subjects/idp/${subject}/devices/tv`)).status).toBe(404);
+
+    expect((await userAdmin('DELETE', `/api/v1/subjects/idp/${subject}/devices/tv`)).status).toBe(204);
+    expect((await player(t.url, application.id).heartbeat('idp', subject, played.body.sessionId)).status).toBe(410);
+  });
+
   it('registers exactly one of many new devices starting at once at limit - 1', async () => {
     const { application } = await givenApplication(t, [deviceRule(3)]);
     const p = player(t.url, application.id);

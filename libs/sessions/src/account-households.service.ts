@@ -16,7 +16,8 @@ const accountOf = (idp: string, subject: string): AccountKey => ({
 
 /**
  * The operator's view of an account's devices and networks (issue 16), and the operator's device removal (no swap
- * quota) and home-network choice, both audited. Devices are those of the policies the operator's tenants own.
+ * quota) and home-network choice, both audited. Devices are those of the policies the operator's tenants own or
+ * are shared with.
  */
 @Injectable()
 export class AccountHouseholdsService {
@@ -96,8 +97,17 @@ export class AccountHouseholdsService {
     return this.networksOf(actor, idp, subject);
   }
 
+  /**
+   * The policies whose registers the operator sees: those their tenants own, and those shared with their tenants
+   * (a shared policy's register holds the devices of every tenant using it: each of them supports those viewers).
+   */
   private async visiblePolicies(actor: Actor, ids: string[]) {
     const policies = await this.policies.enginePoliciesByIds(ids);
-    return policies.filter((p) => canAccessTenant(actor, p.tenantId));
+    const shared = policies.some((p) => !canAccessTenant(actor, p.tenantId))
+      ? await this.policies.sharedTenantIdsByPolicy(policies.map((p) => p.id))
+      : new Map<string, string[]>();
+    return policies.filter(
+      (p) => canAccessTenant(actor, p.tenantId) || (shared.get(p.id) ?? []).some((tenantId) => canAccessTenant(actor, tenantId)),
+    );
   }
 }
