@@ -147,4 +147,61 @@ describe('player SDK against the server', () => {
     expect(session.state).toBe('playing');
     expect(await session.heartbeatNow({ quality: 'hd' })).toBe('playing');
   });
+
+  it('a device-limit denial lists the registered devices; the viewer removes one within the swap quota and plays', async () => {
+    const { application } = await givenApplication(t, [
+      { type: 'device-registration', name: '2 devices', limit: 2, swap: { max: 1, windowDays: 30 } },
+      { name: 'cap 10', limit: 10 },
+    ]);
+    const client = new ConcurrencyClient({ baseUrl: t.url, applicationId: application.id });
+    expect(await client.devices('idp', 'erin')).toEqual({
+      devices: [],
+      limit: 2,
+      swap: { max: 1, windowDays: 30, used: 0, nextRemovalAt: null },
+    });
+    const tv = admitted(await start(client, { idp: 'idp', subject: 'erin', metadata: { deviceId: 'tv', deviceName: 'Living room TV' } }));
+    admitted(await start(client, { idp: 'idp', subject: 'erin', metadata: { deviceId: 'phone', deviceName: 'Phone' } }));
+
+    const denied = await start(client, { idp: 'idp', subject: 'erin', metadata: { deviceId: 'laptop', deviceName: 'Laptop' } });
+    if (denied.admitted) throw new Error('expected a device-limit denial');
+    expect(denied.reason).toBe('device-limit');
+    expect(denied.advice).toEqual([]);
+    expect(denied.conflicts).toEqual([]);
+    expect(denied.deviceLimit).toEqual([expect.objectContaining({ type: 'device-limit', ruleName: '2 devices', threshold: 2 })]);
+    expect(denied.devices.map((d) => [d.deviceId, d.name])).toEqual([
+      ['tv', 'Living room TV'],
+      ['phone', 'Phone'],
+    ]);
+
+    // The viewer picks the TV: removed, its stream learns it at the next heartbeat.
+    const removed = new Promise<PlaybackSessionEvents['deviceRemoved']>((resolve) => tv.once('deviceRemoved', resolve));
+    expect(await client.removeDevice('idp', 'erin', 'tv')).toEqual({ removed: true });
+    expect(await tv.heartbeatNow()).toBe('terminated');
+    expect((await removed).advice).toMatchObject({ type: 'device-removed', deviceId: 'tv', removedBy: 'viewer' });
+    admitted(await start(client, { idp: 'idp', subject: 'erin', metadata: { deviceId: 'laptop', deviceName: 'Laptop' } }));
+
+    // The quota (1 in 30 days) is used up: refused with when the next removal is allowed; nothing removed.
+    const refused = await client.removeDevice('idp', 'erin', 'phone');
+    if (refused.removed || refused.reason !== 'swap-limit')
+      throw new Error(`expected a swap-limit refusal, got ${JSON.stringify(refused)}`);
+    expect(refused.advice).toMatchObject({ type: 'swap-limit', max: 1, windowDays: 30 });
+    expect(refused.nextRemovalAt.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    expect(refused.nextRemovalAt.getTime()).toBeLessThan(Date.now() + 31 * 86_400_000);
+    const listed = await client.devices('idp', 'erin');
+    expect(listed.devices.map((d) => d.deviceId)).toEqual(['phone', 'laptop']);
+    expect(listed.swap).toEqual({ max: 1, windowDays: 30, used: 1, nextRemovalAt: refused.advice.nextRemovalAt });
+    expect(await client.removeDevice('idp', 'erin', 'never-seen')).toEqual({ removed: false, reason: 'unknown' });
+  });
+
+  it('a streams denial says so, with no devices', async () => {
+    const { application } = await givenApplication(t, [{ name: 'one', limit: 1, onConflict: 'reject' }]);
+    const client = new ConcurrencyClient({ baseUrl: t.url, applicationId: application.id });
+    admitted(await start(client, { idp: 'idp', subject: 'frank' }));
+    const denied = await start(client, { idp: 'idp', subject: 'frank' });
+    if (denied.admitted) throw new Error('expected a denial');
+    expect(denied.reason).toBe('streams');
+    expect(denied.conflicts).toHaveLength(1);
+    expect(denied.devices).toEqual([]);
+    expect(await client.devices('idp', 'frank')).toEqual({ devices: [], limit: 0, swap: null });
+  });
 });

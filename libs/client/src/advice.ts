@@ -1,4 +1,13 @@
-import type { AdviceBody, ConflictingStream, RemoteTerminationAdvice, RuleViolationAdvice } from '@cm/contracts';
+import type {
+  AdviceBody,
+  ConflictingStream,
+  DeviceLimitAdvice,
+  DeviceRemovedAdvice,
+  RegisteredDevice,
+  RemoteTerminationAdvice,
+  RuleViolationAdvice,
+  SwapLimitAdvice,
+} from '@cm/contracts';
 
 /** A stream standing in the way, with the rule it counts against: offer "stop this one" with its code. */
 export interface Conflict extends ConflictingStream {
@@ -33,6 +42,32 @@ export function conflictsOf(advice: RuleViolationAdvice[]): Conflict[] {
         seen.add(s.terminationCode);
         out.push({ ...s, key, policyName: a.policyName, ruleName: a.ruleName, message: a.message });
       }
+    }
+  }
+  return out;
+}
+
+export function deviceLimits(body: unknown): DeviceLimitAdvice[] {
+  return isAdviceBody(body) ? body.associatedAdvice.filter((a): a is DeviceLimitAdvice => a.type === 'device-limit') : [];
+}
+
+export function swapLimit(body: unknown): SwapLimitAdvice | undefined {
+  return isAdviceBody(body) ? body.associatedAdvice.find((a): a is SwapLimitAdvice => a.type === 'swap-limit') : undefined;
+}
+
+export function deviceRemoved(body: unknown): DeviceRemovedAdvice | undefined {
+  return isAdviceBody(body) ? body.associatedAdvice.find((a): a is DeviceRemovedAdvice => a.type === 'device-removed') : undefined;
+}
+
+/** The registered devices of every full register, once per device id, in the server's order (oldest first). */
+export function registeredDevicesOf(advice: DeviceLimitAdvice[]): RegisteredDevice[] {
+  const seen = new Set<string>();
+  const out: RegisteredDevice[] = [];
+  for (const a of advice) {
+    for (const d of a.devices) {
+      if (seen.has(d.deviceId)) continue;
+      seen.add(d.deviceId);
+      out.push(d);
     }
   }
   return out;

@@ -1,5 +1,15 @@
-import type { AdviceBody, InitResponseBody, Metadata, RuleViolationAdvice, RunningStreamsBody } from '@cm/contracts';
-import { type Conflict, conflictsOf, ruleViolations } from './advice';
+import type {
+  AdviceBody,
+  DeviceLimitAdvice,
+  DevicesBody,
+  InitResponseBody,
+  Metadata,
+  RegisteredDevice,
+  RuleViolationAdvice,
+  RunningStreamsBody,
+  SwapLimitAdvice,
+} from '@cm/contracts';
+import { type Conflict, conflictsOf, deviceLimits, registeredDevicesOf, ruleViolations, swapLimit } from './advice';
 import { PlaybackSession, type SessionRuntime } from './playback-session';
 import { CmTransport, errorFor, type FetchLike } from './transport';
 
@@ -42,17 +52,38 @@ export interface StartRequest {
   entitlement?: string;
 }
 
-/** `start()` either admits the stream or says why not, naming the streams that stand in the way. */
+/**
+ * `start()` either admits the stream or says why not: the streams that stand in the way (`conflicts`), or, when
+ * the account is at its device limit and this device is not registered, the registered devices (`devices`).
+ */
 export type StartResult =
   | { admitted: true; session: PlaybackSession }
   | {
       admitted: false;
-      /** The violated rules, as the server sent them. */
+      /**
+       * `streams`: a concurrency rule (offer stopping one of `conflicts`); `device-limit`: a device-registration
+       * rule (offer removing one of `devices` with `removeDevice()`, then start again).
+       */
+      reason: 'streams' | 'device-limit';
+      /** The violated concurrency rules, as the server sent them (empty on a device-limit denial). */
       advice: RuleViolationAdvice[];
       /** The streams to offer stopping: `start({ ..., terminate: [conflict.terminationCode] })`. */
       conflicts: Conflict[];
+      /** The full device registers, as the server sent them (empty on a streams denial). */
+      deviceLimit: DeviceLimitAdvice[];
+      /** The account's registered devices named by `deviceLimit`, once each, first registered first. */
+      devices: RegisteredDevice[];
       body: AdviceBody;
     };
+
+/**
+ * `removeDevice()`: removed (the device's running streams end at their next heartbeat), refused because the
+ * viewer's swap quota is used up until `nextRemovalAt`, or `unknown` (no register of the account holds it).
+ */
+export type RemoveDeviceResult =
+  | { removed: true }
+  | { removed: false; reason: 'swap-limit'; advice: SwapLimitAdvice; nextRemovalAt: Date; body: AdviceBody }
+  | { removed: false; reason: 'unknown' };
 
 const defaultMargin = (windowMs: number) => Math.min(Math.max(windowMs * 0.1, 2000), windowMs / 2);
 
@@ -125,9 +156,52 @@ export class ConcurrencyClient {
     }
     if (answer.status === 409) {
       const advice = ruleViolations(answer.body);
-      return { admitted: false, advice, conflicts: conflictsOf(advice), body: answer.body as AdviceBody };
+      const deviceLimit = deviceLimits(answer.body);
+      return {
+        admitted: false,
+        reason: deviceLimit.length > 0 ? 'device-limit' : 'streams',
+        advice,
+        conflicts: conflictsOf(advice),
+        deviceLimit,
+        devices: registeredDevicesOf(deviceLimit),
+        body: answer.body as AdviceBody,
+      };
     }
     throw errorFor('start', answer);
+  }
+
+  /**
+   * The account's registered devices under this application's device-registration rules, the limit, and the
+   * viewer's swap quota (`swap.nextRemovalAt` once it is used up). An application without such a rule gets
+   * `{ devices: [], limit: 0, swap: null }`.
+   */
+  async devices(idp: string, subject: string): Promise<DevicesBody> {
+    const answer = await this.transport.call('GET', `/v2/devices/${encodeURIComponent(idp)}/${encodeURIComponent(subject)}`);
+    if (answer.status !== 200 || typeof answer.body !== 'object' || answer.body === null) throw errorFor('devices', answer);
+    return answer.body as DevicesBody;
+  }
+
+  /**
+   * Removes one of the account's registered devices (the viewer's choice after a `device-limit` denial). Counts
+   * against the rule's swap quota; when it is used up resolves `{ removed: false, reason: 'swap-limit' }` with
+   * when the next removal is allowed. Rejects with a ConcurrencyError otherwise (401, 400, 429, network...).
+   */
+  async removeDevice(idp: string, subject: string, deviceId: string): Promise<RemoveDeviceResult> {
+    const path = `/v2/devices/${encodeURIComponent(idp)}/${encodeURIComponent(subject)}/${encodeURIComponent(deviceId)}`;
+    const answer = await this.transport.call('DELETE', path);
+    if (answer.status === 202 || answer.status === 204) return { removed: true };
+    const advice = answer.status === 409 ? swapLimit(answer.body) : undefined;
+    if (advice) {
+      return {
+        removed: false,
+        reason: 'swap-limit',
+        advice,
+        nextRemovalAt: new Date(advice.nextRemovalAt),
+        body: answer.body as AdviceBody,
+      };
+    }
+    if (answer.status === 404) return { removed: false, reason: 'unknown' };
+    throw errorFor('removeDevice', answer);
   }
 
   /** The account's running streams visible to this application, and how many others it has elsewhere. */

@@ -1,19 +1,21 @@
 import {
   type AdviceBody,
+  type DeviceRemovedAdvice,
   type Metadata,
   PLAYBACK_TOKEN_HEADER,
   type RemoteTerminationAdvice,
   type RuleViolationAdvice,
   type RunningStreamsBody,
 } from '@cm/contracts';
-import { type Conflict, conflictsOf, remoteTermination, ruleViolations } from './advice';
+import { type Conflict, conflictsOf, deviceRemoved, remoteTermination, ruleViolations } from './advice';
 import { ConcurrencyError } from './errors';
 import { type CmAnswer, type CmTransport, errorFor, retryAfterMs, serverWindowMs } from './transport';
 import { TypedEmitter } from './typed-emitter';
 
 /**
  * `playing`: heartbeats run. Every other state is final: `stopped` by `stop()`; `dismissed` (409) by the
- * policies; `terminated` (410 + remote-termination) by another stream or an operator; `expired` (410, 404 when the
+ * policies; `terminated` (410 + remote-termination) by another stream or an operator, or (410 + device-removed)
+ * because its device was removed from the account's registered devices; `expired` (410, 404 when the
  * server no longer knows the session, or no successful heartbeat before the server's expiry); `failed` (an answer retrying cannot change, e.g. 401).
  */
 export type SessionState = 'playing' | 'stopped' | 'dismissed' | 'terminated' | 'expired' | 'failed';
@@ -28,6 +30,11 @@ export interface PlaybackSessionEvents {
   dismissed: { advice: RuleViolationAdvice[]; conflicts: Conflict[]; body: AdviceBody };
   /** 410 with a remote-termination advice: another stream ended this one through X-Terminate, or an operator. */
   terminated: { advice: RemoteTerminationAdvice; body: AdviceBody };
+  /**
+   * 410 with a device-removed advice: the stream's device was removed from the account's registered devices (by
+   * the viewer, `removeDevice()`, or an operator). The state becomes `terminated`. Stop playback.
+   */
+  deviceRemoved: { advice: DeviceRemovedAdvice; body: AdviceBody };
   /** 410 without body or 404 (`server`), or no heartbeat got through before the expiry (`unreachable`). */
   expired: { reason: 'server' | 'unreachable' };
   /** A call failed. `willRetry`: a heartbeat is retried (network, 5xx, 429) inside the expiry window. */
@@ -187,9 +194,13 @@ export class PlaybackSession extends TypedEmitter<PlaybackSessionEvents> {
       case 404: // the server never issued it or no longer keeps it (purged after its retention)
       case 410: {
         const advice = remoteTermination(answer.body);
+        const removed = deviceRemoved(answer.body);
         if (advice) {
           this.finish('terminated');
           this.emit('terminated', { advice, body: answer.body as AdviceBody });
+        } else if (removed) {
+          this.finish('terminated');
+          this.emit('deviceRemoved', { advice: removed, body: answer.body as AdviceBody });
         } else {
           this.finish('expired');
           this.emit('expired', { reason: 'server' });

@@ -80,6 +80,11 @@ export function useSimulator(client: ConcurrencyClient | null, account: { idp: s
         const by = [advice.terminator?.deviceName, advice.terminator?.applicationName].filter(Boolean).join(' on ');
         log(id, `Heartbeat 410 — terminated: ${advice.message}${by ? ` (by ${by})` : ''}`, 'bad');
       });
+      session.on('deviceRemoved', ({ advice }) => {
+        ended();
+        setState(id, 'terminated');
+        log(id, `Heartbeat 410 — device removed by the ${advice.removedBy}: ${advice.message}`, 'bad');
+      });
       session.on('expired', ({ reason }) => {
         ended();
         setState(id, 'expired');
@@ -141,9 +146,13 @@ export function useSimulator(client: ConcurrencyClient | null, account: { idp: s
           const killed = terminate ? `; ended the stream ${terminate.terminationCode} (${terminate.deviceName || 'unnamed device'})` : '';
           log(device.id, `Start 202 — playing, termination code ${session.terminationCode}${killed}`, 'ok');
         } else {
-          const message = result.advice[0]?.message ?? 'The policies deny this stream';
+          const message = result.advice[0]?.message ?? result.deviceLimit[0]?.message ?? 'The policies deny this stream';
           setState(device.id, 'denied', { denial: { message, conflicts: result.conflicts } });
-          log(device.id, `Start 409 — ${message}: ${result.conflicts.length} conflicting stream(s)`, 'warn');
+          const why =
+            result.reason === 'device-limit'
+              ? `${result.devices.length} registered device(s): ${result.devices.map((d) => d.name || d.deviceId).join(', ')}`
+              : `${result.conflicts.length} conflicting stream(s)`;
+          log(device.id, `Start 409 — ${message}: ${why}`, 'warn');
         }
       } catch (e) {
         if (!mounted.current) return;
