@@ -61,6 +61,30 @@ describeWithChromium('Households and devices in the console (Chromium)', (execut
       { type: 'device-registration', name: '3 devices', limit: 3, by: 'deviceId', swap: { max: 2, windowDays: 30 } },
       { name: 'one stream away', limit: 1, where: [{ attribute: 'network.home', op: 'eq', value: 'false' }], onConflict: 'reject' },
     ]);
+
+    // The simulator takes the account's registered devices: a fourth device is denied with the device-limit advice.
+    await page.getByRole('tab', { name: 'Simulator' }).click();
+    await page.getByLabel("The account's registered devices").fill('tv=Living room TV, tablet=Tablet, phone=Phone');
+    await page.getByLabel('Session 1 metadata').fill('channel=news, deviceId=tv');
+    await page.getByLabel('Session 2 metadata').fill('channel=news, deviceId=tablet');
+    await page.getByLabel('Candidate metadata').fill('channel=news, deviceId=laptop');
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    const decision = page.getByTestId('simulation-decision');
+    await decision.waitFor();
+    expect(await decision.textContent()).toBe('deny');
+    expect(await page.getByTestId('simulation-devices').textContent()).toContain(
+      'device laptop not registered and the register is full: denied (device-limit) (3 of 3 registered)',
+    );
+    const body = JSON.parse((await page.getByTestId('simulation-body').textContent())!);
+    expect(body.associatedAdvice[0]).toMatchObject({ type: 'device-limit', ruleName: '3 devices', threshold: 3 });
+    expect(body.associatedAdvice[0].devices.map((d: { name: string }) => d.name)).toEqual(['Living room TV', 'Tablet', 'Phone']);
+    await shot(page, '31-policy-simulator-devices');
+    await page.getByLabel("The account's registered devices").fill('tv=Living room TV, laptop');
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    await page.getByTestId('simulation-decision').getByText('admit').waitFor();
+    expect(await page.getByTestId('simulation-devices').textContent()).toContain(
+      'device laptop already registered: plays (2 of 3 registered)',
+    );
   });
 
   it('shows the account devices and networks, removes a device (its stream ends) and sets the home network', async () => {

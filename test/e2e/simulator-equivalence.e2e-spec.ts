@@ -1,12 +1,13 @@
 import fc from 'fast-check';
-import type { PolicyRule, RuleCondition } from '@cm/contracts';
+import type { AnyRule, PolicyRule, RuleCondition } from '@cm/contracts';
 import { givenApplication, player, startTestApp, STORES, type TestApp } from '../support/app';
 import { adminApi, type ManagementSession } from '../support/management';
 
 /**
- * The policy simulator and the CM API share one decision (`decideInit`): for random policies, running streams,
- * candidates and X-Terminate codes, `POST /policies/simulate` predicts exactly what the real init answers (status and
- * body), which streams it ends, and what their next heartbeat gets.
+ * The policy simulator and the CM API share one decision (`decideInit`, and `decideDeviceRegistration` for device
+ * registers): for random policies (with or without a device cap), running streams, registered devices, candidates and
+ * X-Terminate codes, `POST /policies/simulate` predicts exactly what the real init answers (status and body), which
+ * streams it ends, and what their next heartbeat gets.
  */
 
 const conditionArb: fc.Arbitrary<RuleCondition> = fc.oneof(
@@ -35,8 +36,15 @@ const metadataArb = fc.record(
   { requiredKeys: ['channel', 'deviceId'] },
 );
 
+/** A device cap (0–3 devices) before the concurrency rules, or none. */
+const withDevicesArb: fc.Arbitrary<AnyRule[]> = fc
+  .tuple(fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }), rulesArb)
+  .map(([cap, rules]) =>
+    cap === undefined ? rules : [{ type: 'device-registration', name: `${cap} devices`, limit: cap, by: 'deviceId' }, ...rules],
+  );
+
 const scenarioArb = fc.record({
-  rules: rulesArb,
+  rules: withDevicesArb,
   earlier: fc.array(metadataArb, { maxLength: 5 }),
   candidate: metadataArb,
   /** Indexes into the running streams' codes for X-Terminate, plus maybe a code nobody has. */
@@ -84,6 +92,7 @@ describe.each(STORES)('policy simulator vs the CM API (%s store)', (store) => {
           metadata: Record<string, string>;
         }>;
         const codes = listed.map((r) => r.terminationCode);
+        const devices = (await p.raw('GET', `/v2/devices/idp/${subject}`)).body.devices as unknown[];
         const terminate = [...new Set(s.terminate.flatMap((i) => (i < codes.length ? [codes[i]] : [])))];
         if (s.bogusCode) terminate.push('0badc0de');
 
@@ -98,6 +107,7 @@ describe.each(STORES)('policy simulator vs the CM API (%s store)', (store) => {
           })),
           candidate: { applicationId: application.id, metadata: s.candidate },
           terminate,
+          devices,
         });
         expect(simulated.status).toBe(200);
         const real = await p.init('idp', subject, s.candidate, terminate.length > 0 ? { 'x-terminate': terminate.join(',') } : {});
@@ -130,5 +140,54 @@ describe.each(STORES)('policy simulator vs the CM API (%s store)', (store) => {
       }),
       { numRuns: 15 },
     );
+  });
+
+  it('a device cap: the simulator, given the registered devices, answers what the real init answers', async () => {
+    const { application, policy } = await givenApplication(t, [
+      { type: 'device-registration', name: '2 screens', limit: 2, by: 'deviceId', message: 'Two devices per account' },
+      { name: 'cap 5', limit: 5 },
+    ]);
+    const p = player(t.url, application.id);
+    expect((await p.init('idp', 'devices', { deviceId: 'tv', deviceName: 'Living room TV', platform: 'tvOS' })).status).toBe(202);
+    expect((await p.init('idp', 'devices', { deviceId: 'phone', deviceName: 'Phone' })).status).toBe(202);
+    const devices = (await p.raw('GET', '/v2/devices/idp/devices')).body.devices as Array<{ deviceId: string }>;
+    expect(devices.map((d) => d.deviceId)).toEqual(['tv', 'phone']);
+
+    const simulate = (metadata: Record<string, string>) =>
+      admin.api('POST', '/policies/simulate', { policyIds: [policy.id], candidate: { applicationId: application.id, metadata }, devices });
+
+    // A third device: denied with the device-limit advice listing the registered devices, byte for byte.
+    const denied = await simulate({ deviceId: 'laptop' });
+    expect(denied.status).toBe(200);
+    expect(denied.body).toMatchObject({
+      decision: 'deny',
+      status: 409,
+      devices: [{ policyName: policy.name, ruleName: '2 screens', deviceId: 'laptop', outcome: 'full', registered: 2, limit: 2 }],
+    });
+    expect(denied.body.body.associatedAdvice[0]).toMatchObject({ type: 'device-limit', message: 'Two devices per account' });
+    const real = await p.init('idp', 'devices', { deviceId: 'laptop' });
+    expect({ status: real.status, body: real.body }).toEqual({ status: denied.body.status, body: denied.body.body });
+
+    // A registered device plays.
+    const known = await simulate({ deviceId: 'phone' });
+    expect(known.body).toMatchObject({ decision: 'admit', status: 202, devices: [expect.objectContaining({ outcome: 'known' })] });
+    expect((await p.init('idp', 'devices', { deviceId: 'phone' })).status).toBe(202);
+
+    // Under the cap a new device registers.
+    const fewer = await admin.api('POST', '/policies/simulate', {
+      policyIds: [policy.id],
+      candidate: { applicationId: application.id, metadata: { deviceId: 'laptop' } },
+      devices: [{ deviceId: 'tv' }],
+    });
+    expect(fewer.body).toMatchObject({ decision: 'admit', devices: [expect.objectContaining({ outcome: 'registered', registered: 1 })] });
+
+    // A device given twice is a clear 400 naming it.
+    const twice = await admin.api('POST', '/policies/simulate', {
+      policyIds: [policy.id],
+      candidate: { metadata: { deviceId: 'x' } },
+      devices: [{ deviceId: 'tv' }, { deviceId: 'tv' }],
+    });
+    expect(twice.status).toBe(400);
+    expect(JSON.stringify(twice.body)).toContain('devices[1].deviceId');
   });
 });

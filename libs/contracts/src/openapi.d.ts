@@ -1515,6 +1515,8 @@ export interface components {
     };
     SimulateDto: {
       candidate: components['schemas']['SimulatedCandidateDto'];
+      /** @description The account's registered devices, first registered first, for device-registration rules (at most 1000) */
+      devices?: components['schemas']['SimulatedDeviceDto'][];
       /** @description Existing policies you can see (give rules or policyIds) */
       policyIds?: string[];
       /** @description Rules of one hypothetical policy (give rules or policyIds) */
@@ -1555,6 +1557,33 @@ export interface components {
         [key: string]: string;
       };
     };
+    SimulatedDeviceDto: {
+      /**
+       * @description The device's id (the value of the rule's `by` attribute)
+       * @example tv
+       */
+      deviceId: string;
+      /**
+       * Format: date-time
+       * @description Defaults to one day apart, in list order, before now
+       */
+      firstSeen?: string;
+      /**
+       * Format: date-time
+       * @description Defaults to firstSeen
+       */
+      lastSeen?: string;
+      /**
+       * @description Defaults to "Unknown"
+       * @example Living room TV
+       */
+      name?: string;
+      /**
+       * @description Defaults to "Unknown"
+       * @example web
+       */
+      platform?: string;
+    };
     SimulatedEndDto: {
       /** @description The body of its next heartbeat */
       body: {
@@ -1569,6 +1598,19 @@ export interface components {
        */
       status: 409 | 410;
       terminationCode: string;
+    };
+    SimulatedRegistrationDto: {
+      deviceId: string;
+      limit: number;
+      /**
+       * @description known: registered already; registered: joins; full: device-limit
+       * @enum {string}
+       */
+      outcome: 'known' | 'registered' | 'full';
+      policyName: string;
+      /** @description Devices in the register before this start */
+      registered: number;
+      ruleName: string;
     };
     SimulatedSessionDto: {
       /**
@@ -1615,6 +1657,8 @@ export interface components {
       };
       /** @enum {string} */
       decision: 'admit' | 'deny' | 'missing-metadata' | 'missing-claims';
+      /** @description What each device-registration rule made of the candidate's device (absent without such rules) */
+      devices?: components['schemas']['SimulatedRegistrationDto'][];
       /** @description Sessions the init would end, with what their next heartbeat gets */
       dismissed: components['schemas']['SimulatedEndDto'][];
       /** @description Required metadata (missing-metadata) or entitlement claims (missing-claims, as claims.<name>) the candidate lacks */

@@ -8,8 +8,8 @@ import {
   type Metadata,
   type RegisteredDevice,
   type SwapLimitAdvice,
-  UNKNOWN,
 } from '@cm/contracts';
+import { deviceLimitAdvice, startingDevice } from '@cm/policy-engine';
 import { type AccountKey, type DeviceRow, HouseholdsRepository } from './households.repository';
 
 /** A policy as device registration needs it: its id, name and rules. */
@@ -69,25 +69,12 @@ export class DevicesService {
     for (const policy of policies) {
       const rule = deviceRule(policy);
       if (!rule) continue;
-      const deviceId = metadata[rule.by];
-      if (deviceId === undefined) continue; // init answers 400 first: `by` is required metadata
-      const device = {
-        deviceId,
-        name: metadata.deviceName || metadata.deviceType || UNKNOWN,
-        platform: metadata.platform || platform || UNKNOWN,
-      };
+      const device = startingDevice(rule, metadata, platform);
+      if (!device) continue;
       const result = await this.repository.registerDevice(policy.id, account, device, rule.limit);
       if (result.outcome !== 'full') continue;
       policyIds.push(policy.id);
-      advice.push({
-        type: 'device-limit',
-        message: rule.message ?? `This account already has ${rule.limit} registered devices; remove one to play on this device`,
-        policyName: policy.name,
-        ruleName: rule.name,
-        attribute: rule.by,
-        threshold: rule.limit,
-        devices: result.devices.map(registeredDevice),
-      });
+      advice.push(deviceLimitAdvice(policy, rule, result.devices.map(registeredDevice)));
     }
     return advice.length === 0 ? { ok: true } : { ok: false, advice, policyIds };
   }

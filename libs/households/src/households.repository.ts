@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { decideDeviceRegistration } from '@cm/policy-engine';
 import type { StartCount } from './networks.service';
 
 export interface AccountKey {
@@ -89,7 +90,10 @@ export class HouseholdsRepository {
       const [, again] = await seen(m);
       if (again > 0) return { outcome: 'known' as const };
       const devices = await this.devicesOf(m, [policyId], account);
-      if (devices.length >= limit) return { outcome: 'full' as const, devices };
+      // The decision the policy simulator makes too (@cm/policy-engine), here under the register's lock.
+      const outcome = decideDeviceRegistration(devices, device.deviceId, limit);
+      if (outcome === 'full') return { outcome, devices };
+      if (outcome === 'known') return { outcome };
       await m.query(
         `INSERT INTO devices (policy_id, idp, subject, device_id, name, platform, first_seen, last_seen)
          VALUES ($1, $2, $3, $4, $5, $6, now(), now())`,

@@ -6,6 +6,8 @@ import {
   MAX_METADATA_KEYS,
   MAX_METADATA_VALUE_LENGTH,
   type Metadata,
+  type RegisteredDevice,
+  UNKNOWN,
 } from '@cm/contracts';
 import { type Actor, canAccessTenant } from '@cm/identity';
 import { validateRules } from '@cm/policy-engine';
@@ -129,6 +131,20 @@ export class SimulateService {
         },
       };
     });
+    const devicesIn = dto.devices ?? [];
+    const seenDevices = new Set<string>();
+    const devices: RegisteredDevice[] = devicesIn.map((d, i) => {
+      if (seenDevices.has(d.deviceId)) errors.push({ field: `devices[${i}].deviceId`, message: 'is given twice' });
+      seenDevices.add(d.deviceId);
+      const firstSeen = d.firstSeen ? new Date(d.firstSeen) : new Date(now.getTime() - (devicesIn.length - i) * 86_400_000);
+      return {
+        deviceId: d.deviceId,
+        name: d.name || UNKNOWN,
+        platform: d.platform || UNKNOWN,
+        firstSeen: firstSeen.toISOString(),
+        lastSeen: d.lastSeen ? new Date(d.lastSeen).toISOString() : firstSeen.toISOString(),
+      };
+    });
     if (errors.length > 0) throw new PoliciesError(PoliciesErrorCode.INVALID_REQUEST, 'The simulation request is invalid', errors);
 
     return simulate({
@@ -141,6 +157,8 @@ export class SimulateService {
         heartbeatIntervalSeconds: visibleApp(candidateApp)?.heartbeatIntervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
       },
       terminate: dto.terminate ?? [],
+      devices,
+      platform: visibleApp(candidateApp)?.platform,
       now,
     });
   }

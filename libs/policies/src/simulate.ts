@@ -4,15 +4,28 @@
  * the bodies are the ones a player would receive.
  */
 import { randomBytes } from 'node:crypto';
-import { type AdviceBody, CLAIM_PREFIX, type InitResponseBody, type Metadata } from '@cm/contracts';
 import {
+  type AdviceBody,
+  CLAIM_PREFIX,
+  type DeviceLimitAdvice,
+  type InitResponseBody,
+  isDeviceRegistrationRule,
+  type Metadata,
+  type RegisteredDevice,
+} from '@cm/contracts';
+import {
+  adviceBody,
   claimsRead,
+  decideDeviceRegistration,
   decideInit,
+  type DeviceRegistrationOutcome,
+  deviceLimitAdvice,
   type DecisionSession,
   type EnginePolicy,
   missingMetadata,
   missingMetadataBody,
   requiredClaims,
+  startingDevice,
 } from '@cm/policy-engine';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -32,7 +45,26 @@ export interface SimulationInput {
   candidate: { applicationId: string; applicationName: string; metadata: Metadata; heartbeatIntervalSeconds: number };
   /** Termination codes sent in `X-Terminate`. */
   terminate: string[];
+  /**
+   * The account's registered devices, first registered first: the register of every policy with a
+   * device-registration rule (in the CM API each such policy keeps its own). Absent: none registered.
+   */
+  devices?: RegisteredDevice[];
+  /** The application's platform (a register's default when the metadata names none). */
+  platform?: string;
   now: Date;
+}
+
+/** What a policy's device-registration rule made of the candidate's device. */
+export interface SimulatedRegistration {
+  policyName: string;
+  ruleName: string;
+  deviceId: string;
+  /** `known`: registered already; `registered`: would join the register; `full`: denied (device-limit). */
+  outcome: DeviceRegistrationOutcome;
+  /** The register's devices and limit. */
+  registered: number;
+  limit: number;
 }
 
 export interface SimulatedEnd {
@@ -46,8 +78,8 @@ export interface SimulatedEnd {
 }
 
 export type SimulationResult =
-  | { decision: 'admit'; status: 202; body: InitResponseBody; dismissed: SimulatedEnd[] }
-  | { decision: 'deny'; status: 409; body: AdviceBody; dismissed: [] }
+  | { decision: 'admit'; status: 202; body: InitResponseBody; dismissed: SimulatedEnd[]; devices?: SimulatedRegistration[] }
+  | { decision: 'deny'; status: 409; body: AdviceBody; dismissed: []; devices?: SimulatedRegistration[] }
   | { decision: 'missing-metadata'; status: 400; body: AdviceBody; missing: string[]; dismissed: [] }
   | { decision: 'missing-claims'; status: 401; body: EntitlementProblem; missing: string[]; dismissed: [] };
 
@@ -95,6 +127,28 @@ export function simulate(input: SimulationInput): SimulationResult {
     };
   }
 
+  // Device registration comes first, as in the CM API's init: a full register denies before any stream is counted.
+  const registrations: SimulatedRegistration[] = [];
+  const deviceLimits: DeviceLimitAdvice[] = [];
+  const registered = input.devices ?? [];
+  for (const policy of policies) {
+    const rule = policy.rules.find(isDeviceRegistrationRule);
+    const device = rule && startingDevice(rule, c.metadata, input.platform ?? '');
+    if (!rule || !device) continue;
+    const outcome = decideDeviceRegistration(registered, device.deviceId, rule.limit);
+    registrations.push({
+      policyName: policy.name,
+      ruleName: rule.name,
+      deviceId: device.deviceId,
+      outcome,
+      registered: registered.length,
+      limit: rule.limit,
+    });
+    if (outcome === 'full') deviceLimits.push(deviceLimitAdvice(policy, rule, registered));
+  }
+  const devices = registrations.length > 0 ? { devices: registrations } : {};
+  if (deviceLimits.length > 0) return { decision: 'deny', status: 409, body: adviceBody(deviceLimits), dismissed: [], ...devices };
+
   const terminate = input.terminate.map((code) => code.trim().toLowerCase());
   const sessions: DecisionSession[] = running.map((s) => ({ ...s, id: s.sessionId }));
   const id = uuidv7();
@@ -106,7 +160,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     policies,
     terminate,
   });
-  if (decision.outcome === 'deny') return { decision: 'deny', status: 409, body: decision.body, dismissed: [] };
+  if (decision.outcome === 'deny') return { decision: 'deny', status: 409, body: decision.body, dismissed: [], ...devices };
   const dismissed: SimulatedEnd[] = decision.ends.map((end) => ({
     sessionId: end.session.id,
     terminationCode: end.session.terminationCode,
@@ -115,5 +169,5 @@ export function simulate(input: SimulationInput): SimulationResult {
     body: end.body,
   }));
   const expires = now.getTime() + c.heartbeatIntervalSeconds * 1000;
-  return { decision: 'admit', status: 202, body: { sessionId: id, terminationCode, expires }, dismissed };
+  return { decision: 'admit', status: 202, body: { sessionId: id, terminationCode, expires }, dismissed, ...devices };
 }

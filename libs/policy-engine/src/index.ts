@@ -27,3 +27,4 @@ export {
   type InitInput,
   type InitOutcome,
 } from './decide';
+export { decideDeviceRegistration, deviceLimitAdvice, startingDevice, type DeviceRegistrationOutcome } from './devices';

@@ -56,6 +56,36 @@ export class SimulatedSessionDto {
   claims?: Record<string, unknown>;
 }
 
+export class SimulatedDeviceDto {
+  @ApiProperty({ example: 'tv', description: "The device's id (the value of the rule's `by` attribute)" })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  deviceId!: string;
+
+  @ApiPropertyOptional({ example: 'Living room TV', description: 'Defaults to "Unknown"' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'web', description: 'Defaults to "Unknown"' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  platform?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to one day apart, in list order, before now' })
+  @IsOptional()
+  @IsDateString({ strict: true }, { message: 'firstSeen must be an ISO 8601 date-time' })
+  firstSeen?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to firstSeen' })
+  @IsOptional()
+  @IsDateString({ strict: true }, { message: 'lastSeen must be an ISO 8601 date-time' })
+  lastSeen?: string;
+}
+
 export class SimulatedCandidateDto {
   @ApiPropertyOptional({
     example: 'acme-web',
@@ -103,6 +133,17 @@ export class SimulateDto {
   @Type(() => SimulatedSessionDto)
   sessions?: SimulatedSessionDto[];
 
+  @ApiPropertyOptional({
+    type: [SimulatedDeviceDto],
+    description: "The account's registered devices, first registered first, for device-registration rules (at most 1000)",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => SimulatedDeviceDto)
+  devices?: SimulatedDeviceDto[];
+
   @ApiProperty({ type: SimulatedCandidateDto })
   @IsDefined({ message: 'candidate is required: {"metadata": {...}}' })
   @IsObject()
@@ -126,6 +167,16 @@ export class SimulatedEndDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The body of its next heartbeat' }) body!: object;
 }
 
+export class SimulatedRegistrationDto {
+  @ApiProperty() policyName!: string;
+  @ApiProperty() ruleName!: string;
+  @ApiProperty() deviceId!: string;
+  @ApiProperty({ enum: ['known', 'registered', 'full'], description: 'known: registered already; registered: joins; full: device-limit' })
+  outcome!: string;
+  @ApiProperty({ description: 'Devices in the register before this start' }) registered!: number;
+  @ApiProperty() limit!: number;
+}
+
 export class SimulationDto {
   @ApiProperty({ enum: ['admit', 'deny', 'missing-metadata', 'missing-claims'] }) decision!: string;
   @ApiProperty({ enum: [202, 409, 400, 401], description: 'The status the player would receive' }) status!: number;
@@ -137,4 +188,9 @@ export class SimulationDto {
   missing?: string[];
   @ApiProperty({ type: [SimulatedEndDto], description: 'Sessions the init would end, with what their next heartbeat gets' })
   dismissed!: SimulatedEndDto[];
+  @ApiPropertyOptional({
+    type: [SimulatedRegistrationDto],
+    description: "What each device-registration rule made of the candidate's device (absent without such rules)",
+  })
+  devices?: SimulatedRegistrationDto[];
 }

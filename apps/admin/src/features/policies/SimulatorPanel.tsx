@@ -1,16 +1,22 @@
-import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Select, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Card, Code, Group, List, Select, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { ApiError, describeError } from '../../api/client';
 import type { Application } from '../applications/api';
 import type { PolicyRule, SimulateRequest } from './api';
 import { useSimulate } from './hooks';
-import { parseMetadata, splitClaims } from './simulator';
+import { parseDevices, parseMetadata, splitClaims } from './simulator';
 
 interface SessionRow {
   applicationId: string | null;
   metadata: string;
 }
+
+const REGISTRATION_TEXT = {
+  known: 'already registered: plays',
+  registered: 'would be registered',
+  full: 'not registered and the register is full: denied (device-limit)',
+} as const;
 
 const DECISION_COLOR = { admit: 'teal', deny: 'red', 'missing-metadata': 'orange', 'missing-claims': 'orange' } as const;
 
@@ -29,12 +35,21 @@ export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; a
   const [candidate, setCandidate] = useState('channel=news, deviceId=phone');
   const [terminate, setTerminate] = useState<string[]>([]);
   const [inputError, setInputError] = useState<string | null>(null);
+  const capsDevices = rules.some((r) => r.type === 'device-registration');
+  const [devices, setDevices] = useState('tv=Living room TV, tablet=Tablet');
 
   const run = () => {
     const parsedSessions = sessions.map((s, i) => ({ ...parseMetadata(s.metadata), i, applicationId: s.applicationId }));
     const bad = parsedSessions.find((s) => s.error);
     const parsedCandidate = parseMetadata(candidate);
-    const problem = bad ? `Session ${bad.i + 1}: ${bad.error}` : parsedCandidate.error ? `Candidate: ${parsedCandidate.error}` : null;
+    const parsedDevices = capsDevices ? parseDevices(devices) : { devices: [] };
+    const problem = bad
+      ? `Session ${bad.i + 1}: ${bad.error}`
+      : parsedCandidate.error
+        ? `Candidate: ${parsedCandidate.error}`
+        : parsedDevices.error
+          ? `Registered devices: ${parsedDevices.error}`
+          : null;
     if (problem) {
       // The result above would describe other inputs: drop it rather than show it next to the error.
       simulate.reset();
@@ -46,6 +61,7 @@ export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; a
       sessions: parsedSessions.map((s) => ({ ...splitClaims(s.metadata), ...(s.applicationId ? { applicationId: s.applicationId } : {}) })),
       candidate: { ...splitClaims(parsedCandidate.metadata), ...(candidateApp ? { applicationId: candidateApp } : {}) },
       ...(terminate.length ? { terminate } : {}),
+      ...(capsDevices ? { devices: parsedDevices.devices } : {}),
     };
     simulate.mutate(body);
   };
@@ -115,6 +131,19 @@ export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; a
           </Group>
         </Stack>
       </Card>
+      {capsDevices && (
+        <Card withBorder radius="md">
+          <Title order={3} size="h5" mb="xs">
+            Registered devices
+          </Title>
+          <TextInput
+            label="The account's registered devices"
+            description="deviceId=name pairs (or just deviceId), separated by commas, first registered first; leave empty for none"
+            value={devices}
+            onChange={(e) => setDevices(e.currentTarget.value)}
+          />
+        </Card>
+      )}
       <Card withBorder radius="md">
         <Title order={3} size="h5" mb="xs">
           New stream (candidate)
@@ -168,6 +197,16 @@ export function SimulatorPanel({ rules, applications }: { rules: PolicyRule[]; a
               {(result.missing ?? []).length === 1 ? 'it' : 'them'} when it starts a stream (the CM API answers 400 and asks for a metadata
               refresh otherwise).
             </Alert>
+          )}
+          {result.devices && result.devices.length > 0 && (
+            <List size="sm" mb="sm" data-testid="simulation-devices">
+              {result.devices.map((d) => (
+                <List.Item key={`${d.policyName}/${d.ruleName}`}>
+                  {d.ruleName} ({d.policyName}): device <Code>{d.deviceId}</Code> {REGISTRATION_TEXT[d.outcome]} ({d.registered} of{' '}
+                  {d.limit} registered)
+                </List.Item>
+              ))}
+            </List>
           )}
           <Text size="sm" fw={500}>
             Body the player receives

@@ -28,3 +28,21 @@ export function splitClaims(pairs: Record<string, string>): { metadata: Record<s
   }
   return Object.keys(claims).length > 0 ? { metadata, claims } : { metadata };
 }
+
+/** `tv=Living room TV, phone` → the registered devices the simulator takes, in order (name optional). */
+export function parseDevices(text: string): { devices: Array<{ deviceId: string; name?: string }>; error?: string } {
+  const devices: Array<{ deviceId: string; name?: string }> = [];
+  const seen = new Set<string>();
+  for (const part of text.split(/[,;\n]+/)) {
+    const item = part.trim();
+    if (!item) continue;
+    const eq = item.indexOf('=');
+    const deviceId = (eq < 0 ? item : item.slice(0, eq)).trim();
+    const name = eq < 0 ? '' : item.slice(eq + 1).trim();
+    if (!deviceId) return { devices, error: `"${item}" has no device id` };
+    if (seen.has(deviceId)) return { devices, error: `${deviceId} is given twice` };
+    seen.add(deviceId);
+    devices.push(name ? { deviceId, name } : { deviceId });
+  }
+  return { devices };
+}
