@@ -10,6 +10,7 @@ import { IdentityModule } from '@cm/identity';
 import { PlaybackTokensModule } from '@cm/playback-tokens';
 import { PoliciesModule } from '@cm/policies';
 import { SessionsModule } from '@cm/sessions';
+import { SharingModule } from '@cm/sharing';
 import { HEARTBEAT_INTERVAL_RANGE, TenantsModule } from '@cm/tenants';
 import { UsageModule } from '@cm/usage';
 import { ConfigModule } from './config/config.module';
@@ -76,6 +77,7 @@ export class AppModule {
           },
           decisionRetentionHours: env.CM_ENDED_RETENTION_HOURS,
         }),
+        SharingModule,
         // Last: its catch-all route (the console's client-side routes) must come after every API route.
         ConsoleModule.forRoot({ production: env.CM_ENV === 'production' }),
       ],

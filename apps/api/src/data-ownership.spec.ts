@@ -34,6 +34,9 @@ const OWNER: Record<string, string> = {
   device_removals: 'households',
   account_networks: 'households',
   home_networks: 'households',
+  sharing_starts: 'sharing',
+  sharing_scores: 'sharing',
+  sharing_reviews: 'sharing',
 };
 
 /**
@@ -79,6 +82,7 @@ const DATA_ACCESS: Record<string, string[]> = {
   'playback-tokens': ['signing-keys.repository.ts', 'signing-key.entity.ts'],
   configuration: ['usecases/apply-configuration.usecase.ts'],
   households: ['households.repository.ts', 'households.entities.ts'],
+  sharing: ['sharing.repository.ts', 'sharing.entities.ts'],
 };
 
 const DATABASE_MODULES = new Set(['typeorm', '@nestjs/typeorm', 'pg']);

@@ -304,6 +304,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/sharing/accounts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Accounts with sharing signals on your tenants, highest score first (JSON, or CSV with format=csv or Accept: text/csv) */
+    get: operations['Sharing_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sharing/accounts/{idp}/{subject}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An account's sharing signals (computed now) and the timeline of its starts, newest first */
+    get: operations['Sharing_detail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sharing/accounts/{idp}/{subject}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Marks the account reviewed at its current score (audited: sharing.review) */
+    post: operations['Sharing_review'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/signing-keys': {
     parameters: {
       query?: never;
@@ -1156,6 +1207,25 @@ export interface components {
        */
       subjectClaim?: string;
     };
+    EvidenceDto: {
+      /** @description What the signal saw: networks / countries / devices lists; concurrent-networks: at, networks, sessionIds; impossible-travel: from and to (sessionId, at, address, networkId, city, country, latitude, longitude, asn, organisation), distanceKm, elapsedMinutes, speedKmh (docs/sharing.md) */
+      details: {
+        [key: string]: unknown;
+      };
+      /**
+       * @description Points this evidence adds to the score (0 past the signal cap)
+       * @example 25
+       */
+      points: number;
+      /**
+       * @example impossible-travel
+       * @enum {string}
+       */
+      signal:
+        'networks-24h' | 'networks-30d' | 'countries-24h' | 'countries-30d' | 'concurrent-networks' | 'impossible-travel' | 'new-devices';
+      /** @example Started in Sydney, AU 1 minute after a start in Paris, FR: 16,960 km apart, 1,017,600 km/h */
+      summary: string;
+    };
     FieldChangeDto: {
       /** @description Absent when the field goes away */
       after?:
@@ -1180,6 +1250,18 @@ export interface components {
        * @example rules[0].limit
        */
       field: string;
+    };
+    FlagDto: {
+      details: {
+        [key: string]: unknown;
+      };
+      /**
+       * @example hosting
+       * @enum {string}
+       */
+      flag: 'hosting' | 'mobile-grouped' | 'same-network-places' | 'travel-unavailable';
+      /** @example 1 start from a hosting or VPN network (AS14061 DigitalOcean, LLC): not scored */
+      summary: string;
     };
     HistoryBucketDto: {
       /** @example demo-app */
@@ -1470,6 +1552,27 @@ export interface components {
       /** @description Newest first */
       decisions: components['schemas']['DecisionDto'][];
     };
+    ReviewAccountDto: {
+      /** @example Travels for work; called the customer */
+      note?: string;
+      /**
+       * Format: uuid
+       * @description Needed when more than one of your tenants has data for the account
+       */
+      tenantId?: string;
+    };
+    ReviewDto: {
+      /** Format: date-time */
+      at: string;
+      /**
+       * @description The operator who reviewed
+       * @example ops@example.com
+       */
+      by: string;
+      note: string | null;
+      /** @description The score when reviewed */
+      scoreAtReview: number;
+    };
     RotateSigningKeyDto: {
       /**
        * @description Algorithm of the new key; default CM_PLAYBACK_TOKEN_ALGORITHM (EdDSA = Ed25519)
@@ -1495,6 +1598,72 @@ export interface components {
     SharesDto: {
       /** @description Exactly the tenants to share with (besides the owner) */
       tenantIds: string[];
+    };
+    SharingAccountDetailDto: {
+      /** Format: date-time */
+      computedAt: string;
+      countries24h: number;
+      countries30d: number;
+      /** @description Distinct deviceIds first seen in 7 days */
+      devicesNew7d: number;
+      /** @description Highest points first */
+      evidence: components['schemas']['EvidenceDto'][];
+      /** @description False positives handled (not scored) */
+      flags: components['schemas']['FlagDto'][];
+      /** @example demo-idp */
+      idp: string;
+      /** Format: date-time */
+      lastStartAt: string | null;
+      /** @description Distinct networks in 24 h (mobile carriers once, hosting not counted) */
+      networks24h: number;
+      networks30d: number;
+      reviewed: components['schemas']['ReviewDto'] | null;
+      /** @description Sum of the evidence points, capped at 100 */
+      score: number;
+      /** @example alice */
+      subject: string;
+      /** Format: uuid */
+      tenantId: string;
+      /** @example Demo */
+      tenantName: string;
+      /** @description Starts of 30 days on the tenant’s applications, newest first (at most 500) */
+      timeline: components['schemas']['TimelineEntryDto'][];
+    };
+    SharingAccountDto: {
+      /** Format: date-time */
+      computedAt: string;
+      countries24h: number;
+      countries30d: number;
+      /** @description Distinct deviceIds first seen in 7 days */
+      devicesNew7d: number;
+      /** @description Highest points first */
+      evidence: components['schemas']['EvidenceDto'][];
+      /** @description False positives handled (not scored) */
+      flags: components['schemas']['FlagDto'][];
+      /** @example demo-idp */
+      idp: string;
+      /** Format: date-time */
+      lastStartAt: string | null;
+      /** @description Distinct networks in 24 h (mobile carriers once, hosting not counted) */
+      networks24h: number;
+      networks30d: number;
+      reviewed: components['schemas']['ReviewDto'] | null;
+      /** @description Sum of the evidence points, capped at 100 */
+      score: number;
+      /** @example alice */
+      subject: string;
+      /** Format: uuid */
+      tenantId: string;
+      /** @example Demo */
+      tenantName: string;
+    };
+    SharingAccountsPageDto: {
+      /** @description Highest score first */
+      items: components['schemas']['SharingAccountDto'][];
+      limit: number;
+      offset: number;
+      /** @description Accounts matching the filter */
+      total: number;
     };
     SigningKeyDto: {
       /** @description Signs new playback tokens */
@@ -1725,6 +1894,40 @@ export interface components {
       channel: string;
       /** @example Kitchen tablet */
       deviceName: string;
+      /** Format: date-time */
+      startedAt: string;
+    };
+    TimelineEntryDto: {
+      /** @example 58.160.12.34 */
+      address: string | null;
+      /** @example demo-app */
+      applicationId: string;
+      /**
+       * @description The application's name, or its id once deleted
+       * @example Demo application
+       */
+      applicationName: string;
+      /** @example 1221 */
+      asn: number | null;
+      /** @example Sydney */
+      city: string | null;
+      /** @example AU */
+      country: string | null;
+      /** @description The deviceId metadata of the start */
+      deviceId: string | null;
+      /** Format: date-time */
+      endedAt: string | null;
+      /** @enum {string} */
+      kind: 'fixed' | 'mobile' | 'hosting';
+      latitude: number | null;
+      longitude: number | null;
+      /** @example 58.160.12.0/24 */
+      networkId: string | null;
+      /** @example Telstra Limited */
+      organisation: string | null;
+      /** @description No end seen yet */
+      running: boolean;
+      sessionId: string;
       /** Format: date-time */
       startedAt: string;
     };
@@ -2836,6 +3039,170 @@ export interface operations {
       };
       /** @description The session has already ended */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  Sharing_list: {
+    parameters: {
+      query?: {
+        /** @description Lowest score listed */
+        minScore?: number;
+        /** @description Only this tenant's accounts (another tenant's: an empty list) */
+        tenantId?: string;
+        /** @description Only accounts with a start on this application in 30 days */
+        applicationId?: string;
+        /** @description false: never reviewed, or the score rose since the review; true: reviewed and not risen since */
+        reviewed?: 'true' | 'false';
+        limit?: number;
+        offset?: number;
+        /** @description default json (Accept: text/csv also answers CSV) */
+        format?: 'json' | 'csv';
+      };
+      header: {
+        accept: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description JSON (SharingAccountsPageDto), or CSV */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SharingAccountsPageDto'];
+          'text/csv': string;
+        };
+      };
+      /** @description A bad parameter (problem+json naming it) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  Sharing_detail: {
+    parameters: {
+      query?: {
+        /** @description Needed when more than one of your tenants has data for the account */
+        tenantId?: string;
+      };
+      header?: never;
+      path: {
+        idp: string;
+        subject: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SharingAccountDetailDto'];
+        };
+      };
+      /** @description A bad idp, subject or tenantId; or tenantId missing while several of your tenants have data */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description None of your applications played for this account in 30 days */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  Sharing_review: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        idp: string;
+        subject: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReviewAccountDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SharingAccountDto'];
+        };
+      };
+      /** @description A bad idp, subject, tenantId or note */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not signed in: no valid session cookie or API token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description None of your applications played for this account in 30 days */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,4 +1,5 @@
 import type { AdviceBody, EndReason, Metadata } from '@cm/contracts';
+import type { ClientNetwork } from '@cm/households';
 import type { StoredSession } from './session-store.port';
 
 /** Domain events of the sessions library (emitted through @nestjs/event-emitter after the change committed). */
@@ -11,8 +12,14 @@ export const SessionEvents = {
 export interface SessionStartedEvent {
   sessionId: string;
   applicationId: string;
+  /** The application's tenant. */
+  tenantId: string;
   idp: string;
   subject: string;
+  /** Where the start came from (address, network, country, ASN), or null when unknown (no client address, degraded re-admission). */
+  network: ClientNetwork | null;
+  /** The start's `deviceId` metadata, or null without one. */
+  deviceId: string | null;
   at: Date;
 }
 

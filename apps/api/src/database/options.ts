@@ -4,6 +4,7 @@ import { IDENTITY_ENTITIES } from '@cm/identity';
 import { PLAYBACK_TOKEN_ENTITIES } from '@cm/playback-tokens';
 import { POLICY_ENTITIES } from '@cm/policies';
 import { SESSION_ENTITIES } from '@cm/sessions';
+import { SHARING_ENTITIES } from '@cm/sharing';
 import { TENANT_ENTITIES } from '@cm/tenants';
 import { USAGE_ENTITIES } from '@cm/usage';
 import { poolSettings } from './database-pools';
@@ -22,6 +23,7 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
       ...USAGE_ENTITIES,
       ...PLAYBACK_TOKEN_ENTITIES,
       ...HOUSEHOLDS_ENTITIES,
+      ...SHARING_ENTITIES,
     ],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Metadata } from '@cm/contracts';
-import { DevicesService, NetworksService } from '@cm/households';
+import { type ClientNetwork, DevicesService, NetworksService } from '@cm/households';
 import { adviceBody, decideInit, missingMetadata, missingMetadataBody, readsNetwork } from '@cm/policy-engine';
 import { type ApplicationContext, ApplicationDirectory } from '../application-directory';
 import type { InitResult } from '../cm-results';
@@ -54,7 +54,7 @@ export class StartSession {
           ? { ...metadata, ...(await this.households(() => this.networks.attributes(account, network))) }
           : metadata;
       await this.admitDevice(ctx, account, withNetwork);
-      const result = await this.admit(ctx, account, withNetwork, terminate);
+      const result = await this.admit(ctx, account, withNetwork, terminate, undefined, network);
       if (network) this.networks.recordStart(account, ctx.app.tenantId, network);
       return result;
     } catch (error) {
@@ -91,13 +91,17 @@ export class StartSession {
     throw new CmError(CmErrorCode.DENIED, 'This device is not registered and the account is at its device limit', body);
   }
 
-  /** The init decision under the account lock; `preset` re-admits a session first issued while degraded. */
+  /**
+   * The init decision under the account lock; `preset` re-admits a session first issued while degraded. `network`
+   * (already located) only travels in the `session.started` event.
+   */
   async admit(
     ctx: ApplicationContext,
     account: AccountKey,
     metadata: Metadata,
     terminate: string[],
     preset?: { id: string; terminationCode: string },
+    network: ClientNetwork | null = null,
   ): Promise<InitResult> {
     const current = (await this.directory.get(ctx.app.id)) ?? ctx;
     const outcome = await this.store.withAccount(account, async (tx) => {
@@ -144,7 +148,15 @@ export class StartSession {
       throw new CmError(CmErrorCode.DENIED, 'The stream is not allowed by the policies', outcome.body);
     }
     const { id, terminationCode, expiresAt } = outcome;
-    this.emit(SessionEvents.started, { sessionId: id, applicationId: ctx.app.id, ...account, at } satisfies SessionStartedEvent);
+    this.emit(SessionEvents.started, {
+      sessionId: id,
+      applicationId: ctx.app.id,
+      tenantId: ctx.app.tenantId,
+      ...account,
+      network,
+      deviceId: metadata.deviceId || null,
+      at,
+    } satisfies SessionStartedEvent);
     for (const end of outcome.ends) {
       this.emit(SessionEvents.ended, {
         sessionId: end.session.id,

@@ -9,6 +9,7 @@ import { PasswordMustChange1796067800000 } from './1796067800000-PasswordMustCha
 import { Entitlements1796070125428 } from './1796070125428-Entitlements';
 import { TokenLineage1796071000000 } from './1796071000000-TokenLineage';
 import { Households1796080433636 } from './1796080433636-Households';
+import { Sharing1796090000000 } from './1796090000000-Sharing';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Entitlements1796070125428,
   TokenLineage1796071000000,
   Households1796080433636,
+  Sharing1796090000000,
 ];

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TenantsModule } from '@cm/tenants';
+import { SharingCsvInterceptor } from './sharing-csv.interceptor';
+import { SharingController } from './sharing.controller';
+import { SharingRecorder } from './sharing-recorder';
+import { SharingRepository } from './sharing.repository';
+import { SharingService } from './sharing.service';
+
+/**
+ * Sharing signals (issue 16 part 3): fed by the session events (never on the player path), scored per tenant and
+ * account, read and reviewed through the management API. Owns sharing_starts, sharing_scores, sharing_reviews.
+ */
+@Module({
+  imports: [TenantsModule],
+  controllers: [SharingController],
+  providers: [SharingRepository, SharingRecorder, SharingService, SharingCsvInterceptor],
+  exports: [SharingRecorder],
+})
+export class SharingModule {}
