@@ -37,7 +37,16 @@ const AUTH = `Basic ${Buffer.from(`${APP}:`).toString('base64')}`;
 const IDP = 'bench';
 const HEARTBEAT_SET = 1000; // distinct sessions the heartbeat scenarios go round
 const FULL_ACCOUNTS = 100; // accounts at their limit (3 streams) for the denial scenario
-const SCENARIOS = ['healthz', 'heartbeat', 'mix', 'init', 'init-denied'];
+const SCENARIOS = ['healthz', 'heartbeat', 'mix', 'init', 'init-households', 'init-denied'];
+// init-households: an application of its own whose policy caps devices and households (issue 16), created through the
+// management API as this operator (the server is started with it).
+const HOUSEHOLDS_APP = 'bench-households';
+const BENCH_ADMIN = { email: 'bench-admin@example.test', password: 'bench-admin-password-1' };
+const HOUSEHOLD_RULES = [
+  { type: 'device-registration', name: '5 devices', limit: 5, by: 'deviceId', swap: { max: 2, windowDays: 30 } },
+  { name: '2 households', limit: 2, countBy: 'network.id' },
+  { name: '4 streams', limit: 4 },
+];
 
 // ---------------------------------------------------------------------------------------------- options
 
@@ -201,6 +210,10 @@ async function startServer(adapter, databaseUrl, options) {
       CM_HTTP_ADAPTER: adapter,
       LOG_LEVEL: 'warn',
       CM_DEMO_SEED: 'true',
+      CM_ADMIN_EMAIL: BENCH_ADMIN.email,
+      CM_ADMIN_PASSWORD: BENCH_ADMIN.password,
+      // init-households places each start on the network of its X-Forwarded-For (nothing else sends one).
+      CM_TRUST_PROXY: 'loopback',
       CM_ALLOW_OPEN_APPLICATIONS: 'true', // the demo application has no secret (NODE_ENV=production)
       ...(options.redis ? options.redis.env : {}),
       CM_THROTTLE_SESSION_PER_MINUTE: '1000000000',
@@ -307,6 +320,32 @@ async function pool(n, concurrency, work) {
   return out;
 }
 
+/**
+ * The init-households application: in the demo tenant, no secret, one policy with a device-registration rule (5
+ * devices), a household rule (`countBy: network.id`, 2) and a stream cap (4), through the management API.
+ */
+async function givenHouseholdsApplication(url) {
+  const call = async (method, pathname, body, headers) => {
+    const res = await fetch(`${url}/api/v1${pathname}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${pathname}: HTTP ${res.status} ${text}`);
+    return { res, body: text ? JSON.parse(text) : undefined };
+  };
+  const login = await call('POST', '/auth/login', BENCH_ADMIN);
+  const cookie = (login.res.headers.get('set-cookie') ?? '').split(';')[0];
+  const { token } = (await call('POST', '/tokens', { name: 'bench' }, { cookie, origin: url })).body;
+  const auth = { authorization: `Bearer ${token}` };
+  const tenants = (await call('GET', '/tenants', undefined, auth)).body;
+  const tenant = (Array.isArray(tenants) ? tenants : tenants.items)[0];
+  await call('POST', `/tenants/${tenant.id}/applications`, { id: HOUSEHOLDS_APP, name: 'Bench households' }, auth);
+  const policy = (await call('POST', `/tenants/${tenant.id}/policies`, { name: 'bench households', rules: HOUSEHOLD_RULES }, auth)).body;
+  await call('PUT', `/applications/${HOUSEHOLDS_APP}/policies`, { policyIds: [policy.id] }, auth);
+}
+
 /** `count` accounts `<prefix>-<i>` with `perAccount` running sessions each, started over HTTP. */
 async function seedOverHttp(url, prefix, count, perAccount) {
   const sessions = await pool(count * perAccount, 16, async (i) => {
@@ -384,6 +423,27 @@ function requestsFor(scenario, data) {
       return {
         requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: `/v2/sessions/${IDP}/init-${uniq++}?channel=news` }) }],
       };
+    case 'init-households': {
+      // Every start on a fresh account from a new device (registered: the register's insert under its lock) and a
+      // public address of its own (placed on its network: country and ASN looked up, home network read, the start
+      // counted): admitted (202) under a device cap and a household rule.
+      const auth = `Basic ${Buffer.from(`${HOUSEHOLDS_APP}:`).toString('base64')}`;
+      return {
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (req) => {
+              const n = uniq++;
+              return {
+                ...req,
+                headers: { ...req.headers, authorization: auth, 'x-forwarded-for': `81.2.${(n >> 8) & 255}.${n & 255}` },
+                path: `/v2/sessions/${IDP}/hh-${n}?channel=news&deviceId=tv-${n}&deviceName=Living%20room%20TV`,
+              };
+            },
+          },
+        ],
+      };
+    }
     case 'init-denied': {
       let i = 0;
       // Accounts already at their 3 streams: every start is an intended 409.
@@ -629,6 +689,11 @@ async function runAdapter(adapter, adminUrl, options) {
     }
     if (want('mix')) await run('mix', 'mix');
     if (want('init')) await run('init', 'init');
+    if (want('init-households')) {
+      step(`[${adapter}] creating ${HOUSEHOLDS_APP}: a device-registration rule and a household rule (countBy network.id)`);
+      await givenHouseholdsApplication(server.url);
+      await run('init-households', 'init-households');
+    }
     if (want('init-denied')) {
       step(`[${adapter}] seeding ${FULL_ACCOUNTS} accounts at their limit (3 streams) over HTTP`);
       await seedOverHttp(server.url, 'full', FULL_ACCOUNTS, 3);
