@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { type Adapter, givenApplication, player, startTestApp, STORES, type StoreKind, type TestApp } from '../support/app';
+import { SharingRecorder } from '@cm/sharing';
 import { redisTarget } from '../support/stores';
 import { type Api, apiAs, apiToken, unique } from './management-helpers';
 
@@ -270,6 +271,20 @@ describe.each(CASES)('sharing signals, sessions in %s, %s adapter', (store, adap
     expect((await admin('POST', `${path('idp', subject)}/review`, { tenantId: mine.tenant.id, note: 'x'.repeat(1001) })).status).toBe(400);
     expect((await admin('POST', `${path('idp', subject)}/review`, { tenantId: mine.tenant.id, note: 5 })).status).toBe(400);
     expect((await admin('GET', path('idp', 'a\u0001b'))).status).toBe(400);
+  });
+
+  it('forgets starts after 30 days (the hourly sweep), and the account with them', async () => {
+    const { application, tenant } = await givenApplication(t, [{ name: 'cap 10', limit: 10 }]);
+    const p = player(t.url, application.id);
+    const subject = unique('old');
+    expect((await p.init('idp', subject, {}, from(PARIS))).status).toBe(202);
+    expect((await p.init('idp', subject, {}, from(SYDNEY))).status).toBe(202);
+    expect((await admin('GET', path('idp', subject))).body.timeline).toHaveLength(2);
+    // Time travel: the starts were 31 days ago.
+    await t.sql(`UPDATE sharing_starts SET started_at = started_at - interval '31 days' WHERE tenant_id = $1`, [tenant.id]);
+    expect(await t.app.get(SharingRecorder).applyRetention()).toBeGreaterThanOrEqual(2);
+    expect((await admin('GET', path('idp', subject))).status).toBe(404);
+    expect((await admin('GET', `/api/v1/sharing/accounts?tenantId=${tenant.id}&minScore=0`)).body).toMatchObject({ items: [], total: 0 });
   });
 
   async function fetchText(url: string, accept?: string): Promise<{ status: number; type: string; text: string }> {
