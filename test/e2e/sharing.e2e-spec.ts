@@ -279,12 +279,20 @@ describe.each(CASES)('sharing signals, sessions in %s, %s adapter', (store, adap
     const subject = unique('old');
     expect((await p.init('idp', subject, {}, from(PARIS))).status).toBe(202);
     expect((await p.init('idp', subject, {}, from(SYDNEY))).status).toBe(202);
-    expect((await admin('GET', path('idp', subject))).body.timeline).toHaveLength(2);
+    expect((await admin('GET', path('idp', subject))).body).toMatchObject({ score: 55, countries24h: 2 });
+    const listed = async () => (await admin('GET', `/api/v1/sharing/accounts?tenantId=${tenant.id}&minScore=0`)).body;
+    // Two days later the hourly sweep recomputes the score: the 24-hour signals are gone, the 30-day ones stay.
+    await t.sql(`UPDATE sharing_starts SET started_at = started_at - interval '2 days' WHERE tenant_id = $1`, [tenant.id]);
+    await t.sql(`UPDATE sharing_scores SET computed_at = computed_at - interval '2 hours' WHERE tenant_id = $1`, [tenant.id]);
+    await t.app.get(SharingRecorder).applyRetention();
+    const later = (await listed()).items[0];
+    expect(later).toMatchObject({ subject, countries24h: 0, networks24h: 0, countries30d: 2, score: 40 });
+    expect(later.evidence.map((e: Evidence) => e.signal)).toEqual(['impossible-travel', 'concurrent-networks']);
     // Time travel: the starts were 31 days ago.
     await t.sql(`UPDATE sharing_starts SET started_at = started_at - interval '31 days' WHERE tenant_id = $1`, [tenant.id]);
     expect(await t.app.get(SharingRecorder).applyRetention()).toBeGreaterThanOrEqual(2);
     expect((await admin('GET', path('idp', subject))).status).toBe(404);
-    expect((await admin('GET', `/api/v1/sharing/accounts?tenantId=${tenant.id}&minScore=0`)).body).toMatchObject({ items: [], total: 0 });
+    expect(await listed()).toMatchObject({ items: [], total: 0 });
   });
 
   async function fetchText(url: string, accept?: string): Promise<{ status: number; type: string; text: string }> {

@@ -17,6 +17,9 @@ export const SHARING_WINDOW_DAYS = 30;
 /** The most starts of one account a score reads (the newest). */
 export const STARTS_PER_ACCOUNT = 500;
 const RETENTION_INTERVAL_MS = 60 * 60_000;
+/** Stale scores recomputed per hourly sweep: at most STALE_ROUNDS batches of STALE_BATCH accounts. */
+const STALE_BATCH = 500;
+const STALE_ROUNDS = 20;
 
 const accountKey = (a: AccountRef) => `${a.tenantId}\n${a.idp.length}:${a.idp}${a.subject}`;
 
@@ -158,11 +161,20 @@ export class SharingRecorder implements OnModuleInit, BeforeApplicationShutdown 
     return out;
   }
 
-  /** Deletes starts past the window (every process runs it hourly; deleting twice is harmless). */
+  /**
+   * Deletes starts past the window, then recomputes the scores with points computed over an hour ago: their 24-hour,
+   * 7-day and 30-day windows moved, so an account that stopped playing loses its points (every process runs it
+   * hourly; doing it twice is harmless).
+   */
   async applyRetention(): Promise<number> {
     try {
       const deleted = await this.repository.deleteExpired(SHARING_WINDOW_DAYS);
       if (deleted > 0) this.logger.log(`sharing retention: ${deleted} starts older than ${SHARING_WINDOW_DAYS} days deleted`);
+      for (let round = 0; round < STALE_ROUNDS; round++) {
+        const stale = await this.repository.staleScores(60, STALE_BATCH);
+        await this.rescore(stale);
+        if (stale.length < STALE_BATCH) break;
+      }
       return deleted;
     } catch (error) {
       this.logger.warn(`sharing retention failed: ${String(error)}`);

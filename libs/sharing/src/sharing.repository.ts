@@ -301,6 +301,17 @@ export class SharingRepository {
     );
   }
 
+  /** Accounts with points whose score was computed more than `minutes` ago (their windows moved since), oldest first. */
+  async staleScores(minutes: number, limit: number): Promise<AccountRef[]> {
+    const rows: Array<{ tenant_id: string; idp: string; subject: string }> = await this.dataSource.query(
+      `SELECT tenant_id, idp, subject FROM sharing_scores
+       WHERE score > 0 AND computed_at < now() - make_interval(mins => $1)
+       ORDER BY computed_at LIMIT $2`,
+      [minutes, limit],
+    );
+    return rows.map((r) => ({ tenantId: r.tenant_id, idp: r.idp, subject: r.subject }));
+  }
+
   /** Deletes starts older than the window, then the scores and reviews of accounts left without starts. */
   async deleteExpired(windowDays: number): Promise<number> {
     const result: [unknown, number] = await this.dataSource.query(
