@@ -35,7 +35,8 @@ class BoundedValidationPipe extends ValidationPipe {
 export function fieldErrors(errors: ValidationError[], parent = ''): Array<{ field: string; message: string }> {
   return errors.flatMap((e) => {
     const field = /^\d+$/.test(e.property) ? `${parent}[${e.property}]` : parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    // Two constraints may share a message (`@Min` and `@Max` both saying "between 0 and 100"): said once.
+    const own = [...new Set(Object.values(e.constraints ?? {}))].map((message) => ({ field, message }));
     return [...own, ...fieldErrors(e.children ?? [], field)];
   });
 }
