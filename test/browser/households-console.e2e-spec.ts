@@ -78,7 +78,7 @@ describeWithChromium('Households and devices in the console (Chromium)', (execut
     const body = JSON.parse((await page.getByTestId('simulation-body').textContent())!);
     expect(body.associatedAdvice[0]).toMatchObject({ type: 'device-limit', ruleName: '3 devices', threshold: 3 });
     expect(body.associatedAdvice[0].devices.map((d: { name: string }) => d.name)).toEqual(['Living room TV', 'Tablet', 'Phone']);
-    await shot(page, '31-policy-simulator-devices');
+    await shot(page, '33-policy-simulator-devices');
     await page.getByLabel("The account's registered devices").fill('tv=Living room TV, laptop');
     await page.getByRole('button', { name: 'Simulate' }).click();
     await page.getByTestId('simulation-decision').getByText('admit').waitFor();

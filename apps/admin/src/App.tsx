@@ -23,6 +23,8 @@ const ApplicationDetailPage = lazyPage(() => import('./features/applications/App
 const PoliciesPage = lazyPage(() => import('./features/policies/PoliciesPage'), 'PoliciesPage');
 const PolicyEditorPage = lazyPage(() => import('./features/policies/PolicyEditorPage'), 'PolicyEditorPage');
 const AccountsPage = lazyPage(() => import('./features/accounts/AccountsPage'), 'AccountsPage');
+const SharingPage = lazyPage(() => import('./features/sharing/SharingPage'), 'SharingPage');
+const SharingAccountPage = lazyPage(() => import('./features/sharing/SharingAccountPage'), 'SharingAccountPage');
 const HistoryPage = lazyPage(() => import('./features/history/HistoryPage'), 'HistoryPage');
 const PlayerSimulatorPage = lazyPage(() => import('./features/player/PlayerSimulatorPage'), 'PlayerSimulatorPage');
 const TenantsPage = lazyPage(() => import('./features/admin/TenantsPage'), 'TenantsPage');
@@ -46,6 +48,8 @@ function routerFor(actor: Actor) {
         { path: 'policies/new', element: <PolicyEditorPage /> },
         { path: 'policies/:policyId', element: <PolicyEditorPage /> },
         { path: 'accounts', element: <AccountsPage /> },
+        { path: 'sharing', element: <SharingPage /> },
+        { path: 'sharing/account', element: <SharingAccountPage /> },
         { path: 'history', element: <HistoryPage /> },
         { path: 'player', element: <PlayerSimulatorPage /> },
         { path: 'admin/tenants', element: <TenantsPage /> },

@@ -7,6 +7,7 @@ import {
   IconBuilding,
   IconChartBar,
   IconFileText,
+  IconHomeShare,
   IconCertificate,
   IconKey,
   IconLogout,
@@ -42,6 +43,7 @@ export function Shell({ actor }: { actor: Actor }) {
     { to: '/applications', label: 'Applications', icon: IconApps, show: true },
     { to: '/policies', label: 'Policies', icon: IconShieldCheck, show: true },
     { to: '/accounts', label: 'Accounts', icon: IconUserSearch, show: true },
+    { to: '/sharing', label: 'Sharing', icon: IconHomeShare, show: true },
     { to: '/history', label: 'History', icon: IconChartBar, show: true },
     { to: '/player', label: 'Player simulator', icon: IconPlayerPlay, show: true },
   ];

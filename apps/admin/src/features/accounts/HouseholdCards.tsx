@@ -10,7 +10,15 @@ import { useAccountDevices, useAccountNetworks, useRemoveDevice, useSetHomeNetwo
 
 type Account = { idp: string; subject: string };
 
-function RemoveDeviceButton({ account, device }: { account: Account; device: AccountDevice }) {
+function RemoveDeviceButton({
+  account,
+  device,
+  onRemoved,
+}: {
+  account: Account;
+  device: AccountDevice;
+  onRemoved?: (deviceId: string) => void;
+}) {
   const remove = useRemoveDevice(account);
   const label = device.name === 'Unknown' ? device.deviceId : device.name;
   return (
@@ -23,7 +31,10 @@ function RemoveDeviceButton({ account, device }: { account: Account; device: Acc
       loading={remove.isPending}
       onConfirm={() =>
         remove.mutate(device.deviceId, {
-          onSuccess: () => notifications.show({ color: 'teal', message: `Device ${label} removed` }),
+          onSuccess: () => {
+            onRemoved?.(device.deviceId);
+            notifications.show({ color: 'teal', message: `Device ${label} removed` });
+          },
           onError: (error) => notifications.show({ color: 'red', title: 'Could not remove the device', message: describeError(error) }),
         })
       }
@@ -33,8 +44,19 @@ function RemoveDeviceButton({ account, device }: { account: Account; device: Acc
   );
 }
 
-/** The account's registered devices (device-registration rules), with the operator's remove. */
-export function DevicesCard({ account, canWrite }: { account: Account; canWrite: boolean }) {
+/**
+ * The account's registered devices (device-registration rules), with the operator's remove; `onRemoved` lets the
+ * page around it show at once what else the removal changed (the device's streams end).
+ */
+export function DevicesCard({
+  account,
+  canWrite,
+  onRemoved,
+}: {
+  account: Account;
+  canWrite: boolean;
+  onRemoved?: (deviceId: string) => void;
+}) {
   const devices = useAccountDevices(account);
   return (
     <Card withBorder radius="md" p={0} component="section" aria-labelledby="devices-title">
@@ -76,7 +98,7 @@ export function DevicesCard({ account, canWrite }: { account: Account; canWrite:
                     <Table.Td>
                       {d.ruleName} ({d.policyName}, at most {d.limit})
                     </Table.Td>
-                    <Table.Td>{canWrite && <RemoveDeviceButton account={account} device={d} />}</Table.Td>
+                    <Table.Td>{canWrite && <RemoveDeviceButton account={account} device={d} onRemoved={onRemoved} />}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
