@@ -113,6 +113,8 @@ export function distanceKm(a: { latitude: number; longitude: number }, b: { lati
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
+/** `2026-12-01 02:26 UTC`: a time in a sentence, the same in every locale. */
+const utcMinute = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 const stepPoints = (count: number, w: { free: number; per: number; max: number }) => Math.min(w.max, Math.max(0, count - w.free) * w.per);
@@ -201,7 +203,7 @@ export function scoreAccount(starts: SharingStart[], now: Date, options: { trave
     evidence.push({
       signal: 'concurrent-networks',
       points,
-      summary: `${plural(best.sessions.length, 'stream')} at once from ${best.networks.length} networks (${best.networks.join(', ')}) at ${new Date(best.at).toISOString()}`,
+      summary: `${plural(best.sessions.length, 'stream')} at once from ${best.networks.length} networks (${best.networks.join(', ')}) at ${utcMinute(new Date(best.at))}`,
       details: { at: new Date(best.at).toISOString(), networks: best.networks, sessionIds: best.sessions.map((s) => s.sessionId) },
     });
   }
@@ -226,6 +228,7 @@ export function scoreAccount(starts: SharingStart[], now: Date, options: { trave
         mobileSkipped++;
         continue;
       }
+      const clamped = b.startedAt.getTime() - a.startedAt.getTime() < TRAVEL_MIN_ELAPSED_MS;
       const elapsedMs = Math.max(TRAVEL_MIN_ELAPSED_MS, b.startedAt.getTime() - a.startedAt.getTime());
       const speed = km / (elapsedMs / HOUR);
       if (speed <= TRAVEL_SPEED_KMH) continue;
@@ -235,7 +238,7 @@ export function scoreAccount(starts: SharingStart[], now: Date, options: { trave
         points: 0,
         summary:
           `Started in ${where(b)} ${minutes < 1 ? 'less than a minute' : plural(minutes, 'minute')} after a start in ${where(a)}: ` +
-          `${n(km)} km apart, ${n(speed)} km/h`,
+          `${n(km)} km apart, ${clamped ? 'over ' : ''}${n(speed)} km/h`,
         details: {
           from: place(a),
           to: place(b),
