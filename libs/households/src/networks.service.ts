@@ -17,6 +17,8 @@ export const UNKNOWN_COUNTRY = 'ZZ';
 /** `network.asn` when the IP database knows no autonomous system for the address. */
 export const UNKNOWN_ASN = '0';
 
+const accountKey = (account: AccountKey) => `${account.idp.length}:${account.idp}${account.subject}`;
+
 /** Where a start comes from: the client's address, its network, country and ASN. */
 export interface ClientNetwork {
   address: string;
@@ -86,7 +88,9 @@ export class NetworksService implements OnApplicationBootstrap, BeforeApplicatio
    * account's home network (one query). An account with no playback yet and no home set is at home where it plays.
    */
   async attributes(account: AccountKey, network: ClientNetwork): Promise<Metadata> {
-    await this.flush();
+    // Only this account's unwritten starts can move its home: others' stay batched (no write in this init).
+    if (this.pendingAccounts.has(accountKey(account))) await this.flush();
+    else await this.flushing;
     const home = await this.repository.homeNetwork(account, HOME_WINDOW_DAYS);
     return {
       'network.id': network.networkId,
@@ -98,6 +102,8 @@ export class NetworksService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Admitted starts not written yet, by account, tenant and network. */
   private pending = new Map<string, StartCount>();
+  /** The accounts with counts in `pending`. */
+  private pendingAccounts = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -107,7 +113,9 @@ export class NetworksService implements OnApplicationBootstrap, BeforeApplicatio
    * wait for a write and a commit of its own. Reads of this account's networks write what is pending first.
    */
   recordStart(account: AccountKey, tenantId: string, network: ClientNetwork): void {
-    const key = `${account.idp.length}:${account.idp}${account.subject}\n${tenantId}\n${network.networkId}`;
+    const who = accountKey(account);
+    const key = `${who}\n${tenantId}\n${network.networkId}`;
+    this.pendingAccounts.add(who);
     const waiting = this.pending.get(key);
     if (waiting) waiting.starts++;
     else this.pending.set(key, { account, tenantId, networkId: network.networkId, country: network.country, asn: network.asn, starts: 1 });
@@ -125,6 +133,7 @@ export class NetworksService implements OnApplicationBootstrap, BeforeApplicatio
     if (this.pending.size === 0) return this.flushing;
     const batch = [...this.pending.values()];
     this.pending = new Map();
+    this.pendingAccounts = new Set();
     this.flushing = this.flushing.then(() =>
       this.repository.recordStarts(batch).catch((error: unknown) => {
         this.logger.warn(`Could not record ${batch.length} start count(s) of networks: ${String(error)}`);
