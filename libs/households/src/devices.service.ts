@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import {
   type AnyRule,
   type DeviceLimitAdvice,
@@ -10,7 +10,12 @@ import {
   type SwapLimitAdvice,
 } from '@cm/contracts';
 import { deviceLimitAdvice, startingDevice } from '@cm/policy-engine';
-import { type AccountKey, type DeviceRow, HouseholdsRepository } from './households.repository';
+import { type AccountKey, type DeviceRow, type DeviceTouch, HouseholdsRepository } from './households.repository';
+
+/** Registered devices seen again are written at most this long after (one statement for all of them). */
+const TOUCH_FLUSH_MS = 1000;
+/** Above this many devices waiting, they are written at once. */
+const TOUCH_FLUSH_AT = 5000;
 
 /** A policy as device registration needs it: its id, name and rules. */
 export interface DevicePolicy {
@@ -51,8 +56,15 @@ function merged(rows: DeviceRow[]): RegisteredDevice[] {
  * account's devices. Consulted at init only, never on heartbeats.
  */
 @Injectable()
-export class DevicesService {
+export class DevicesService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(DevicesService.name);
+
   constructor(private readonly repository: HouseholdsRepository) {}
+
+  /** Registered devices seen again and not written yet, by register and device (the latest sighting). */
+  private touches = new Map<string, DeviceTouch>();
+  private touchTimer?: NodeJS.Timeout;
+  private touching: Promise<void> = Promise.resolve();
 
   /** Whether any of these policies caps devices. */
   static capsDevices(policies: readonly DevicePolicy[]): boolean {
@@ -72,6 +84,7 @@ export class DevicesService {
       const device = startingDevice(rule, metadata, platform);
       if (!device) continue;
       const result = await this.repository.registerDevice(policy.id, account, device, rule.limit);
+      if (result.outcome === 'known') this.touch({ policyId: policy.id, account, ...device, at: new Date() });
       if (result.outcome !== 'full') continue;
       policyIds.push(policy.id);
       advice.push(deviceLimitAdvice(policy, rule, result.devices.map(registeredDevice)));
@@ -79,8 +92,44 @@ export class DevicesService {
     return advice.length === 0 ? { ok: true } : { ok: false, advice, policyIds };
   }
 
+  /**
+   * Notes that a registered device started again (its last-seen time, name and platform). Off the request path: a
+   * start from a known device reads its register and writes nothing; sightings gather in memory and are written
+   * together within TOUCH_FLUSH_MS. Listings write what is pending first.
+   */
+  private touch(touch: DeviceTouch): void {
+    const { account } = touch;
+    this.touches.set(`${touch.policyId}\n${account.idp.length}:${account.idp}${account.subject}\n${touch.deviceId}`, touch);
+    if (this.touches.size >= TOUCH_FLUSH_AT) void this.flush();
+    else if (!this.touchTimer) {
+      this.touchTimer = setTimeout(() => void this.flush(), TOUCH_FLUSH_MS);
+      this.touchTimer.unref();
+    }
+  }
+
+  /** Writes the pending sightings (one statement); a failed write is logged and they are dropped (last seen only). */
+  flush(): Promise<void> {
+    clearTimeout(this.touchTimer);
+    this.touchTimer = undefined;
+    if (this.touches.size === 0) return this.touching;
+    const batch = [...this.touches.values()];
+    this.touches = new Map();
+    this.touching = this.touching.then(() =>
+      this.repository.touchDevices(batch).catch((error: unknown) => {
+        this.logger.warn(`Could not write when ${batch.length} registered device(s) were last seen: ${String(error)}`);
+      }),
+    );
+    return this.touching;
+  }
+
+  /** Before the database closes: what is pending is written. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
   /** What `GET /v2/devices` answers for an application with these policies. */
   async list(policies: readonly DevicePolicy[], account: AccountKey): Promise<DevicesBody> {
+    await this.flush();
     const capping = policies.filter((p) => deviceRule(p) !== undefined);
     const rows = await this.repository.listDevices(
       capping.map((p) => p.id),
@@ -135,6 +184,7 @@ export class DevicesService {
 
   /** Every register of the account (operator look-up), with its policy id. */
   async forAccount(account: AccountKey): Promise<Array<RegisteredDevice & { policyId: string }>> {
+    await this.flush();
     const rows = await this.repository.listAllDevices(account);
     return rows.map((r) => ({ ...registeredDevice(r), policyId: r.policyId }));
   }

@@ -26,6 +26,16 @@ export interface NetworkUse {
   lastSeen: Date;
 }
 
+/** A registered device seen again by a start, waiting to be written. */
+export interface DeviceTouch {
+  policyId: string;
+  account: AccountKey;
+  deviceId: string;
+  name: string;
+  platform: string;
+  at: Date;
+}
+
 export type Registration = { outcome: 'known' | 'registered' } | { outcome: 'full'; devices: DeviceRow[] };
 export type Removal = { outcome: 'removed' } | { outcome: 'unknown' } | { outcome: 'quota'; nextRemovalAt: Date };
 
@@ -69,8 +79,9 @@ export class HouseholdsRepository {
   }
 
   /**
-   * A start from this device: a registered device is seen again (one UPDATE); an unregistered one registers while
-   * the register holds fewer than `limit`, else the register is full and its devices come back.
+   * A start from this device: a registered device is `known` (one read, no write: the caller has its last-seen time
+   * written later, in a batch); an unregistered one registers while the register holds fewer than `limit`, else the
+   * register is full and its devices come back.
    */
   async registerDevice(
     policyId: string,
@@ -78,17 +89,18 @@ export class HouseholdsRepository {
     device: { deviceId: string; name: string; platform: string },
     limit: number,
   ): Promise<Registration> {
-    const seen = (m: EntityManager | DataSource) =>
-      m.query<[unknown[], number]>(
-        `UPDATE devices SET last_seen = now(), name = $5, platform = $6
-          WHERE policy_id = $1 AND idp = $2 AND subject = $3 AND device_id = $4 RETURNING device_id`,
-        [policyId, account.idp, account.subject, device.deviceId, device.name, device.platform],
-      );
-    const [, updated] = await seen(this.dataSource);
-    if (updated > 0) return { outcome: 'known' };
+    const known = async (m: EntityManager) =>
+      (
+        await m.query<unknown[]>(`SELECT 1 FROM devices WHERE policy_id = $1 AND idp = $2 AND subject = $3 AND device_id = $4`, [
+          policyId,
+          account.idp,
+          account.subject,
+          device.deviceId,
+        ])
+      ).length > 0;
+    if (await known(this.dataSource.manager)) return { outcome: 'known' };
     return this.locked(policyId, account, async (m) => {
-      const [, again] = await seen(m);
-      if (again > 0) return { outcome: 'known' as const };
+      if (await known(m)) return { outcome: 'known' as const };
       const devices = await this.devicesOf(m, [policyId], account);
       // The decision the policy simulator makes too (@cm/policy-engine), here under the register's lock.
       const outcome = decideDeviceRegistration(devices, device.deviceId, limit);
@@ -101,6 +113,30 @@ export class HouseholdsRepository {
       );
       return { outcome: 'registered' as const };
     });
+  }
+
+  /**
+   * Writes when registered devices were seen (and the name and platform they gave), in one statement; a device
+   * removed since is left alone. Rows are updated in key order, so two processes' batches cannot deadlock.
+   */
+  async touchDevices(touches: DeviceTouch[]): Promise<void> {
+    if (touches.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE devices d SET last_seen = GREATEST(d.last_seen, t.at), name = t.name, platform = t.platform
+         FROM (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+                 AS u(policy_id, idp, subject, device_id, name, platform, at)
+                ORDER BY policy_id, idp, subject, device_id) t
+        WHERE d.policy_id = t.policy_id AND d.idp = t.idp AND d.subject = t.subject AND d.device_id = t.device_id`,
+      [
+        touches.map((t) => t.policyId),
+        touches.map((t) => t.account.idp),
+        touches.map((t) => t.account.subject),
+        touches.map((t) => t.deviceId),
+        touches.map((t) => t.name),
+        touches.map((t) => t.platform),
+        touches.map((t) => t.at),
+      ],
+    );
   }
 
   /** The registered devices of an account under these policies, first registered first. */
