@@ -13,6 +13,7 @@ import { type Api, apiAs, apiToken, unique } from './management-helpers';
  * - 58.160.12.34: Telstra (AS1221), Sydney, AU — a home line
  * - 24.221.5.6 (Atlanta) and 65.76.5.6 (Bellevue, WA): T-Mobile USA (AS21928) — a mobile carrier
  * - 104.131.0.10: DigitalOcean (AS14061) — hosting / VPN exits
+ * - 2a01:cb1c:100::1: Orange S.A. (AS5511) over IPv6, placed in Uchaux, FR (600 km from Paris) — a dual-stack home
  */
 const CASES: Array<[StoreKind, Adapter]> = STORES.flatMap((store) =>
   (['express', 'fastify'] as Adapter[]).map((a): [StoreKind, Adapter] => [store, a]),
@@ -24,6 +25,7 @@ const SYDNEY = '58.160.12.34';
 const MOBILE_ATLANTA = '24.221.5.6';
 const MOBILE_BELLEVUE = '65.76.5.6';
 const HOSTING = '104.131.0.10';
+const PARIS_IPV6_ELSEWHERE = '2a01:cb1c:100::1';
 
 interface Evidence {
   signal: string;
@@ -127,6 +129,10 @@ describe.each(CASES)('sharing signals, sessions in %s, %s adapter', (store, adap
     const viaVpn = await p.init('idp', vpn, {}, from(HOSTING));
     expect([atHome.status, viaVpn.status]).toEqual([202, 202]);
 
+    // One home over IPv4 and IPv6 at once: two TVs; the database places the IPv6 address 600 km away.
+    const dual = unique('dual');
+    for (const address of [PARIS, PARIS_IPV6_ELSEWHERE]) expect((await p.init('idp', dual, {}, from(address))).status).toBe(202);
+
     const all = await admin('GET', `/api/v1/sharing/accounts?tenantId=${tenant.id}&minScore=0`);
     const bySubject = new Map(all.body.items.map((i: any) => [i.subject, i]));
     expect(bySubject.get(home)).toMatchObject({ score: 0, evidence: [], networks24h: 1 });
@@ -143,6 +149,16 @@ describe.each(CASES)('sharing signals, sessions in %s, %s adapter', (store, adap
         flag: 'hosting',
         details: { starts: 1, asns: [{ asn: 14061, organisation: expect.stringMatching(/DigitalOcean/) }] },
       }),
+    ]);
+    const d: any = bySubject.get(dual);
+    expect(d).toMatchObject({ score: 0, evidence: [], networks24h: 1 });
+    expect(d.flags).toEqual([
+      expect.objectContaining({ flag: 'dual-stack', details: { networks: ['2a01:cb1c:100::/56'], travelSkipped: 1 } }),
+    ]);
+    const dualTimeline = (await admin('GET', path('idp', dual))).body.timeline;
+    expect(dualTimeline.map((s: any) => [s.city, s.asn])).toEqual([
+      ['Uchaux', 5511],
+      ['Paris', 3215],
     ]);
     // Accounts without a point are left out by default.
     expect((await admin('GET', `/api/v1/sharing/accounts?tenantId=${tenant.id}`)).body).toMatchObject({ items: [], total: 0 });

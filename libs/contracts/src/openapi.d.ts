@@ -1259,7 +1259,7 @@ export interface components {
        * @example hosting
        * @enum {string}
        */
-      flag: 'hosting' | 'mobile-grouped' | 'same-network-places' | 'travel-unavailable';
+      flag: 'hosting' | 'mobile-grouped' | 'dual-stack' | 'same-network-places' | 'travel-unavailable';
       /** @example 1 start from a hosting or VPN network (AS14061 DigitalOcean, LLC): not scored */
       summary: string;
     };

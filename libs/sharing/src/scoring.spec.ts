@@ -64,6 +64,48 @@ describe('sharing score', () => {
     expect(near.score).toBe(0);
   });
 
+  it('takes a dual-stack home (IPv4 and IPv6 of one provider) as one household: no second network, no travel', () => {
+    const v6 = (at: Date, place: typeof PARIS, more: Partial<SharingStart> = {}) =>
+      start(at, '2a01:cb00:1:2::5', place, { networkId: '2a01:cb00:1:200::/56', ...more });
+    // Two TVs of one home at once, one over IPv4 in Paris, one over IPv6 that the database places in Lyon.
+    const home = scoreAccount(
+      [
+        start(minutesAgo(30), '80.8.12.34', PARIS, { endedAt: null }),
+        v6(minutesAgo(20), LYON, { endedAt: null }),
+        start(minutesAgo(10), '80.8.12.34', PARIS),
+      ],
+      NOW,
+      { travelAvailable: true },
+    );
+    expect(home.evidence).toEqual([]);
+    expect(home.networks24h).toBe(1);
+    expect(home.flags.map((f) => f.flag)).toEqual(['dual-stack']);
+    expect(home.flags[0].summary).toMatch(
+      /^1 IPv6 network counted with the IPv4 network of the same provider.*2 moves between IPv4 and IPv6 not counted as travel$/,
+    );
+
+    // A provider may route its IPv6 through another ASN (Orange: AS3215 and AS5511): the same organisation.
+    const otherAsn = scoreAccount(
+      [start(minutesAgo(30), '80.8.12.34', PARIS, { endedAt: null }), v6(minutesAgo(20), LYON, { endedAt: null, asn: 5511 })],
+      NOW,
+      {
+        travelAvailable: true,
+      },
+    );
+    expect(otherAsn.evidence).toEqual([]);
+    // IPv6 of another provider is another household.
+    const other = scoreAccount(
+      [
+        start(minutesAgo(30), '80.8.12.34', PARIS, { endedAt: null }),
+        v6(minutesAgo(20), LYON, { endedAt: null, asn: 12322, organisation: 'Free SAS' }),
+      ],
+      NOW,
+      { travelAvailable: true },
+    );
+    expect(other.networks24h).toBe(2);
+    expect(other.evidence.map((e) => e.signal)).toContain('concurrent-networks');
+  });
+
   it('counts a mobile carrier once and never scores travel between its addresses', () => {
     const mobile = { asn: 21928, organisation: 'T-Mobile USA, Inc.', kind: 'mobile' as const };
     const signals = scoreAccount(

@@ -44,8 +44,8 @@ export interface Evidence {
   details: Record<string, unknown>;
 }
 
-export type FlagName = 'hosting' | 'mobile-grouped' | 'same-network-places' | 'travel-unavailable';
-export const FLAGS: readonly FlagName[] = ['hosting', 'mobile-grouped', 'same-network-places', 'travel-unavailable'];
+export type FlagName = 'hosting' | 'mobile-grouped' | 'dual-stack' | 'same-network-places' | 'travel-unavailable';
+export const FLAGS: readonly FlagName[] = ['hosting', 'mobile-grouped', 'dual-stack', 'same-network-places', 'travel-unavailable'];
 
 /** Facts shown with the evidence but not scored (the false positives handled). */
 export interface Flag {
@@ -126,6 +126,40 @@ export function networkKey(s: SharingStart): string | null {
   return s.networkId;
 }
 
+const isV6 = (s: SharingStart) => s.networkId?.includes(':') ?? false;
+
+/**
+ * The provider of a start's network: its ASN's organisation (a provider may route IPv4 and IPv6 through different
+ * ASNs: Orange S.A. is AS3215 and AS5511), else the ASN; null when neither is known.
+ */
+const provider = (s: SharingStart): string | null =>
+  s.organisation?.trim() ? s.organisation.trim().toLowerCase() : s.asn !== null ? `AS${s.asn}` : null;
+
+/**
+ * One home, two addresses: a dual-stack line reaches us over IPv4 and IPv6 from the same provider. Two fixed
+ * starts of different address families from the same provider are taken as the same household.
+ */
+const dualStackPair = (a: SharingStart, b: SharingStart) =>
+  a.kind === 'fixed' && b.kind === 'fixed' && isV6(a) !== isV6(b) && provider(a) !== null && provider(a) === provider(b);
+
+/**
+ * The distinct networks of these starts (networkKey), an IPv6 network counted with an IPv4 network of the same
+ * fixed-line provider among them (dual stack). `merged`: the IPv6 networks so counted.
+ */
+export function distinctNetworks(starts: SharingStart[]): { networks: string[]; merged: string[] } {
+  const v4Providers = new Set(starts.filter((s) => s.kind === 'fixed' && !isV6(s)).flatMap((s) => provider(s) ?? []));
+  const networks = new Set<string>();
+  const merged = new Set<string>();
+  for (const s of starts) {
+    const key = networkKey(s);
+    if (key === null) continue;
+    const p = provider(s);
+    if (s.kind === 'fixed' && isV6(s) && p !== null && v4Providers.has(p)) merged.add(key);
+    else networks.add(key);
+  }
+  return { networks: [...networks], merged: [...merged] };
+}
+
 const where = (s: { city: string | null; country: string | null; address: string | null }) =>
   s.city && s.country ? `${s.city}, ${s.country}` : (s.country ?? s.address ?? 'an unknown place');
 
@@ -154,7 +188,12 @@ export function scoreAccount(starts: SharingStart[], now: Date, options: { trave
   const flags: Flag[] = [];
 
   // Networks.
-  const networksIn = (ms: number) => [...new Set(scored.filter((s) => inWindow(s, ms)).flatMap((s) => networkKey(s) ?? []))];
+  const dualStack = new Set<string>();
+  const networksIn = (ms: number) => {
+    const { networks, merged } = distinctNetworks(scored.filter((s) => inWindow(s, ms)));
+    for (const key of merged) dualStack.add(key);
+    return networks;
+  };
   const networks24h = networksIn(DAY);
   const networks30d = networksIn(30 * DAY);
   const networkEvidence = (signal: SignalName, list: string[], w: { free: number; per: number; max: number }, span: string) => {
@@ -195,7 +234,8 @@ export function scoreAccount(starts: SharingStart[], now: Date, options: { trave
   for (const s of scored) {
     const at = s.startedAt.getTime();
     const running = scored.filter((o) => o.startedAt.getTime() <= at && endOf(o) > at && networkKey(o) !== null);
-    const networks = [...new Set(running.map((o) => networkKey(o)!))];
+    const { networks, merged } = distinctNetworks(running);
+    for (const key of merged) dualStack.add(key);
     if (networks.length > (best?.networks.length ?? 1)) best = { at, sessions: running, networks };
   }
   if (best) {
@@ -213,6 +253,7 @@ export function scoreAccount(starts: SharingStart[], now: Date, options: { trave
   const travels: Evidence[] = [];
   const samePlaces: Array<{ networkId: string | null; address: string | null; from: string; to: string; distanceKm: number }> = [];
   let mobileSkipped = 0;
+  let dualStackSkipped = 0;
   if (options.travelAvailable) {
     for (let i = 1; i < placed.length; i++) {
       const a = placed[i - 1];
@@ -222,6 +263,10 @@ export function scoreAccount(starts: SharingStart[], now: Date, options: { trave
       // The same address or network seen as two places: the database's error, never travel.
       if ((a.address !== null && a.address === b.address) || (a.networkId !== null && a.networkId === b.networkId)) {
         samePlaces.push({ networkId: b.networkId, address: b.address, from: where(a), to: where(b), distanceKm: Math.round(km) });
+        continue;
+      }
+      if (dualStackPair(a, b)) {
+        dualStackSkipped++;
         continue;
       }
       if (a.kind === 'mobile' && b.kind === 'mobile' && a.asn !== null && a.asn === b.asn) {
@@ -291,6 +336,18 @@ export function scoreAccount(starts: SharingStart[], now: Date, options: { trave
         `${plural(mobile.length, 'start')} on mobile carriers (${asns.map(asnText).join(', ')}) counted as one network per carrier` +
         (mobileSkipped > 0 ? `; ${plural(mobileSkipped, 'move')} between its addresses not counted as travel` : ''),
       details: { starts: mobile.length, asns, prefixes, travelSkipped: mobileSkipped },
+    });
+  }
+  if (dualStack.size > 0 || dualStackSkipped > 0) {
+    const v6 = [...dualStack];
+    flags.push({
+      flag: 'dual-stack',
+      summary:
+        `${plural(v6.length, 'IPv6 network')} counted with the IPv4 network of the same provider (dual-stack homes` +
+        (v6.length > 0 ? `: ${v6.slice(0, 3).join(', ')}${v6.length > 3 ? ', …' : ''}` : '') +
+        ')' +
+        (dualStackSkipped > 0 ? `; ${plural(dualStackSkipped, 'move')} between IPv4 and IPv6 not counted as travel` : ''),
+      details: { networks: v6, travelSkipped: dualStackSkipped },
     });
   }
   if (samePlaces.length > 0) {

@@ -24,6 +24,7 @@ export const signalLabel = (signal: string): string => SIGNAL_LABELS[signal as E
 const FLAG_LABELS: Record<string, string> = {
   hosting: 'Hosting / VPN',
   'mobile-grouped': 'Mobile carrier grouped',
+  'dual-stack': 'Dual-stack home',
   'same-network-places': 'Same network, two places',
   'travel-unavailable': 'Travel not computed',
 };
