@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { type Adapter, givenApplication, player, startTestApp, STORES, type StoreKind, type TestApp } from '../support/app';
 import { SharingRecorder } from '@cm/sharing';
+import { loadEnv } from '../../apps/api/src/config/env';
 import { redisTarget } from '../support/stores';
 import { type Api, apiAs, apiToken, unique } from './management-helpers';
 
@@ -317,4 +318,30 @@ describe.each(CASES)('sharing signals, sessions in %s, %s adapter', (store, adap
     });
     return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
   }
+});
+
+describe('sharing signals turned off (CM_SHARING_SIGNALS=false)', () => {
+  let t: TestApp;
+  afterAll(async () => t?.close());
+
+  it('records nothing and answers 404 SHARING_DISABLED on every sharing route, saying how to turn them on', async () => {
+    t = await startTestApp({ env: { CM_SHARING_SIGNALS: 'false', CM_TRUST_PROXY: 'loopback' } });
+    const { application } = await givenApplication(t, [{ name: 'cap 5', limit: 5 }]);
+    const p = player(t.url, application.id);
+    for (const address of [PARIS, SYDNEY]) expect((await p.init('idp', 'off', {}, { 'x-forwarded-for': address })).status).toBe(202);
+    const admin = await apiAs(t, 'admin');
+    for (const [method, path] of [
+      ['GET', '/api/v1/sharing/accounts'],
+      ['GET', '/api/v1/sharing/accounts/idp/off'],
+      ['POST', '/api/v1/sharing/accounts/idp/off/review'],
+    ]) {
+      const answer = await admin(method, path, method === 'POST' ? {} : undefined);
+      expect(answer.status).toBe(404);
+      expect(answer.body).toMatchObject({ code: 'SHARING_DISABLED', detail: expect.stringContaining('CM_SHARING_SIGNALS=false') });
+    }
+  });
+
+  it('refuses a value that is not a boolean at start-up', () => {
+    expect(() => loadEnv({ CM_SHARING_SIGNALS: 'sometimes' })).toThrow(/CM_SHARING_SIGNALS must be true or false/);
+  });
 });

@@ -77,7 +77,7 @@ export class AppModule {
           },
           decisionRetentionHours: env.CM_ENDED_RETENTION_HOURS,
         }),
-        SharingModule,
+        SharingModule.forRoot({ enabled: env.CM_SHARING_SIGNALS }),
         // Last: its catch-all route (the console's client-side routes) must come after every API route.
         ConsoleModule.forRoot({ production: env.CM_ENV === 'production' }),
       ],

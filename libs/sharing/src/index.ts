@@ -1,6 +1,7 @@
 import { SHARING_ENTITIES as ENTITIES } from './sharing.entities';
 
 export { SharingModule } from './sharing.module';
+export type { SharingOptions } from './sharing.options';
 export { SharingRecorder, SHARING_WINDOW_DAYS } from './sharing-recorder';
 export { scoreAccount, distanceKm, WEIGHTS, type SharingStart, type SharingSignals, type Evidence, type Flag } from './scoring';
 export { networkKind, type NetworkKind } from './network-kind';

@@ -1,10 +1,11 @@
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { SessionEvents, type SessionEndedEvent, type SessionStartedEvent } from '@cm/sessions';
 import { AsnNames, CityDatabase } from './geo';
 import { networkKind } from './network-kind';
 import { type AccountRef, SharingRepository, type StoredStart } from './sharing.repository';
 import { scoreAccount, type SharingSignals } from './scoring';
+import { SHARING_OPTIONS, type SharingOptions } from './sharing.options';
 
 /** Events are written at most this long after they happened (one batch). */
 const FLUSH_MS = 1000;
@@ -39,7 +40,10 @@ export class SharingRecorder implements OnModuleInit, BeforeApplicationShutdown 
   private flushing: Promise<void> = Promise.resolve();
   private droppedWarned = false;
 
-  constructor(private readonly repository: SharingRepository) {}
+  constructor(
+    private readonly repository: SharingRepository,
+    @Inject(SHARING_OPTIONS) private readonly options: SharingOptions,
+  ) {}
 
   onModuleInit(): void {
     this.retentionTimer = setInterval(() => void this.applyRetention(), RETENTION_INTERVAL_MS);
@@ -53,12 +57,12 @@ export class SharingRecorder implements OnModuleInit, BeforeApplicationShutdown 
 
   @OnEvent(SessionEvents.started)
   onStarted(event: SessionStartedEvent): void {
-    if (this.queue()) this.starts.push(event);
+    if (this.options.enabled && this.queue()) this.starts.push(event);
   }
 
   @OnEvent(SessionEvents.ended)
   onEnded(event: SessionEndedEvent): void {
-    if (this.queue()) this.ends.push(event);
+    if (this.options.enabled && this.queue()) this.ends.push(event);
   }
 
   /** Whether there is room for one more event; arms the flush. */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type Actor, AuditService, visibleTenants } from '@cm/identity';
 import { ApplicationsService, TenantsService } from '@cm/tenants';
 import type {
@@ -12,6 +12,7 @@ import { SHARING_DEFAULT_LIMIT } from './dto/sharing.dto';
 import { SHARING_WINDOW_DAYS, SharingRecorder, STARTS_PER_ACCOUNT } from './sharing-recorder';
 import { type AccountRef, type ScoreRow, SharingRepository } from './sharing.repository';
 import { SharingError, SharingErrorCode } from './sharing.errors';
+import { SHARING_OPTIONS, type SharingOptions } from './sharing.options';
 
 const MAX_ACCOUNT_PART = 256;
 
@@ -96,9 +97,21 @@ export class SharingService {
     private readonly tenants: TenantsService,
     private readonly applications: ApplicationsService,
     private readonly audit: AuditService,
+    @Inject(SHARING_OPTIONS) private readonly options: SharingOptions,
   ) {}
 
+  /** Every route answers 404 SHARING_DISABLED when the server does not compute sharing signals. */
+  private checkEnabled(): void {
+    if (!this.options.enabled) {
+      throw new SharingError(
+        SharingErrorCode.DISABLED,
+        'Sharing signals are turned off on this server (CM_SHARING_SIGNALS=false): starts are not recorded or scored',
+      );
+    }
+  }
+
   async list(actor: Actor, query: SharingAccountsQueryDto, csv: boolean): Promise<SharingAccountsPageDto | SharingCsv> {
+    this.checkEnabled();
     await this.recorder.flush();
     const limit = query.limit ?? SHARING_DEFAULT_LIMIT;
     const offset = query.offset ?? 0;
@@ -124,6 +137,7 @@ export class SharingService {
 
   /** The account's signals (computed afresh) and its timeline on one tenant. */
   async detail(actor: Actor, idp: string, subject: string, tenantId: string | undefined): Promise<SharingAccountDetailDto> {
+    this.checkEnabled();
     const account = await this.resolve(actor, idp, subject, tenantId);
     const [view, starts] = await Promise.all([
       this.fresh(account),
@@ -155,6 +169,7 @@ export class SharingService {
 
   /** Marks the account reviewed at its current score (audited). */
   async review(actor: Actor, idp: string, subject: string, body: ReviewAccountDto): Promise<SharingAccountDto> {
+    this.checkEnabled();
     const account = await this.resolve(actor, idp, subject, body.tenantId);
     const current = await this.fresh(account);
     const before = current.reviewed;

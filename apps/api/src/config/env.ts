@@ -250,6 +250,11 @@ export class Env {
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
+  /** Record every start's place and score accounts for sharing (docs/sharing.md); off, the sharing routes answer 404. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'CM_SHARING_SIGNALS must be true or false' })
+  CM_SHARING_SIGNALS = true;
+
   /** Also log successful, quick heartbeats (one line each); failed and slow ones are always logged. */
   @Transform(toBool)
   @IsBoolean({ message: 'CM_LOG_HEARTBEATS must be true or false' })
