@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { SessionEvents, type SessionEndedEvent, type SessionStartedEvent } from '@cm/sessions';
@@ -18,6 +19,21 @@ export const SHARING_WINDOW_DAYS = 30;
 /** The most starts of one account a score reads (the newest). */
 export const STARTS_PER_ACCOUNT = 500;
 const RETENTION_INTERVAL_MS = 60 * 60_000;
+/**
+ * Starts placed, and accounts scored, per turn of the event loop: a batch of thousands is worked through in slices,
+ * so the players' requests waiting behind it are served in between (not after tens of milliseconds).
+ */
+const SLICE = 200;
+
+/** `work` on each item, SLICE items per turn of the event loop. */
+async function sliced<T, R>(items: readonly T[], work: (item: T) => R | Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += SLICE) {
+    if (i > 0) await nextTurn();
+    out.push(...(await Promise.all(items.slice(i, i + SLICE).map(work))));
+  }
+  return out;
+}
 /** Stale scores recomputed per hourly sweep: at most STALE_ROUNDS batches of STALE_BATCH accounts. */
 const STALE_BATCH = 500;
 const STALE_ROUNDS = 20;
@@ -102,7 +118,7 @@ export class SharingRecorder implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   private async write(starts: SessionStartedEvent[], ends: SessionEndedEvent[]): Promise<void> {
-    const rows = await Promise.all(starts.map((e) => this.toRow(e)));
+    const rows = await sliced(starts, (e) => this.toRow(e));
     // A stream may end in the batch it started in: its end is part of the row.
     const endedAt = new Map(ends.map((e) => [e.sessionId, e.at]));
     for (const row of rows) row.endedAt = endedAt.get(row.sessionId) ?? null;
@@ -154,13 +170,15 @@ export class SharingRecorder implements OnModuleInit, BeforeApplicationShutdown 
       else byAccount.set(key, [s]);
     }
     const now = new Date();
-    const scores = accounts.flatMap((a) => {
-      const list = byAccount.get(accountKey(a));
-      if (!list) return [];
-      const signals = scoreAccount(list, now, { travelAvailable: CityDatabase.available });
-      out.set(accountKey(a), signals);
-      return [{ ...a, ...signals, computedAt: now }];
-    });
+    const scores = (
+      await sliced(accounts, (a) => {
+        const list = byAccount.get(accountKey(a));
+        if (!list) return [];
+        const signals = scoreAccount(list, now, { travelAvailable: CityDatabase.available });
+        out.set(accountKey(a), signals);
+        return [{ ...a, ...signals, computedAt: now }];
+      })
+    ).flat();
     await this.repository.upsertScores(scores);
     return out;
   }
