@@ -37,7 +37,10 @@ const AUTH = `Basic ${Buffer.from(`${APP}:`).toString('base64')}`;
 const IDP = 'bench';
 const HEARTBEAT_SET = 1000; // distinct sessions the heartbeat scenarios go round
 const FULL_ACCOUNTS = 100; // accounts at their limit (3 streams) for the denial scenario
-const SCENARIOS = ['healthz', 'heartbeat', 'mix', 'init', 'init-households', 'init-denied'];
+const SCENARIOS = ['healthz', 'heartbeat', 'mix', 'init', 'init-households', 'init-households-known', 'init-denied'];
+// init-households-known: accounts of their own, each with its device registered and its network counted beforehand
+// (one start then a stop each); the scenario goes round them, so every start is from a registered device at home.
+const KNOWN_ACCOUNTS = 5000;
 // init-households: an application of its own whose policy caps devices and households (issue 16), created through the
 // management API as this operator (the server is started with it).
 const HOUSEHOLDS_APP = 'bench-households';
@@ -346,6 +349,21 @@ async function givenHouseholdsApplication(url) {
   await call('PUT', `/applications/${HOUSEHOLDS_APP}/policies`, { policyIds: [policy.id] }, auth);
 }
 
+const knownAddress = (n) => `81.3.${(n >> 8) & 255}.${n & 255}`;
+const knownPath = (n) => `/v2/sessions/${IDP}/hhk-${n}?channel=news&deviceId=tv-k-${n}&deviceName=Living%20room%20TV`;
+
+/** The init-households-known accounts: each registers its device and is placed on its network (a start, then a stop). */
+async function seedKnownDevices(url) {
+  const auth = { authorization: `Basic ${Buffer.from(`${HOUSEHOLDS_APP}:`).toString('base64')}` };
+  await pool(KNOWN_ACCOUNTS, 16, async (n) => {
+    const headers = { ...auth, 'x-forwarded-for': knownAddress(n) };
+    const started = await cm(url, 'POST', knownPath(n), headers);
+    if (started.status !== 202) throw new Error(`seeding hhk-${n}: HTTP ${started.status} ${JSON.stringify(started.body)}`);
+    const stopped = await cm(url, 'DELETE', `/v2/sessions/${IDP}/hhk-${n}/${started.body.sessionId}`, headers);
+    if (stopped.status !== 202) throw new Error(`stopping hhk-${n}: HTTP ${stopped.status}`);
+  });
+}
+
 /** `count` accounts `<prefix>-<i>` with `perAccount` running sessions each, started over HTTP. */
 async function seedOverHttp(url, prefix, count, perAccount) {
   const sessions = await pool(count * perAccount, 16, async (i) => {
@@ -439,6 +457,23 @@ function requestsFor(scenario, data) {
                 headers: { ...req.headers, authorization: auth, 'x-forwarded-for': `81.2.${(n >> 8) & 255}.${n & 255}` },
                 path: `/v2/sessions/${IDP}/hh-${n}?channel=news&deviceId=tv-${n}&deviceName=Living%20room%20TV`,
               };
+            },
+          },
+        ],
+      };
+    }
+    case 'init-households-known': {
+      // Round the seeded accounts: a registered device (one read of the register, its last-seen time batched), the
+      // account's own network (home), admitted under the same policy (4 streams: KNOWN_ACCOUNTS × 4 starts fit).
+      const auth = `Basic ${Buffer.from(`${HOUSEHOLDS_APP}:`).toString('base64')}`;
+      let i = 0;
+      return {
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (req) => {
+              const n = i++ % KNOWN_ACCOUNTS;
+              return { ...req, headers: { ...req.headers, authorization: auth, 'x-forwarded-for': knownAddress(n) }, path: knownPath(n) };
             },
           },
         ],
@@ -689,10 +724,15 @@ async function runAdapter(adapter, adminUrl, options) {
     }
     if (want('mix')) await run('mix', 'mix');
     if (want('init')) await run('init', 'init');
-    if (want('init-households')) {
+    if (want('init-households') || want('init-households-known')) {
       step(`[${adapter}] creating ${HOUSEHOLDS_APP}: a device-registration rule and a household rule (countBy network.id)`);
       await givenHouseholdsApplication(server.url);
-      await run('init-households', 'init-households');
+    }
+    if (want('init-households')) await run('init-households', 'init-households');
+    if (want('init-households-known')) {
+      step(`[${adapter}] seeding ${KNOWN_ACCOUNTS} accounts with a registered device over HTTP (a start and a stop each)`);
+      await seedKnownDevices(server.url);
+      await run('init-households-known', 'init-households-known');
     }
     if (want('init-denied')) {
       step(`[${adapter}] seeding ${FULL_ACCOUNTS} accounts at their limit (3 streams) over HTTP`);
