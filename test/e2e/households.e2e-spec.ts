@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { type Adapter, givenApplication, player, startTestApp, STORES, type StoreKind, type TestApp } from '../support/app';
+import { HouseholdsRetention } from '@cm/households';
 import { redisTarget } from '../support/stores';
 import { type Api, apiAs, unique } from './management-helpers';
 
@@ -202,6 +203,27 @@ describe.each(CASES)('households, sessions in %s, %s adapter', (store, adapter) 
     expect((await p.init('idp', subject, {}, from('8.8.8.8'))).status).toBe(409);
     const audit = await admin('GET', `/api/v1/audit?targetType=account&targetId=${encodeURIComponent(`idp/${subject}`)}`);
     expect(audit.body.items[0]).toMatchObject({ action: 'account.home-network', after: { homeNetwork: '8.8.4.0/24' } });
+  });
+
+  it('forgets network days past the 30-day window and device removals past every swap window (the hourly sweep)', async () => {
+    const { application } = await givenApplication(t, [deviceRule(3, { max: 5, windowDays: 30 })]);
+    const p = player(t.url, application.id);
+    const subject = unique('sweep');
+    expect((await p.init('idp', subject, { deviceId: 'tv' }, from('81.2.69.142'))).status).toBe(202);
+    expect((await p.init('idp', subject, { deviceId: 'phone' }, from('8.8.8.8'))).status).toBe(202);
+    expect((await p.raw('DELETE', `/v2/devices/idp/${subject}/phone`)).status).toBe(202);
+    expect((await admin('GET', `/api/v1/subjects/idp/${subject}/networks`)).body.networks).toHaveLength(2);
+    // The 8.8.8.0/24 day is 30 days old, the removal 366 days: both past their windows.
+    await t.sql(`UPDATE account_networks SET day = day - 30 WHERE subject = $1 AND network_id = '8.8.8.0/24'`, [subject]);
+    await t.sql(`UPDATE device_removals SET removed_at = removed_at - interval '366 days' WHERE subject = $1`, [subject]);
+    const deleted = await t.app.get(HouseholdsRetention).sweep();
+    expect(deleted.networkDays).toBeGreaterThanOrEqual(1);
+    expect(deleted.removals).toBeGreaterThanOrEqual(1);
+    const networks = (await admin('GET', `/api/v1/subjects/idp/${subject}/networks`)).body;
+    expect(networks.networks.map((n: { networkId: string }) => n.networkId)).toEqual(['81.2.69.0/24']);
+    expect((await t.sql(`SELECT 1 FROM device_removals WHERE subject = $1`, [subject])).length).toBe(0);
+    // The register itself stays.
+    expect((await p.raw('GET', `/v2/devices/idp/${subject}`)).body.devices.map((d: { deviceId: string }) => d.deviceId)).toEqual(['tv']);
   });
 
   it('refuses network.* metadata from players (400), at init and heartbeat', async () => {

@@ -218,7 +218,22 @@ export class HouseholdsRepository {
     });
   }
 
-  /** Counts an admitted start on a network (per UTC day and tenant of the application). */
+  /**
+   * Deletes per-day start counts older than `networkDays` days (what the home network no longer reads) and device
+   * removals older than `removalDays` days (past every swap window).
+   */
+  async deleteExpired(networkDays: number, removalDays: number): Promise<{ networkDays: number; removals: number }> {
+    const [, networks] = await this.dataSource.query<[unknown[], number]>(
+      `DELETE FROM account_networks WHERE day <= (now() AT TIME ZONE 'UTC')::date - $1::int`,
+      [networkDays],
+    );
+    const [, removals] = await this.dataSource.query<[unknown[], number]>(
+      `DELETE FROM device_removals WHERE removed_at < now() - make_interval(days => $1)`,
+      [removalDays],
+    );
+    return { networkDays: networks, removals };
+  }
+
   /** Adds counted starts (distinct account, tenant and network) to today's rows, in one statement. */
   async recordStarts(counts: StartCount[]): Promise<void> {
     if (counts.length === 0) return;

@@ -10,6 +10,7 @@ export {
   UNKNOWN_ASN,
   UNKNOWN_COUNTRY,
 } from './networks.service';
+export { HouseholdsRetention } from './households-retention';
 export { HouseholdsError, HouseholdsErrorCode, HOUSEHOLDS_ERROR_STATUS } from './households.errors';
 
 /** For the data source (migrations, CLI) only; other libraries never use these. */
