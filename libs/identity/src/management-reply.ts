@@ -10,6 +10,11 @@ export class WithHeaders<T = unknown> {
   ) {}
 }
 
+/** A CSV download: `text/csv` named `filename` (usage history, sharing accounts). */
+export function csvReply(body: string, filename: string): WithHeaders<string> {
+  return new WithHeaders(body, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"` });
+}
+
 /** `Cache-Control: no-store` on every management answer, plus the headers of a WithHeaders result. */
 @Injectable()
 export class ManagementReplyInterceptor implements NestInterceptor {

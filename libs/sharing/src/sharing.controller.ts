@@ -1,6 +1,6 @@
-import { Body, Get, Headers, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
-import { type Actor, CurrentActor, ManagementController } from '@cm/identity';
+import { type Actor, CurrentActor, ManagementController, type WithHeaders } from '@cm/identity';
 import {
   ReviewAccountDto,
   SharingAccountDetailDto,
@@ -9,8 +9,7 @@ import {
   SharingAccountsPageDto,
   SharingAccountsQueryDto,
 } from './dto/sharing.dto';
-import { SharingCsvInterceptor } from './sharing-csv.interceptor';
-import { type SharingCsv, SharingService } from './sharing.service';
+import { SharingService } from './sharing.service';
 
 /** Sharing signals (issue 16 part 3, docs/sharing.md): accounts likely shared across households, with the evidence. */
 @ManagementController('sharing', 'sharing')
@@ -18,7 +17,6 @@ export class SharingController {
   constructor(private readonly sharing: SharingService) {}
 
   @Get('accounts')
-  @UseInterceptors(SharingCsvInterceptor)
   @ApiOperation({
     summary: 'Accounts with sharing signals on your tenants, highest score first (JSON, or CSV with format=csv or Accept: text/csv)',
   })
@@ -36,7 +34,7 @@ export class SharingController {
     @CurrentActor() actor: Actor,
     @Query() query: SharingAccountsQueryDto,
     @Headers('accept') accept?: string,
-  ): Promise<SharingAccountsPageDto | SharingCsv> {
+  ): Promise<SharingAccountsPageDto | WithHeaders<string>> {
     const csv = query.format === undefined && /\btext\/csv\b/i.test(accept ?? '');
     return this.sharing.list(actor, query, csv);
   }

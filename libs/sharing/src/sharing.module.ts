@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TenantsModule } from '@cm/tenants';
-import { SharingCsvInterceptor } from './sharing-csv.interceptor';
 import { SharingController } from './sharing.controller';
 import { SharingRecorder } from './sharing-recorder';
 import { SharingRepository } from './sharing.repository';
@@ -18,13 +17,7 @@ export class SharingModule {
       module: SharingModule,
       imports: [TenantsModule],
       controllers: [SharingController],
-      providers: [
-        { provide: SHARING_OPTIONS, useValue: options },
-        SharingRepository,
-        SharingRecorder,
-        SharingService,
-        SharingCsvInterceptor,
-      ],
+      providers: [{ provide: SHARING_OPTIONS, useValue: options }, SharingRepository, SharingRecorder, SharingService],
       exports: [SharingRecorder],
     };
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Actor, AuditService, visibleTenants } from '@cm/identity';
+import { type Actor, AuditService, csvReply, visibleTenants, type WithHeaders } from '@cm/identity';
 import { ApplicationsService, TenantsService } from '@cm/tenants';
 import type {
   ReviewAccountDto,
@@ -21,14 +21,6 @@ function checkAccountPart(name: 'idp' | 'subject', value: string): string {
     throw SharingError.invalid(name, `${name} must be 1-${MAX_ACCOUNT_PART} characters without control characters`);
   }
   return value;
-}
-
-/** A CSV answer (the controller's interceptor sends it as text/csv). */
-export class SharingCsv {
-  constructor(
-    readonly body: string,
-    readonly filename: string,
-  ) {}
 }
 
 const CSV_COLUMNS = [
@@ -110,7 +102,7 @@ export class SharingService {
     }
   }
 
-  async list(actor: Actor, query: SharingAccountsQueryDto, csv: boolean): Promise<SharingAccountsPageDto | SharingCsv> {
+  async list(actor: Actor, query: SharingAccountsQueryDto, csv: boolean): Promise<SharingAccountsPageDto | WithHeaders<string>> {
     this.checkEnabled();
     await this.recorder.flush();
     const limit = query.limit ?? SHARING_DEFAULT_LIMIT;
@@ -131,7 +123,7 @@ export class SharingService {
           });
     const names = await this.tenantNames(page.rows.map((r) => r.tenantId));
     const items = page.rows.map((r) => this.view(r, names));
-    if (csv || query.format === 'csv') return new SharingCsv(toCsv(items), 'sharing-accounts.csv');
+    if (csv || query.format === 'csv') return csvReply(toCsv(items), 'sharing-accounts.csv');
     return { items, total: page.total, limit, offset };
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor, visibleTenants } from '@cm/identity';
+import { type Actor, csvReply, visibleTenants, type WithHeaders } from '@cm/identity';
 import { type Counters, GRANULARITIES, GRANULARITY_MS, type Granularity, USAGE_COUNTERS, bucketStart } from './usage-counters';
 import { UsageDirectory } from './usage-directory';
 import { UsageError, UsageErrorCode } from './usage.errors';
@@ -27,14 +27,6 @@ export interface HistoryPage {
   to: string;
   /** Buckets with activity, oldest first, then by application id. Buckets without any are left out. */
   buckets: HistoryBucket[];
-}
-
-/** A CSV answer; the usage controller's interceptor sets its content type. */
-export class CsvReply {
-  constructor(
-    readonly body: string,
-    readonly filename: string,
-  ) {}
 }
 
 export interface HistoryQuery {
@@ -106,10 +98,10 @@ export class UsageHistoryService {
     private readonly directory: UsageDirectory,
   ) {}
 
-  async history(actor: Actor, raw: Record<string, unknown>): Promise<HistoryPage | CsvReply> {
+  async history(actor: Actor, raw: Record<string, unknown>): Promise<HistoryPage | WithHeaders<string>> {
     const q = parseHistoryQuery(raw);
     const page = await this.page(actor, q);
-    return q.format === 'csv' ? new CsvReply(toCsv(page.buckets), `usage-${q.granularity}-${page.from.replace(/[:.]/g, '')}.csv`) : page;
+    return q.format === 'csv' ? csvReply(toCsv(page.buckets), `usage-${q.granularity}-${page.from.replace(/[:.]/g, '')}.csv`) : page;
   }
 
   async page(actor: Actor, q: HistoryQuery): Promise<HistoryPage> {

@@ -1,4 +1,4 @@
-import { Get, type MessageEvent, Query, Sse, UseInterceptors } from '@nestjs/common';
+import { Get, type MessageEvent, Query, Sse } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiExtraModels,
@@ -9,12 +9,11 @@ import {
   ApiQuery,
 } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
-import { type Actor, CurrentActor, ManagementController } from '@cm/identity';
-import { CsvReplyInterceptor } from './csv-reply.interceptor';
+import { type Actor, CurrentActor, ManagementController, type WithHeaders } from '@cm/identity';
 import { HistoryPageDto, HistoryQueryDto, LiveSnapshotDto } from './dto/usage.dto';
 import { LiveUsageService, type LiveSnapshot } from './live-usage.service';
 import { GRANULARITIES } from './usage-counters';
-import { type CsvReply, type HistoryPage, MAX_HISTORY_BUCKETS, UsageHistoryService } from './usage-history.service';
+import { type HistoryPage, MAX_HISTORY_BUCKETS, UsageHistoryService } from './usage-history.service';
 
 @ManagementController('usage', 'usage')
 @ApiExtraModels(LiveSnapshotDto)
@@ -43,7 +42,6 @@ export class UsageController {
   }
 
   @Get('history')
-  @UseInterceptors(CsvReplyInterceptor)
   @ApiOperation({ summary: `Usage per application in minute, hour or day buckets (UTC), at most ${MAX_HISTORY_BUCKETS} buckets` })
   @ApiQuery({ type: HistoryQueryDto, required: false })
   @ApiQuery({ name: 'granularity', required: false, enum: GRANULARITIES, description: 'default hour' })
@@ -59,7 +57,7 @@ export class UsageController {
   @ApiExtraModels(HistoryPageDto)
   @ApiBadRequestResponse({ description: 'A bad parameter, or a range over the bucket limit (problem+json naming the parameter)' })
   @ApiNotFoundResponse({ description: 'applicationId names no application of your tenants' })
-  history(@CurrentActor() actor: Actor, @Query() query: Record<string, unknown>): Promise<HistoryPage | CsvReply> {
+  history(@CurrentActor() actor: Actor, @Query() query: Record<string, unknown>): Promise<HistoryPage | WithHeaders<string>> {
     return this.usageHistory.history(actor, query);
   }
 }

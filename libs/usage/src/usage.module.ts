@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PoliciesModule } from '@cm/policies';
 import { TenantsModule } from '@cm/tenants';
-import { CsvReplyInterceptor } from './csv-reply.interceptor';
 import { DecisionLog } from './decision-log';
 import { DecisionsController } from './decisions.controller';
 import { DecisionsRepository } from './decisions.repository';
@@ -34,7 +33,6 @@ export class UsageModule {
         UsageRecorder,
         LiveUsageService,
         UsageHistoryService,
-        CsvReplyInterceptor,
         DecisionsRepository,
         DecisionLog,
         DecisionsService,
