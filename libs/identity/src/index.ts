@@ -13,7 +13,7 @@ export { OperatorsService, type Operator, type CreateOperatorInput } from './ope
 export { FirstOperatorSeeder, DEFAULT_ADMIN_EMAIL, type FirstOperator, type FirstOperatorOptions } from './first-operator';
 export { COOKIE_SCHEME, BEARER_SCHEME } from './decorators';
 export { SESSION_COOKIE } from './request';
-export { WithHeaders, csvReply } from './management-reply';
+export { WithHeaders, csvReply, csvText } from './management-reply';
 export { IdentityError, IdentityErrorCode, IDENTITY_ERROR_STATUS } from './identity.errors';
 export { TENANT_REGISTRY, type TenantRegistry } from './tenant-registry.port';
 

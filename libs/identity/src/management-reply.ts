@@ -10,6 +10,22 @@ export class WithHeaders<T = unknown> {
   ) {}
 }
 
+/**
+ * RFC 4180 CSV with a header row of `columns` and one line per row (null: an empty cell). A text cell a spreadsheet
+ * would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) is prefixed with `'`.
+ */
+export function csvText<C extends string>(columns: readonly C[], rows: Iterable<Record<C, string | number | null>>): string {
+  const cell = (value: string | number | null): string => {
+    if (value === null) return '';
+    let s = String(value);
+    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [columns.join(',')];
+  for (const row of rows) lines.push(columns.map((c) => cell(row[c])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
 /** A CSV download: `text/csv` named `filename` (usage history, sharing accounts). */
 export function csvReply(body: string, filename: string): WithHeaders<string> {
   return new WithHeaders(body, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"` });

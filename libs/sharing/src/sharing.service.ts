@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Actor, AuditService, csvReply, visibleTenants, type WithHeaders } from '@cm/identity';
+import { type Actor, AuditService, csvReply, csvText, visibleTenants, type WithHeaders } from '@cm/identity';
 import { ApplicationsService, TenantsService } from '@cm/tenants';
 import type {
   ReviewAccountDto,
@@ -43,17 +43,11 @@ const CSV_COLUMNS = [
   'scoreAtReview',
 ] as const;
 
-/** RFC 4180 CSV with a header row; cells a spreadsheet would run as a formula are prefixed with `'`. */
+/** The accounts as CSV (`csvText`: RFC 4180, formula-like cells prefixed with `'`). */
 export function toCsv(items: SharingAccountDto[]): string {
-  const cell = (value: string | number | null): string => {
-    if (value === null) return '';
-    let s = String(value);
-    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const a of items) {
-    const row: Record<(typeof CSV_COLUMNS)[number], string | number | null> = {
+  return csvText(
+    CSV_COLUMNS,
+    items.map((a): Record<(typeof CSV_COLUMNS)[number], string | number | null> => ({
       idp: a.idp,
       subject: a.subject,
       tenantId: a.tenantId,
@@ -71,10 +65,8 @@ export function toCsv(items: SharingAccountDto[]): string {
       reviewedBy: a.reviewed?.by ?? null,
       reviewedAt: a.reviewed?.at.toISOString() ?? null,
       scoreAtReview: a.reviewed?.scoreAtReview ?? null,
-    };
-    lines.push(CSV_COLUMNS.map((c) => cell(row[c])).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+    })),
+  );
 }
 
 /**

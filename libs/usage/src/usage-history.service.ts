@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor, csvReply, visibleTenants, type WithHeaders } from '@cm/identity';
+import { type Actor, csvReply, csvText, visibleTenants, type WithHeaders } from '@cm/identity';
 import { type Counters, GRANULARITIES, GRANULARITY_MS, type Granularity, USAGE_COUNTERS, bucketStart } from './usage-counters';
 import { UsageDirectory } from './usage-directory';
 import { UsageError, UsageErrorCode } from './usage.errors';
@@ -145,12 +145,5 @@ export class UsageHistoryService {
 
 /** RFC 4180 CSV with a header row; cells a spreadsheet would run as a formula are prefixed with `'`. */
 export function toCsv(buckets: HistoryBucket[]): string {
-  const cell = (value: string | number): string => {
-    let s = String(value);
-    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const b of buckets) lines.push(CSV_COLUMNS.map((c) => cell(b[c])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return csvText(CSV_COLUMNS, buckets);
 }
