@@ -75,10 +75,13 @@ done
 echo "ok: /readyz 200"
 
 [ "$(status "http://127.0.0.1:$PORT/metrics")" = 404 ] || fail "/metrics answers on the public port"
-curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" | grep -q '^# TYPE ' || fail "no metrics on 127.0.0.1:$METRICS_PORT"
+# Read whole answers before grep: `curl | grep -q` under pipefail fails when grep stops reading early (SIGPIPE).
+METRICS=$(curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" || true)
+grep -q '^# TYPE ' <<<"$METRICS" || fail "no metrics on 127.0.0.1:$METRICS_PORT"
 echo "ok: /metrics 404 on the public port, served on 127.0.0.1:$METRICS_PORT"
 
-curl -sf "http://127.0.0.1:$PORT/" | grep -q '<div id="root">' || fail "the console is not served at /"
+CONSOLE=$(curl -sf "http://127.0.0.1:$PORT/" || true)
+grep -q '<div id="root">' <<<"$CONSOLE" || fail "the console is not served at /"
 MAP=$(cd "$WORK/apps/admin/dist/assets" && ls ./*.js.map 2>/dev/null | head -n 1 || true)
 if [ -n "$MAP" ]; then
   [ "$(status "http://127.0.0.1:$PORT/assets/${MAP#./}")" = 404 ] || fail "a source map is served in production"
