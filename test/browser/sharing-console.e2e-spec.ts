@@ -216,8 +216,18 @@ describeWithChromium('Sharing in the console (Chromium)', (executablePath) => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await context.storageState() });
     const phonePage = await phone.newPage();
     await phonePage.goto(`${t.url}/sharing?reviewed=all`);
-    await phonePage.getByRole('table', { name: 'Accounts with sharing signals' }).getByText(`idp / ${subject}`).waitFor();
+    // On a phone each account is a card, read top to bottom, and the page never scrolls sideways.
+    const card = phonePage
+      .getByRole('list', { name: 'Accounts with sharing signals' })
+      .getByRole('listitem')
+      .filter({ hasText: `idp / ${subject}` });
+    await card.waitFor();
+    expect(await card.textContent()).toMatch(/Last 24 hours: 2 networks, 2 countries/);
+    expect(await phonePage.getByRole('table', { name: 'Accounts with sharing signals' }).count()).toBe(0);
+    expect(await phonePage.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await shot(phonePage, '47-sharing-list-phone');
+    await card.click();
+    await phonePage.getByTestId('sharing-evidence').waitFor();
     await phone.close();
   });
 });

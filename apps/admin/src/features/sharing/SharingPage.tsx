@@ -68,6 +68,74 @@ export function ReviewBadge({ account }: { account: Pick<SharingAccount, 'review
   );
 }
 
+function AccountCell({ account: a, showTenant }: { account: SharingAccount; showTenant: boolean }) {
+  return (
+    <Stack gap={0}>
+      <Anchor
+        component={Link}
+        to={sharingAccountHref(a)}
+        fw={500}
+        style={{ overflowWrap: 'anywhere' }}
+        onClick={(e) => e.stopPropagation()}
+      >
+        {a.idp} / {a.subject}
+      </Anchor>
+      {showTenant && (
+        <Text size="xs" c="dimmed">
+          {a.tenantName}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function EvidenceCell({ account: a }: { account: SharingAccount }) {
+  const top = topEvidence(a.evidence);
+  return (
+    <Stack gap={4} maw={520}>
+      {top ? (
+        <Text size="sm">
+          <Text span fw={600}>
+            {signalLabel(top.signal)} (+{top.points})
+          </Text>
+          {' — '}
+          {top.summary}
+        </Text>
+      ) : (
+        <Text size="sm" c="dimmed">
+          No signal
+        </Text>
+      )}
+      <Group gap={4}>
+        {a.evidence.length > 1 && (
+          <Text size="xs" c="dimmed">
+            +{a.evidence.length - 1} more signal{a.evidence.length > 2 ? 's' : ''}
+          </Text>
+        )}
+        {a.flags.map((f) => (
+          <Badge key={f.flag} size="xs" variant="outline" color="gray" title={f.summary}>
+            {flagLabel(f.flag)}
+          </Badge>
+        ))}
+      </Group>
+    </Stack>
+  );
+}
+
+function Last24Hours({ account: a, withLabel = false }: { account: SharingAccount; withLabel?: boolean }) {
+  return (
+    <Text size="sm">
+      {withLabel && 'Last 24 hours: '}
+      {a.networks24h} network{a.networks24h === 1 ? '' : 's'}, {a.countries24h} countr{a.countries24h === 1 ? 'y' : 'ies'}
+      {a.devicesNew7d > 0 && (
+        <Text span size="xs" c="dimmed" display="block">
+          {a.devicesNew7d} new device{a.devicesNew7d === 1 ? '' : 's'} in 7 days
+        </Text>
+      )}
+    </Text>
+  );
+}
+
 /**
  * Accounts likely shared across households (issue 16 part 3): highest score first, the evidence that weighs most,
  * filters kept in the address (a filtered list can be shared), pages, and the same list as CSV.
@@ -116,81 +184,32 @@ export function SharingPage() {
       return next;
     });
 
+  const showTenant = tenants.length > 1;
   const columns: Array<Column<SharingAccount>> = [
     { header: 'Score', cell: (a) => <ScoreBadge score={a.score} />, td: { w: 80 } },
-    {
-      header: 'Account',
-      cell: (a) => (
-        <Stack gap={0}>
-          <Anchor
-            component={Link}
-            to={sharingAccountHref(a)}
-            fw={500}
-            style={{ overflowWrap: 'anywhere' }}
-            onClick={(e) => e.stopPropagation()}
-          >
-            {a.idp} / {a.subject}
-          </Anchor>
-          {tenants.length > 1 && (
-            <Text size="xs" c="dimmed">
-              {a.tenantName}
-            </Text>
-          )}
-        </Stack>
-      ),
-    },
-    {
-      header: 'Top evidence',
-      cell: (a) => {
-        const top = topEvidence(a.evidence);
-        return (
-          <Stack gap={4} maw={520}>
-            {top ? (
-              <Text size="sm">
-                <Text span fw={600}>
-                  {signalLabel(top.signal)} (+{top.points})
-                </Text>
-                {' — '}
-                {top.summary}
-              </Text>
-            ) : (
-              <Text size="sm" c="dimmed">
-                No signal
-              </Text>
-            )}
-            <Group gap={4}>
-              {a.evidence.length > 1 && (
-                <Text size="xs" c="dimmed">
-                  +{a.evidence.length - 1} more signal{a.evidence.length > 2 ? 's' : ''}
-                </Text>
-              )}
-              {a.flags.map((f) => (
-                <Badge key={f.flag} size="xs" variant="outline" color="gray" title={f.summary}>
-                  {flagLabel(f.flag)}
-                </Badge>
-              ))}
-            </Group>
-          </Stack>
-        );
-      },
-    },
-    {
-      header: 'Last 24 hours',
-      wide: true,
-      cell: (a) => (
-        <Text size="sm">
-          {a.networks24h} network{a.networks24h === 1 ? '' : 's'}, {a.countries24h} countr{a.countries24h === 1 ? 'y' : 'ies'}
-          {a.devicesNew7d > 0 && (
-            <Text span size="xs" c="dimmed" display="block">
-              {a.devicesNew7d} new device{a.devicesNew7d === 1 ? '' : 's'} in 7 days
-            </Text>
-          )}
-        </Text>
-      ),
-    },
+    { header: 'Account', cell: (a) => <AccountCell account={a} showTenant={showTenant} /> },
+    { header: 'Top evidence', cell: (a) => <EvidenceCell account={a} /> },
+    { header: 'Last 24 hours', wide: true, cell: (a) => <Last24Hours account={a} /> },
     { header: 'Last start', wide: true, cell: (a) => <Text size="sm">{formatDateTime(a.lastStartAt)}</Text> },
     { header: 'Review', cell: (a) => <ReviewBadge account={a} />, td: { miw: 150 } },
   ];
+  /** On a phone: the same facts, top to bottom. */
+  const phoneCard = (a: SharingAccount) => (
+    <Stack gap="xs">
+      <Group gap="sm" wrap="nowrap" align="flex-start">
+        <ScoreBadge score={a.score} />
+        <AccountCell account={a} showTenant={showTenant} />
+      </Group>
+      <EvidenceCell account={a} />
+      <Last24Hours account={a} withLabel />
+      <Group justify="space-between" align="flex-start" gap="xs">
+        <Text size="xs" c="dimmed">
+          Last start {formatDateTime(a.lastStartAt)}
+        </Text>
+        <ReviewBadge account={a} />
+      </Group>
+    </Stack>
+  );
 
   const filtered = minScore !== '1' || !!tenantFilter || !!applicationId;
   return (
@@ -258,8 +277,7 @@ export function SharingPage() {
         columns={columns}
         label="Accounts with sharing signals"
         minWidth={900}
-        phoneMinWidth={640}
-        keyboardScroll
+        phoneCard={phoneCard}
         empty={
           <Empty title={filtered ? 'No account matches these filters' : showReviewed ? 'No sharing signal' : 'Nothing to review'}>
             {filtered
