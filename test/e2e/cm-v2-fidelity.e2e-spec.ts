@@ -219,6 +219,26 @@ describe.each(VARIANTS)('CM v2 fidelity to Adobe on %s, sessions in %s', (adapte
     });
   });
 
+  describe('Expires and Date', () => {
+    it('Expires − Date is the heartbeat window exactly, on every start and heartbeat (players schedule from it)', async () => {
+      const window = (res: { headers: Headers }) => (Date.parse(res.headers.get('expires')!) - Date.parse(res.headers.get('date')!)) / 1000;
+      const windows: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const init = await demo.init('idp1', `window-${i}`, {});
+        expect(init.status).toBe(202);
+        windows.push(window(init));
+        // Spread over second boundaries: the header dates have whole seconds.
+        for (let j = 0; j < 20; j++) {
+          const beat = await demo.heartbeat('idp1', `window-${i}`, init.body.sessionId as string);
+          expect(beat.status).toBe(202);
+          windows.push(window(beat));
+          await new Promise((resolve) => setTimeout(resolve, 13));
+        }
+      }
+      expect(new Set(windows)).toEqual(new Set([60]));
+    });
+  });
+
   describe('header names', () => {
     const exactly = (names: string[], name: string) => expect(names.filter((n) => n.toLowerCase() === name.toLowerCase())).toEqual([name]);
 

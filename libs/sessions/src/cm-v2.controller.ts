@@ -18,6 +18,12 @@ const httpDate = (d: Date) => d.toUTCString();
 
 const account = (idp: string, subject: string) => ({ idp: checkAccountPart('idp', idp), subject: checkAccountPart('subject', subject) });
 
+/** `Expires`, and the `Date` it is counted from: Expires − Date is the heartbeat window (see InitResult). */
+const expiry = (result: { expiresAt: Date; acceptedAt: Date }) => ({
+  Date: httpDate(result.acceptedAt),
+  Expires: httpDate(result.expiresAt),
+});
+
 /** Marks an answer given without the database (CM_FAIL_MODE=open). */
 const degradedHeader = (result: { degraded?: boolean }): Record<string, string> => (result.degraded ? { 'X-CM-Degraded': '1' } : {});
 
@@ -72,7 +78,7 @@ export class CmV2Controller {
     const metadata = parseMetadata(query, body);
     const claims = await this.entitlements.forInit(app, key, entitlement);
     const result = await this.startSession.execute(app, key, { ...metadata, ...claims }, terminationCodes(terminate), clientAddress);
-    const headers = { Location: result.body.sessionId, Expires: httpDate(result.expiresAt), ...degradedHeader(result) };
+    const headers = { Location: result.body.sessionId, ...expiry(result), ...degradedHeader(result) };
     const token = await this.playbackToken(app, key, result.body.sessionId, result.expiresAt, origin);
     if (token === undefined) return answer(res, new CmReply(result.body, headers));
     return answer(res, new CmReply({ ...result.body, playbackToken: token }, { ...headers, [PLAYBACK_TOKEN_HEADER]: token }));
@@ -99,7 +105,7 @@ export class CmV2Controller {
     return answer(
       res,
       new CmReply(undefined, {
-        Expires: httpDate(result.expiresAt),
+        ...expiry(result),
         ...degradedHeader(result),
         ...(token === undefined ? {} : { [PLAYBACK_TOKEN_HEADER]: token }),
       }),

@@ -29,12 +29,14 @@ export class DegradedSessions {
     const id = newSessionId();
     const terminationCode = newTerminationCode(new Set());
     this.issued.set(id, { id, terminationCode, applicationId, account, metadata, issuedAt: Date.now() });
-    const expiresAt = this.expiry();
-    return { body: { sessionId: id, terminationCode, expires: expiresAt.getTime() }, expiresAt, degraded: true };
+    const acceptedAt = new Date();
+    const expiresAt = this.expiry(acceptedAt);
+    return { body: { sessionId: id, terminationCode, expires: expiresAt.getTime() }, expiresAt, acceptedAt, degraded: true };
   }
 
   heartbeat(): HeartbeatResult {
-    return { expiresAt: this.expiry(), degraded: true };
+    const acceptedAt = new Date();
+    return { expiresAt: this.expiry(acceptedAt), acceptedAt, degraded: true };
   }
 
   /** The degraded session `id` of this application and account, removed from the list; undefined if unknown. */
@@ -47,8 +49,8 @@ export class DegradedSessions {
     return entry;
   }
 
-  private expiry(): Date {
-    return new Date(Date.now() + this.expiresSeconds * 1000);
+  private expiry(from: Date): Date {
+    return new Date(from.getTime() + this.expiresSeconds * 1000);
   }
 
   private prune(): void {

@@ -22,7 +22,14 @@ type SlowOutcome =
   | { kind: 'ended'; session: StoredSession | null }
   | { kind: 'expired' }
   | { kind: 'dismissed'; body: AdviceBody; metadata: Metadata }
-  | { kind: 'refreshed'; expiresAt: Date };
+  | { kind: 'refreshed'; expiresAt: Date; acceptedAt: Date };
+
+/** A heartbeat accepted: the new expiry and the store's clock when it was set (expiry − the window). */
+type Refreshed = Pick<HeartbeatResult, 'expiresAt' | 'acceptedAt'>;
+const refreshed = (expiresAt: Date, intervalSeconds: number): Refreshed => ({
+  expiresAt,
+  acceptedAt: new Date(expiresAt.getTime() - intervalSeconds * 1000),
+});
 
 /**
  * `POST /v2/sessions/{idp}/{subject}/{sessionId}`. The common heartbeat (no new metadata, policies unchanged since
@@ -46,7 +53,7 @@ export class HeartbeatSession {
     if (!isSessionId(id)) throw notIssued();
     this.throttle.session(id);
     try {
-      return { expiresAt: await this.check(ctx, account, id, update) };
+      return await this.check(ctx, account, id, update);
     } catch (error) {
       if (error instanceof SessionStoreUnavailableError && this.options.failMode === 'open') {
         return this.degraded.heartbeat();
@@ -55,7 +62,7 @@ export class HeartbeatSession {
     }
   }
 
-  private async check(ctx: ApplicationContext, account: AccountKey, id: string, update: Metadata): Promise<Date> {
+  private async check(ctx: ApplicationContext, account: AccountKey, id: string, update: Metadata): Promise<Refreshed> {
     const { graceSeconds } = this.options;
     if (Object.keys(update).length === 0) {
       const fast = await this.store.heartbeat({
@@ -66,7 +73,7 @@ export class HeartbeatSession {
         graceSeconds,
         policyEpoch: ctx.epoch,
       });
-      if (fast.ok) return fast.expiresAt;
+      if (fast.ok) return refreshed(fast.expiresAt, ctx.app.heartbeatIntervalSeconds);
     }
 
     const current = (await this.directory.get(ctx.app.id)) ?? ctx;
@@ -92,18 +99,21 @@ export class HeartbeatSession {
           return { kind: 'dismissed', body: decision.body, metadata: merged };
         }
         const expiresAt = await tx.refresh(me.id, current.app.heartbeatIntervalSeconds, current.epoch, added ? merged : undefined);
-        return { kind: 'refreshed', expiresAt };
+        return { kind: 'refreshed', ...refreshed(expiresAt, current.app.heartbeatIntervalSeconds) };
       },
       { session: id },
     );
 
     switch (outcome.kind) {
       case 'refreshed':
-        return outcome.expiresAt;
+        return { expiresAt: outcome.expiresAt, acceptedAt: outcome.acceptedAt };
       case 'unknown': {
         // Issued by this process while the database was unreachable (CM_FAIL_MODE=open): decide it now.
         const issued = this.degraded.take(id, ctx.app.id, account);
-        if (issued) return (await this.start.admit(ctx, account, { ...issued.metadata, ...update }, [], issued)).expiresAt;
+        if (issued) {
+          const { expiresAt, acceptedAt } = await this.start.admit(ctx, account, { ...issued.metadata, ...update }, [], issued);
+          return { expiresAt, acceptedAt };
+        }
         throw notIssued();
       }
       case 'ended': {

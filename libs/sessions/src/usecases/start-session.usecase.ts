@@ -133,7 +133,7 @@ export class StartSession {
       });
       const ends: SessionEnd[] = decision.ends.map((end) => ({ id: end.session.id, reason: end.reason, detail: end.body }));
       await tx.end(ends);
-      return { ...decision, id, terminationCode, expiresAt: stored.expiresAt };
+      return { ...decision, id, terminationCode, expiresAt: stored.expiresAt, acceptedAt: stored.startedAt };
     });
     const at = new Date();
     if (outcome.outcome === 'deny') {
@@ -147,7 +147,7 @@ export class StartSession {
       } satisfies SessionDeniedEvent);
       throw new CmError(CmErrorCode.DENIED, 'The stream is not allowed by the policies', outcome.body);
     }
-    const { id, terminationCode, expiresAt } = outcome;
+    const { id, terminationCode, expiresAt, acceptedAt } = outcome;
     this.emit(SessionEvents.started, {
       sessionId: id,
       applicationId: ctx.app.id,
@@ -168,7 +168,7 @@ export class StartSession {
         at,
       } satisfies SessionEndedEvent);
     }
-    return { body: { sessionId: id, terminationCode, expires: expiresAt.getTime() }, expiresAt };
+    return { body: { sessionId: id, terminationCode, expires: expiresAt.getTime() }, expiresAt, acceptedAt };
   }
 
   private emit(name: string, event: SessionStartedEvent | SessionDeniedEvent | SessionEndedEvent): void {
