@@ -80,6 +80,9 @@ describeWithChromium('Admin console in Chromium', (executablePath) => {
     const scope = page.getByRole('combobox', { name: 'Rule 1 scope' });
     await scope.fill('channel');
     await scope.press('Enter');
+    // Close the scope's suggestions as a viewer would (Escape): left open, they may cover the options below.
+    await scope.press('Escape');
+    await page.getByRole('option', { name: 'deviceId' }).waitFor({ state: 'hidden' });
     await page.getByLabel('Latest wins (the oldest stream is dismissed)').check();
     await page.getByRole('button', { name: 'Create policy' }).click();
     // The server's problem+json names rules[0].limit; the editor shows it under the limit field.
