@@ -73,7 +73,10 @@ describe.each(STORES)('kill -9 of an api process under load, sessions in %s', (k
       }
     };
     const load = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Kill once the load is under way: after 20 acknowledged starts (a busy CI machine made 14 in a fixed 1.5 s).
+    const underWay = Date.now() + 30_000;
+    while (acknowledged.size <= 20 && Date.now() < underWay) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
     a.child.kill('SIGKILL');
     await a.exited;
     await new Promise((r) => setTimeout(r, 1000));
