@@ -17,16 +17,8 @@ export interface StoredStart extends SharingStart {
   subject: string;
 }
 
-export interface ScoreRow extends AccountRef {
-  score: number;
-  evidence: Evidence[];
-  flags: Flag[];
-  networks24h: number;
-  networks30d: number;
-  countries24h: number;
-  countries30d: number;
-  devicesNew7d: number;
-  lastStartAt: Date | null;
+/** An account's stored score: its signals as scoring.ts computed them, when, and its review. */
+export interface ScoreRow extends AccountRef, SharingSignals {
   computedAt: Date;
   review: ReviewRow | null;
 }
