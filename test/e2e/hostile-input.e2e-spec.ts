@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { request } from 'node:http';
 import { ADAPTERS, startTestApp, STORES, type TestApp } from '../support/app';
+import { hostileString } from '../support/hostile-text';
 import { adminApi } from '../support/management';
 
 interface RawResponse {
@@ -65,13 +66,13 @@ const path = fc.oneof(
 const jsonish: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
-    fc.string(),
+    hostileString(),
     fc.double(),
     fc.integer(),
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.string({ maxLength: 10 }), tie('value'), { maxKeys: 4 }),
+    fc.dictionary(hostileString(10), tie('value'), { maxKeys: 4 }),
   ),
 })).value;
 
@@ -84,6 +85,9 @@ const body = fc.oneof(
   fc.constant({ type: 'application/json', data: Buffer.from('['.repeat(5000) + ']'.repeat(5000)) }),
   fc.constant({ type: 'application/json', data: Buffer.from(JSON.stringify({ channel: 'x'.repeat(200_000) })) }),
   fc.constant({ type: 'application/x-www-form-urlencoded', data: Buffer.from('channel=%ZZ&deviceId=%E0%A4%A') }),
+  fc.constant({ type: 'application/x-www-form-urlencoded', data: Buffer.from('deviceName=a%00b&channel=%ED%A0%80') }),
+  fc.constant({ type: 'application/json', data: Buffer.from('{"deviceName":"\\ud800"}') }),
+  fc.constant({ type: 'application/json', data: Buffer.from('{"channel":"x\\udfff","\\u0000":"y"}') }),
 );
 
 const headers = fc.record({

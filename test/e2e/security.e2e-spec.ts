@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { ADAPTERS, givenApplication, startTestApp, type TestApp } from '../support/app';
+import { hostileString } from '../support/hostile-text';
 import { adminApi, call, loginAs, type ManagementSession } from '../support/management';
 
 /** Everything an operator could read back, as one text. */
@@ -137,37 +138,67 @@ describe.each(ADAPTERS)('security on %s', (adapter) => {
     );
     const path = fc
       .tuple(
-        fc.constantFrom('tenants', 'applications', 'policies', 'operators', 'tokens', 'audit', 'subjects', 'sessions', 'usage', 'auth'),
+        fc.constantFrom(
+          'tenants',
+          'applications',
+          'policies',
+          'operators',
+          'tokens',
+          'audit',
+          'subjects',
+          'sessions',
+          'usage',
+          'auth',
+          'configuration',
+          'sharing',
+        ),
         fc.array(segment, { maxLength: 3 }),
-        fc.constantFrom('', 'secret', 'policies', 'versions', 'shares', 'simulate', 'applications', 'sessions', 'live', 'history'),
+        fc.constantFrom(
+          '',
+          'secret',
+          'policies',
+          'versions',
+          'shares',
+          'simulate',
+          'applications',
+          'sessions',
+          'live',
+          'history',
+          'apply',
+          'home-network',
+          'devices',
+        ),
       )
       .map(([base, segs, tail]) => `/api/v1/${[base, ...segs, tail].filter(Boolean).join('/')}`);
     const jsonish: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
       value: fc.oneof(
         { depthSize: 'small' },
-        fc.string(),
+        hostileString(),
         fc.integer({ min: -1e12, max: 1e12 }),
         fc.double(),
         fc.boolean(),
         fc.constant(null),
         fc.array(tie('value'), { maxLength: 3 }),
         fc.dictionary(
-          fc.constantFrom(
-            'name',
-            'slug',
-            'rules',
-            'limit',
-            'policyIds',
-            'tenantIds',
-            'email',
-            'password',
-            'role',
-            'id',
-            'heartbeatIntervalSeconds',
-            'requireSecret',
-            'enabled',
-            '__proto__',
-            'constructor',
+          fc.oneof(
+            hostileString(10),
+            fc.constantFrom(
+              'name',
+              'slug',
+              'rules',
+              'limit',
+              'policyIds',
+              'tenantIds',
+              'email',
+              'password',
+              'role',
+              'id',
+              'heartbeatIntervalSeconds',
+              'requireSecret',
+              'enabled',
+              '__proto__',
+              'constructor',
+            ),
           ),
           tie('value'),
           { maxKeys: 4 },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTPayload, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { CLAIM_PREFIX, MAX_METADATA_VALUE_LENGTH, type Metadata } from '@cm/contracts';
+import { CLAIM_PREFIX, MAX_METADATA_VALUE_LENGTH, type Metadata, textFault } from '@cm/contracts';
 import { claimsRead, requiredClaims } from '@cm/policy-engine';
 import { ENTITLEMENT_ALGORITHMS, type EntitlementsSettings } from '@cm/tenants';
 import type { ApplicationContext } from './application-directory';
@@ -105,6 +105,8 @@ export class EntitlementVerifier {
       if (value.length > MAX_METADATA_VALUE_LENGTH) {
         throw reject('claims', `The entitlement's "${name}" claim is longer than ${MAX_METADATA_VALUE_LENGTH} characters`);
       }
+      const fault = textFault(value);
+      if (fault) throw new CmError(CmErrorCode.INVALID_METADATA, `The entitlement's "${name}" claim ${fault}`);
       attributes[`${CLAIM_PREFIX}${name}`] = value;
     }
     const missing = requiredClaims(ctx.policies).filter((name) => !(`${CLAIM_PREFIX}${name}` in attributes));

@@ -7,6 +7,7 @@ import {
   MAX_METADATA_VALUE_LENGTH,
   type Metadata,
   NETWORK_PREFIX,
+  textFault,
 } from '@cm/contracts';
 import { CmError, CmErrorCode } from './sessions.errors';
 
@@ -37,7 +38,8 @@ function addEntries(target: Metadata, source: unknown, where: string): void {
     if (text.length > MAX_METADATA_VALUE_LENGTH) {
       throw invalid(`Metadata key "${key}" has a value longer than ${MAX_METADATA_VALUE_LENGTH} characters`);
     }
-    if (text.includes('\u0000')) throw invalid(`Metadata key "${key}" contains a NUL character`);
+    const fault = textFault(text);
+    if (fault) throw invalid(`Metadata key "${key}" ${fault}`);
     if (key in target && target[key] !== text) throw invalid(`Metadata key "${key}" is given twice with different values`);
     target[key] = text;
   }
@@ -93,5 +95,7 @@ export function checkAccountPart(name: 'idp' | 'subject', value: string): string
     throw invalid(`The ${name} must be 1-${MAX_ACCOUNT_PART_LENGTH} characters`);
   }
   if (/[\u0000-\u001f\u007f]/.test(value)) throw invalid(`The ${name} must not contain control characters`);
+  const fault = textFault(value);
+  if (fault) throw invalid(`The ${name} ${fault}`);
   return value;
 }

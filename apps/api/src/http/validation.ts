@@ -1,4 +1,5 @@
 import { type ArgumentMetadata, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { textFaultIn } from '@cm/contracts';
 
 /** Deepest nesting of objects and arrays a request body may have (the deepest DTO needs far less). */
 export const MAX_BODY_DEPTH = 32;
@@ -18,7 +19,8 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
 
 /**
  * Refuses too deeply nested input with 400 before class-transformer walks it: its recursion ends in a RangeError
- * (a 500) and costs the event loop ~100 ms on a 100 KB body.
+ * (a 500) and costs the event loop ~100 ms on a 100 KB body. Refuses text PostgreSQL cannot store (NUL, lone
+ * surrogates: `textFault`) in a body, query or path parameter with 400 naming the field, before any service sees it.
  */
 class BoundedValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -26,6 +28,10 @@ class BoundedValidationPipe extends ValidationPipe {
       const field = metadata.type === 'body' ? 'body' : metadata.type;
       const message = `The ${field} nests objects or arrays deeper than ${MAX_BODY_DEPTH} levels`;
       throw new BadRequestException({ message, errors: [{ field, message }] });
+    }
+    if (metadata.type !== 'custom') {
+      const fault = textFaultIn(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+      if (fault) throw new BadRequestException({ message: fault.message, errors: [fault] });
     }
     return super.transform(value, metadata);
   }
