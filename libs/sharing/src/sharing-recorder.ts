@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { reportSetAside, writeSettingAside } from '@cm/contracts';
 import { SessionEvents, type SessionEndedEvent, type SessionStartedEvent } from '@cm/sessions';
 import { AsnNames, CityDatabase } from './geo';
 import { networkKind } from './network-kind';
@@ -44,7 +45,8 @@ const accountKey = (a: AccountRef) => `${a.tenantId}\n${a.idp.length}:${a.idp}${
  * Feeds the sharing signals from the session events (never from the player's request path): starts and ends are
  * queued in memory and written in one batch every second (or at FLUSH_AT), with each start's place looked up there
  * (city database, ASN organisation, network kind); then the scores of the accounts the batch touched are recomputed
- * from their last 30 days of starts. A failed write is logged and its events dropped: signals are advisory.
+ * from their last 30 days of starts. A failed write is logged and its events dropped: signals are advisory. A start
+ * the database refuses is set aside (logged, counted) and the batch's others are written.
  */
 @Injectable()
 export class SharingRecorder implements OnModuleInit, BeforeApplicationShutdown {
@@ -59,6 +61,7 @@ export class SharingRecorder implements OnModuleInit, BeforeApplicationShutdown 
   constructor(
     private readonly repository: SharingRepository,
     @Inject(SHARING_OPTIONS) private readonly options: SharingOptions,
+    private readonly events: EventEmitter2,
   ) {}
 
   onModuleInit(): void {
@@ -122,7 +125,8 @@ export class SharingRecorder implements OnModuleInit, BeforeApplicationShutdown 
     // A stream may end in the batch it started in: its end is part of the row.
     const endedAt = new Map(ends.map((e) => [e.sessionId, e.at]));
     for (const row of rows) row.endedAt = endedAt.get(row.sessionId) ?? null;
-    await this.repository.insertStarts(rows);
+    const refused = await writeSettingAside(rows, (batch) => this.repository.insertStarts(batch));
+    reportSetAside('sharing-starts', refused, (r) => `session ${r.sessionId}`, this.logger, this.events);
     const inserted = new Set(rows.map((r) => r.sessionId));
     const ended = await this.repository.endStarts(ends.filter((e) => !inserted.has(e.sessionId)));
     const touched = new Map<string, AccountRef>();

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
-import type { AdviceBody, Metadata, RuleViolationAdvice } from '@cm/contracts';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { type AdviceBody, type Metadata, type RuleViolationAdvice, reportSetAside, writeSettingAside } from '@cm/contracts';
 import { SessionEvents, type SessionDeniedEvent, type SessionEndedEvent } from '@cm/sessions';
 import { v7 as uuidv7 } from 'uuid';
 import { type DecisionOutcome, type DecisionRow, DecisionsRepository } from './decisions.repository';
@@ -30,7 +30,8 @@ const ruleViolations = (body: AdviceBody | undefined): RuleViolationAdvice[] =>
 /**
  * The per-account decision log: every denial and dismissal, heard from the session events (the request only pays
  * for an array push), written to PostgreSQL in one batch every flush interval and at shutdown, and deleted after
- * the retention of ended sessions. A failed write keeps its rows for the next flush.
+ * the retention of ended sessions. A failed write keeps its rows for the next flush; a row the database refuses
+ * (its data, not its availability) is set aside, logged and counted, and the others are written.
  */
 @Injectable()
 export class DecisionLog implements OnModuleInit, BeforeApplicationShutdown {
@@ -48,6 +49,7 @@ export class DecisionLog implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(USAGE_OPTIONS) private readonly options: UsageOptions,
     private readonly repository: DecisionsRepository,
     private readonly directory: UsageDirectory,
+    private readonly events: EventEmitter2,
   ) {}
 
   onModuleInit(): void {
@@ -144,7 +146,8 @@ export class DecisionLog implements OnModuleInit, BeforeApplicationShutdown {
         // An application deleted meanwhile: its tenant is unknown, so nobody could be shown the row.
         if (app) rows.push({ ...d, applicationName: app.name, tenantId: app.tenantId });
       }
-      await this.repository.insertMany(rows);
+      const refused = await writeSettingAside(rows, (batch) => this.repository.insertMany(batch));
+      reportSetAside('decisions', refused, (d) => `decision ${d.id}`, this.logger, this.events);
     } catch (error) {
       this.pending = [...this.writing, ...this.pending].slice(-MAX_PENDING_DECISIONS);
       this.logger.warn(`decision log flush failed, will retry: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { reportSetAside, writeSettingAside } from '@cm/contracts';
 import { SessionEvents, type SessionDeniedEvent, type SessionEndedEvent, type SessionStartedEvent } from '@cm/sessions';
 import { PendingUsage, toBucketIncrements } from './pending-usage';
 import { addCounters, type Counters } from './usage-counters';
@@ -12,7 +13,8 @@ const RETENTION_INTERVAL_MS = 60 * 60_000;
 
 /**
  * Counts the session events in memory and adds them to PostgreSQL in one batch every flush interval (and at
- * shutdown). Each flush also samples the running count per application, for the buckets' peak.
+ * shutdown). Each flush also samples the running count per application, for the buckets' peak. A failed write keeps
+ * its counts for the next flush; an application whose counts the database refuses is set aside, logged and counted.
  */
 @Injectable()
 export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
@@ -31,6 +33,7 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
     private readonly repository: UsageRepository,
     private readonly directory: UsageDirectory,
     private readonly running: RunningCounts,
+    private readonly events: EventEmitter2,
   ) {}
 
   onModuleInit(): void {
@@ -98,16 +101,16 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
       const tenantOf = (applicationId: string) => directory.applications.get(applicationId)?.tenantId;
       const unknown = new Set(increments.map((i) => i.applicationId).filter((id) => !tenantOf(id)));
       if (unknown.size > 0) this.logger.warn(`usage of unknown (deleted?) applications not recorded: ${[...unknown].join(', ')}`);
-      await this.repository.addIncrements(
-        increments.flatMap((i) => {
-          const tenantId = tenantOf(i.applicationId);
-          return tenantId ? [{ ...i, tenantId }] : [];
-        }),
-        slices.flatMap((s) => {
-          const tenantId = tenantOf(s.applicationId);
-          return tenantId ? [{ ...s, tenantId }] : [];
-        }),
-      );
+      // Written per application group, so what the database refuses of one application never holds back another's.
+      const applications = [...new Set([...increments, ...slices].map((i) => i.applicationId))].filter((id) => tenantOf(id) !== undefined);
+      const refused = await writeSettingAside(applications, (batch) => {
+        const ids = new Set(batch);
+        return this.repository.addIncrements(
+          increments.filter((i) => ids.has(i.applicationId)).map((i) => ({ ...i, tenantId: tenantOf(i.applicationId)! })),
+          slices.filter((s) => ids.has(s.applicationId)).map((s) => ({ ...s, tenantId: tenantOf(s.applicationId)! })),
+        );
+      });
+      reportSetAside('usage', refused, (id) => `application ${id}`, this.logger, this.events);
     } catch (error) {
       this.pending.restore(slices);
       this.logger.warn(`usage flush failed, will retry: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { WRITE_BEHIND_REJECTED, type WriteBehindRejectedEvent } from '@cm/contracts';
 import { SessionEvents, type SessionEndedEvent } from '@cm/sessions';
 import { LiveUsageService } from '@cm/usage';
 import { DatabasePools } from '../database/database-pools';
@@ -14,6 +15,7 @@ export class MetricsService {
   private readonly logger = new Logger('Metrics');
   readonly registry = new Registry();
   private readonly decisions: Counter<'outcome'>;
+  private readonly writeBehindRejected: Counter<'buffer'>;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   /** One histogram child per (method, route, status): prom-client hashes the labels on every `observe` otherwise. */
   private readonly httpChildren = new Map<string, { observe: (seconds: number) => void }>();
@@ -32,6 +34,14 @@ export class MetricsService {
       registers,
     });
     for (const outcome of ['admitted', 'denied', 'dismissed', 'killed', 'stopped', 'expired']) this.decisions.inc({ outcome }, 0);
+
+    this.writeBehindRejected = new Counter({
+      name: 'cm_writebehind_rejected_total',
+      help: 'Rows a write-behind buffer set aside because the database refused their data (logged with the reason); the rest were written',
+      labelNames: ['buffer'],
+      registers,
+    });
+    for (const buffer of ['usage', 'decisions', 'sharing-starts', 'network-counts']) this.writeBehindRejected.inc({ buffer }, 0);
 
     this.httpDuration = new Histogram({
       name: 'http_request_duration_seconds',
@@ -91,6 +101,11 @@ export class MetricsService {
       this.httpChildren.set(key, child);
     }
     child.observe(seconds);
+  }
+
+  @OnEvent(WRITE_BEHIND_REJECTED)
+  onWriteBehindRejected(event: WriteBehindRejectedEvent): void {
+    this.writeBehindRejected.inc({ buffer: event.buffer }, event.rows);
   }
 
   @OnEvent(SessionEvents.started)
