@@ -141,6 +141,34 @@ describe.each(ADAPTERS)('configuration API on %s', (adapter) => {
     expect((await apply(viewer, { configuration: mine })).status).toBe(403);
   });
 
+  it("answers a viewer's or tenant-admin's plan alike whether another tenant's ids exist or not", async () => {
+    const own = await apply(admin, { configuration: fileOf(unique('seer')) });
+    const ownSlug = own.body.tenants[0].slug as string;
+    const ownId = own.body.tenants[0].id as string;
+    const other = await apply(admin, { configuration: fileOf(unique('hidden')) });
+    const otherId = other.body.tenants[0].id as string;
+    const otherSlug = other.body.tenants[0].slug as string;
+    const otherPolicyId = (await admin.api('GET', `/configuration?tenant=${otherSlug}`)).body.tenants[0].policies[0].id as string;
+    const unknownId = '0190a000-0000-7000-8000-0000000000ff';
+    const exported = (await admin.api('GET', `/configuration?tenant=${ownSlug}`)).body;
+    const withIds = (policyId: string, tenantId: string) => {
+      const file = structuredClone(exported);
+      file.tenants[0].policies[0].id = policyId;
+      file.tenants[0].policies[0].sharedWith = [tenantId];
+      return file;
+    };
+    for (const role of ['viewer', 'tenant-admin'] as const) {
+      const caller = await loginAs(t, role, ownId);
+      const foreign = await apply(caller, { configuration: withIds(otherPolicyId, otherId), dryRun: true });
+      const unknown = await apply(caller, { configuration: withIds(unknownId, unknownId), dryRun: true });
+      expect([role, foreign.status, unknown.status]).toEqual([role, 200, 200]);
+      expect(JSON.stringify(foreign.body).replaceAll(otherId, '<id>')).toBe(JSON.stringify(unknown.body).replaceAll(unknownId, '<id>'));
+    }
+    // The admin sees every tenant, and is told.
+    expect((await apply(admin, { configuration: withIds(otherPolicyId, otherId), dryRun: true })).status).toBe(409);
+    expect((await apply(admin, { configuration: withIds(unknownId, unknownId), dryRun: true })).status).toBe(404);
+  });
+
   it('refuses to prune a policy another tenant still uses, before writing anything', async () => {
     const owner = unique('owner');
     const user = unique('user');

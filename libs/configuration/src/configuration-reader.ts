@@ -115,6 +115,7 @@ export class ConfigurationReader {
       policies,
       applicationTenants: new Map([...applications.values()].map((a) => [a.id, a.tenantId])),
       openApplicationsAllowed: this.openApplicationsAllowed,
+      revealsTenants: actor.role === 'admin',
     };
   }
 

@@ -54,6 +54,7 @@ function view(states: TenantState[], others: { policies?: PolicyState[]; applica
     policies: new Map(policies.map((p) => [p.id, p])),
     applicationTenants: new Map(applications.map((a) => [a.id, a.tenantId])),
     openApplicationsAllowed: true,
+    revealsTenants: true,
   };
 }
 
@@ -193,6 +194,34 @@ describe(planConfiguration.name, () => {
       },
       { field: 'tenants[0].applications[1].id', message: 'application id "partner-app" is taken by another tenant', reason: 'conflict' },
     ]);
+  });
+
+  it("answers another tenant's ids exactly as unknown ones to a caller who cannot see every tenant", () => {
+    const UNKNOWN = '0190a000-0000-7000-8000-0000000000ff';
+    const others = { policies: [policy(SHARED, OUTSIDER, 'theirs', { sharedWith: [] })] };
+    const tenantAdmin = (states: TenantState[]) => ({ ...view(states, others), revealsTenants: false });
+    const planWith = (policyId: string, shareWith: string) =>
+      planConfiguration(desired(acmeFile(2, { id: policyId, sharedWith: [shareWith] })), tenantAdmin([acmeState()]), { prune: false });
+    const foreign = planWith(SHARED, OUTSIDER);
+    const unknown = planWith(UNKNOWN, UNKNOWN);
+    expect(foreign.errors).toEqual([]);
+    expect(unknown.errors).toEqual([]);
+    // The same change, field for field, once the tenant ids shown are the ones the caller sent.
+    const shown = (plan: typeof foreign, id: string) => JSON.stringify(plan.tenants[0].changes).replaceAll(id, '<tenant>');
+    expect(shown(foreign, OUTSIDER)).toBe(shown(unknown, UNKNOWN));
+    // Neither id is honoured: the file's policy is the tenant's own "cap", matched by name.
+    expect(foreign.tenants[0].work.policyUpdates.map((u) => u.id)).toEqual(unknown.tenants[0].work.policyUpdates.map((u) => u.id));
+    // With no policy of that name, both create one with a new id.
+    const fresh = (policyId: string) =>
+      planConfiguration(desired(acmeFile(2, { id: policyId })), tenantAdmin([acmeState([])]), { prune: false }).tenants[0].work
+        .policyCreates;
+    expect(fresh(SHARED)).toEqual(fresh(UNKNOWN));
+    expect(fresh(SHARED)[0]).not.toHaveProperty('id');
+    // An admin, who sees every tenant, is told.
+    const admin = planConfiguration(desired(acmeFile(2, { id: SHARED, sharedWith: [UNKNOWN] })), view([acmeState()], others), {
+      prune: false,
+    });
+    expect(admin.errors.map((e) => e.reason)).toEqual(['conflict', 'not-found']);
   });
 
   it('lets an application attach a policy another tenant of the file shares in the same file, in one group', () => {

@@ -127,18 +127,21 @@ export function planConfiguration(desired: DesiredConfiguration, view: ServerVie
     const state = view.states.get(tenant.slug);
     const matched = new Map<DesiredPolicy, PolicyState>();
     const taken = new Set<string>();
+    // A policy id that is not this tenant's own: an admin is told whose it is; anyone else gets what an unknown id
+    // gets, so a plan never tells whether another tenant holds it.
+    const ownId = (id: string | undefined) => id !== undefined && view.policies.get(id)?.tenantId === state?.id;
+    const honouredId = (policy: DesiredPolicy) => (view.revealsTenants || ownId(policy.id) ? policy.id : undefined);
     for (const policy of tenant.policies) {
       if (policy.id === undefined) continue;
       const existing = view.policies.get(policy.id);
       if (!existing) continue;
-      if (existing.tenantId !== state?.id) conflict(`${policy.path}.id`, `policy ${policy.id} belongs to another tenant`);
-      else {
+      if (existing.tenantId === state?.id) {
         matched.set(policy, existing);
         taken.add(existing.id);
-      }
+      } else if (view.revealsTenants) conflict(`${policy.path}.id`, `policy ${policy.id} belongs to another tenant`);
     }
     for (const policy of tenant.policies) {
-      if (matched.has(policy) || (policy.id !== undefined && view.policies.has(policy.id))) continue;
+      if (matched.has(policy) || (honouredId(policy) !== undefined && view.policies.has(policy.id!))) continue;
       const existing = state?.policies.find((p) => p.name === policy.name && !taken.has(p.id));
       if (existing) {
         matched.set(policy, existing);
@@ -146,7 +149,7 @@ export function planConfiguration(desired: DesiredConfiguration, view: ServerVie
       }
     }
     const policyKey = new Map(
-      tenant.policies.map((p) => [p, matched.get(p)?.id ?? p.id ?? newPolicyKey(tenant.slug, p.name)] as [DesiredPolicy, string]),
+      tenant.policies.map((p) => [p, matched.get(p)?.id ?? honouredId(p) ?? newPolicyKey(tenant.slug, p.name)] as [DesiredPolicy, string]),
     );
     return {
       tenant,
@@ -172,7 +175,9 @@ export function planConfiguration(desired: DesiredConfiguration, view: ServerVie
             conflict(field, 'is the tenant that owns the policy');
             return [];
           }
-          if (!view.tenants.some((t) => t.id === id)) {
+          // An unknown id is kept like any other for a caller who cannot see every tenant (no tenant can use it:
+          // ids are made by the server), as PUT /policies/{id}/shares does.
+          if (view.revealsTenants && !view.tenants.some((t) => t.id === id)) {
             notFound(field, `no tenant ${ref}`);
             return [];
           }
@@ -296,7 +301,7 @@ export function planConfiguration(desired: DesiredConfiguration, view: ServerVie
       const shares = r.shares.get(policy)!;
       const content = { name: policy.name, description: policy.description, rules: policy.rules.map(orderedRule) };
       if (!existing) {
-        work.policyCreates.push({ key, ...(policy.id === undefined ? {} : { id: policy.id }), ...content });
+        work.policyCreates.push({ key, ...(key === policy.id ? { id: key } : {}), ...content });
         if (shares.length > 0) work.shares.push({ policyKey: key, current: [], desired: shares });
         changes.push({
           action: 'create',

@@ -53,6 +53,12 @@ export interface ServerView {
   applicationTenants: Map<string, string>;
   /** false in production unless CM_ALLOW_OPEN_APPLICATIONS: applications must require a secret (their default too). */
   openApplicationsAllowed: boolean;
+  /**
+   * Whether the caller sees every tenant (an admin). Otherwise a plan must not tell another tenant's ids from unknown
+   * ones: a tenant id to share with is kept either way (as PUT /policies/{id}/shares does), and a policy id that is
+   * not one of the file tenant's own is not honoured (the policy is matched by name, or created with a new id).
+   */
+  revealsTenants: boolean;
 }
 
 /** The version of a tenant's configuration: a digest of what a file describes of it ("absent" when there is none). */
