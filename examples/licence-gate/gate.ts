@@ -50,12 +50,65 @@ const HOP_BY_HOP = [
   'upgrade',
 ];
 
-function tokenOf(req: IncomingMessage, url: URL): string | undefined {
+function tokenOf(req: IncomingMessage, target: RequestTarget): string | undefined {
   const header = req.headers[TOKEN_HEADER];
   if (typeof header === 'string' && header !== '') return header.trim();
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (bearer) return bearer[1];
-  return url.searchParams.get(TOKEN_QUERY) ?? undefined;
+  return target.query.get(TOKEN_QUERY) ?? undefined;
+}
+
+/** A request's target as the gate reads it: the path as received (text), and its query. */
+interface RequestTarget {
+  /** The path exactly as the client sent it, e.g. `/widevine/licence`. */
+  path: string;
+  /** The query as received, without the gate's own parameters (`cm_token`, `cm_session`): `?a=1&b=2`, or ''. */
+  forwardedQuery: string;
+  query: URLSearchParams;
+}
+
+/** A dot segment, written plainly or percent-encoded (`.`, `..`, `%2e`, `.%2E`…): resolvers would remove it. */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Reads the request target (RFC 9112 origin-form only: `/path?query`). Refuses, with the reason, what a resolver
+ * could turn into another place: absolute URLs and `*` in the request line, backslashes, and `.` / `..` segments.
+ * A path starting with `//` stays a path: it is joined to the upstream's path as text, never resolved.
+ */
+function readTarget(raw: string): RequestTarget | string {
+  if (!raw.startsWith('/')) return 'The request target must be a path (/…), not an absolute URL';
+  const queryAt = raw.indexOf('?');
+  const path = (queryAt === -1 ? raw : raw.slice(0, queryAt)).split('#')[0];
+  const rawQuery = queryAt === -1 ? '' : raw.slice(queryAt + 1).split('#')[0];
+  if (path.includes('\\')) return 'The request path must not contain a backslash';
+  if (path.split('/').some((segment) => DOT_SEGMENT.test(segment))) return 'The request path must not contain "." or ".." segments';
+  // Keep the upstream's parameters as they were sent (a signed CDN URL must not be re-encoded); drop only ours.
+  const kept = rawQuery.split('&').filter((pair) => {
+    if (pair === '') return false;
+    const name = decodeQueryName(pair.split('=')[0]);
+    return name !== TOKEN_QUERY && name !== SESSION_QUERY;
+  });
+  return { path, forwardedQuery: kept.length > 0 ? `?${kept.join('&')}` : '', query: new URLSearchParams(rawQuery) };
+}
+
+function decodeQueryName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * The URL a request goes to: the upstream's origin, its path and the request's path joined as text. Checked before
+ * anything is sent (a second wall behind `readTarget`): same origin as the upstream, and under its path.
+ */
+function targetUrl(upstream: URL, target: RequestTarget): URL | undefined {
+  const base = upstream.pathname.replace(/\/+$/, '');
+  const url = new URL(`${upstream.origin}${base}${target.path}${target.forwardedQuery}`);
+  if (url.origin !== upstream.origin) return undefined;
+  if (url.pathname !== base && !url.pathname.startsWith(`${base}/`)) return undefined;
+  return url;
 }
 
 function refuse(res: ServerResponse, status: number, reason: string, message: string): void {
@@ -85,22 +138,41 @@ function upstreamHeaders(headers: IncomingHttpHeaders, claims: PlaybackTokenClai
   return out;
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, url: URL, upstream: URL, claims: PlaybackTokenClaims | undefined): void {
-  url.searchParams.delete(TOKEN_QUERY);
-  url.searchParams.delete(SESSION_QUERY);
-  const target = new URL(`${upstream.pathname.replace(/\/+$/, '')}${url.pathname}${url.search}`, upstream);
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  const outgoing = send(target, { method: req.method, headers: upstreamHeaders(req.headers, claims, upstream) }, (answer) => {
-    const headers = { ...answer.headers };
-    for (const name of HOP_BY_HOP) delete headers[name];
-    // Browsers may send the token header cross-origin: let the upstream's CORS answer allow it.
-    const allowed = headers['access-control-allow-headers'];
-    if (typeof allowed === 'string' && !/x-cm-playback-token/i.test(allowed)) {
-      headers['access-control-allow-headers'] = `${allowed}, X-CM-Playback-Token, X-CM-Session`;
-    }
-    res.writeHead(answer.statusCode ?? 502, headers);
-    answer.pipe(res);
-  });
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: RequestTarget,
+  upstream: URL,
+  claims: PlaybackTokenClaims | undefined,
+): void {
+  const url = targetUrl(upstream, target);
+  if (!url) {
+    req.resume();
+    refuse(res, 400, 'bad-path', 'The request path does not name a place on the licence server');
+    return;
+  }
+  const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
+  const outgoing = send(
+    {
+      protocol: upstream.protocol,
+      hostname: upstream.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: upstream.port,
+      path: `${url.pathname}${url.search}`,
+      method: req.method,
+      headers: upstreamHeaders(req.headers, claims, upstream),
+    },
+    (answer) => {
+      const headers = { ...answer.headers };
+      for (const name of HOP_BY_HOP) delete headers[name];
+      // Browsers may send the token header cross-origin: let the upstream's CORS answer allow it.
+      const allowed = headers['access-control-allow-headers'];
+      if (typeof allowed === 'string' && !/x-cm-playback-token/i.test(allowed)) {
+        headers['access-control-allow-headers'] = `${allowed}, X-CM-Playback-Token, X-CM-Session`;
+      }
+      res.writeHead(answer.statusCode ?? 502, headers);
+      answer.pipe(res);
+    },
+  );
   outgoing.on('error', () => {
     if (!res.headersSent) refuse(res, 502, 'upstream-unavailable', 'The licence server did not answer');
     else res.destroy();
@@ -108,35 +180,51 @@ function forward(req: IncomingMessage, res: ServerResponse, url: URL, upstream: 
   req.pipe(outgoing);
 }
 
+/** The upstream as configured: an http(s) origin with an optional base path, nothing else. */
+function parseUpstream(raw: string): URL {
+  const upstream = new URL(raw);
+  if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') throw new Error('upstream must be an http:// or https:// URL');
+  if (upstream.username || upstream.password || upstream.search || upstream.hash) {
+    throw new Error('upstream must be an origin with an optional path: no credentials, query or fragment');
+  }
+  return upstream;
+}
+
 /** Creates the gate (an unstarted node:http server): `createLicenceGate(options).listen(8443)`. */
 export function createLicenceGate(options: LicenceGateOptions): Server {
-  const upstream = new URL(options.upstream);
+  const upstream = parseUpstream(options.upstream);
   const now = options.now ?? (() => new Date());
   return createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://gate.invalid');
     const method = req.method ?? 'GET';
-    // CORS preflights carry no token: the upstream answers them.
+    const target = readTarget(req.url ?? '/');
+    if (typeof target === 'string') {
+      options.onDecision?.({ method, path: (req.url ?? '').slice(0, 200), allowed: false, reason: 'bad-path' });
+      req.resume();
+      refuse(res, 400, 'bad-path', target);
+      return;
+    }
+    // CORS preflights carry no token: the upstream answers them (same path rules, same single origin).
     if (method === 'OPTIONS' && req.headers['access-control-request-method']) {
-      forward(req, res, url, upstream, undefined);
+      forward(req, res, target, upstream, undefined);
       return;
     }
     const session = req.headers[SESSION_HEADER];
-    verifyPlaybackToken(tokenOf(req, url), {
+    verifyPlaybackToken(tokenOf(req, target), {
       jwksUrl: options.jwksUrl,
       audience: options.audience,
       issuer: options.issuer,
-      sessionId: (typeof session === 'string' ? session : undefined) ?? url.searchParams.get(SESSION_QUERY) ?? undefined,
+      sessionId: (typeof session === 'string' ? session : undefined) ?? target.query.get(SESSION_QUERY) ?? undefined,
       clockToleranceSeconds: options.clockToleranceSeconds ?? 5,
       currentDate: now(),
     }).then(
       (claims) => {
-        options.onDecision?.({ method, path: url.pathname, allowed: true, claims });
-        forward(req, res, url, upstream, claims);
+        options.onDecision?.({ method, path: target.path, allowed: true, claims });
+        forward(req, res, target, upstream, claims);
       },
       (error: unknown) => {
         const reason = error instanceof PlaybackTokenError ? error.reason : 'keys-unavailable';
         const message = error instanceof Error ? error.message : String(error);
-        options.onDecision?.({ method, path: url.pathname, allowed: false, reason });
+        options.onDecision?.({ method, path: target.path, allowed: false, reason });
         req.resume();
         if (reason === 'keys-unavailable') refuse(res, 503, reason, message);
         else refuse(res, reason === 'missing' ? 401 : 403, reason, message);

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { createLicenceGate } from '../../examples/licence-gate/gate';
@@ -25,6 +25,32 @@ function licenceServer() {
     });
   });
   return { server, seen };
+}
+
+/** A service on the gate's host that no request through the gate may reach (an admin port, cloud metadata…). */
+function internalService() {
+  const reached: string[] = [];
+  const server = createServer((req, res) => {
+    reached.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { 'content-type': 'text/plain', 'access-control-allow-origin': '*' });
+    res.end('internal secret');
+  });
+  server.on('connection', () => reached.push('connection'));
+  return { server, reached };
+}
+
+/** One raw request: the path goes out byte for byte (fetch would normalise `/./`, `\\` and `..`). */
+function raw(gateUrl: string, method: string, path: string, headers: Record<string, string>, body?: string) {
+  const { hostname, port } = new URL(gateUrl);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request({ hostname, port, method, path, headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 describe.each(ADAPTERS)('licence gate in front of a licence server, on %s', (adapter) => {
@@ -181,6 +207,91 @@ describe.each(ADAPTERS)('licence gate in front of a licence server, on %s', (ada
     const wrongAudience = await licence(foreign.body.playbackToken);
     expect(wrongAudience.status).toBe(403);
     expect(await wrongAudience.json()).toEqual({ error: 'audience', message: 'The playback token is for another application' });
+  });
+
+  describe('forwards to the upstream only, whatever the path', () => {
+    let internal: ReturnType<typeof internalService>;
+    let internalHost: string;
+    let basedGate: Server;
+    let basedGateUrl: string;
+
+    beforeAll(async () => {
+      internal = internalService();
+      internalHost = new URL(await listen(internal.server)).host;
+      basedGate = createLicenceGate({
+        upstream: `${upstreamUrlOf()}/licences/`,
+        jwksUrl: `${t.url}/.well-known/jwks.json`,
+        audience: [appId],
+      });
+      basedGateUrl = await listen(basedGate);
+    });
+    afterAll(async () => {
+      await close(basedGate);
+      await close(internal.server);
+    });
+    const upstreamUrlOf = () => `http://127.0.0.1:${(upstream.server.address() as AddressInfo).port}`;
+
+    /** Path shapes that resolve to another host or leave the base path when read as a URL reference. */
+    const shapes = (host: string) => ({
+      // Joined as text, these stay paths on the licence server.
+      forwarded: [`//${host}/admin?x=1`, `///${host}/admin`, `/%2f%2f${host}/admin`, `/%2F%2F${host}/admin?x=1`],
+      // Dot segments, backslashes and absolute URLs are refused with 400.
+      refused: [
+        `/.//${host}/admin?x=1`,
+        `/./${host}/admin`,
+        `/..//${host}/admin`,
+        `/video/../..//${host}/admin`,
+        `/%2e%2e//${host}/admin`,
+        `/.%2E//${host}/admin`,
+        `/\\${host}/admin`,
+        `/\\\\${host}/admin`,
+        `http://${host}/admin`,
+        `https://${host}/admin`,
+        `//user@${host}/..//${host}/admin`,
+      ],
+    });
+
+    it.each([['without a base path'], ['under a base path']])(
+      'never reaches a service on another port (%s): GET and POST with a token, OPTIONS preflight without one',
+      async (where) => {
+        const based = where === 'under a base path';
+        const url = based ? basedGateUrl : gateUrl;
+        const init = await cm().init('idp', `proxy-${based}`);
+        const token = init.body.playbackToken as string;
+        const { forwarded, refused } = shapes(internalHost);
+        for (const path of [...forwarded, ...refused]) {
+          const answers = [
+            await raw(url, 'GET', path, { 'x-cm-playback-token': token }),
+            await raw(url, 'POST', path, { 'x-cm-playback-token': token, 'content-type': 'application/octet-stream' }, 'challenge-bytes'),
+            await raw(url, 'OPTIONS', path, { origin: 'https://player.example', 'access-control-request-method': 'POST' }),
+          ];
+          for (const answer of answers) {
+            expect({ path, body: answer.body }).not.toEqual({ path, body: 'internal secret' });
+            if (refused.includes(path)) expect({ path, status: answer.status }).toEqual({ path, status: 400 });
+            else expect({ path, status: answer.status }).toEqual({ path, status: 200 });
+          }
+          if (forwarded.includes(path)) {
+            // The licence server got it, as a path under its own (base) path.
+            expect(upstream.seen.at(-1)!.url).toBe(`${based ? '/licences' : ''}${path}`);
+            expect(upstream.seen.at(-2)!).toMatchObject({ method: 'POST', body: 'challenge-bytes' });
+          }
+        }
+        expect(internal.reached).toEqual([]);
+      },
+    );
+
+    it('refuses dot segments with a reason, and keeps forwarding ordinary paths and queries as sent', async () => {
+      const init = await cm().init('idp', 'proxy-plain');
+      const token = init.body.playbackToken as string;
+      const refused = await raw(gateUrl, 'GET', '/video/../admin', { 'x-cm-playback-token': token });
+      expect(refused.status).toBe(400);
+      expect(JSON.parse(refused.body)).toEqual({ error: 'bad-path', message: 'The request path must not contain "." or ".." segments' });
+      const signed = await raw(gateUrl, 'GET', `/video/seg.m4s?sig=a%2Fb+c&cm_token=${token}&e=1`, {});
+      expect(signed.status).toBe(200);
+      expect(upstream.seen.at(-1)!.url).toBe('/video/seg.m4s?sig=a%2Fb+c&e=1');
+      expect((await raw(basedGateUrl, 'GET', '/widevine', { 'x-cm-playback-token': token })).status).toBe(200);
+      expect(upstream.seen.at(-1)!.url).toBe('/licences/widevine');
+    });
   });
 
   it('binds a request to its session when it names one', async () => {
