@@ -124,7 +124,14 @@ describe('configuration as code: cm config against a running server', () => {
     });
 
     expect((await targetAdmin.api('GET', '/tenants')).body).toEqual([]);
-    const applied = ok(await cm(target, targetAdmin.token, 'config', 'apply', '-f', 'exported.yaml', '--secrets-out', 'secrets.env'));
+    // An existing secrets file (here world-readable) is refused before anything is applied; --force replaces it.
+    writeFileSync(file('secrets.env'), 'left over\n', { mode: 0o644 });
+    const refused = ok(await cm(target, targetAdmin.token, 'config', 'apply', '-f', 'exported.yaml', '--secrets-out', 'secrets.env'), 1);
+    expect(refused.stderr).toBe('cm config apply: secrets.env already exists: choose a new file, or pass --force to replace it\n');
+    expect((await targetAdmin.api('GET', '/tenants')).body).toEqual([]);
+    const applied = ok(
+      await cm(target, targetAdmin.token, 'config', 'apply', '-f', 'exported.yaml', '--secrets-out', 'secrets.env', '--force'),
+    );
     expect(applied.stdout).toMatch(/Plan: 11 to create, 0 to change, 0 to delete\./);
     expect(applied.stdout).toMatch(/Applied: 11 created, 0 changed, 0 deleted\./);
 

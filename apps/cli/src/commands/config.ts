@@ -13,11 +13,12 @@ Configuration as code: tenants, applications and policies in a YAML or JSON file
   cm config plan -f FILE [--prune] [--out PLAN]
       Show what apply would create (+), change (~, field by field) and delete (-).
       Exit 0: no changes, 2: changes, 1: error. --out saves the plan for apply --plan.
-  cm config apply -f FILE [--prune] [--plan PLAN] [--secrets-out FILE]
+  cm config apply -f FILE [--prune] [--plan PLAN] [--secrets-out FILE [--force]]
       Apply the file, one transaction per tenant; refused when a tenant changed since the plan
       (the one it shows first, or the one saved in PLAN). Objects of the file's tenants that the
       file does not list are deleted only with --prune. New application secrets are never
-      printed: --secrets-out writes them to FILE (mode 600).
+      printed: --secrets-out writes them to a new FILE (mode 600); an existing FILE is refused
+      before anything is applied, unless --force (then replaced by a new file, mode 600).
 
 Server and credentials (export, plan, apply): --server URL and --token TOKEN, or the
 environment variables CM_SERVER_URL and CM_API_TOKEN (an API token of an admin or a

@@ -1,14 +1,13 @@
-import { writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import type { CliIo } from '../command';
 import { loadCheckedFile } from './load';
 import { ApiFailure, type ApplyRequest, type ApplyResult, ConfigurationApi, serverOptions } from './management-api';
 import { parseOptions, requireFile, SERVER_OPTIONS } from './options';
 import { renderApplied, renderPlan, renderProblem } from './render';
 import { configurationDigest, readSavedPlan } from './saved-plan';
+import { SecretsFile } from './secrets-file';
 
 /** Keeps the secrets of applications that got one (never printed): KEY=VALUE lines, readable by the owner only. */
-async function keepSecrets(result: ApplyResult, secretsOut: string | undefined, io: CliIo): Promise<void> {
+async function keepSecrets(result: ApplyResult, secretsOut: SecretsFile | undefined, io: CliIo): Promise<void> {
   if (result.secrets.length === 0) return;
   if (secretsOut === undefined) {
     for (const s of result.secrets) {
@@ -19,12 +18,12 @@ async function keepSecrets(result: ApplyResult, secretsOut: string | undefined, 
     return;
   }
   const text = result.secrets.map((s) => `${s.applicationId}=${s.secret}\n`).join('');
-  await writeFile(path.resolve(io.cwd, secretsOut), text, { mode: 0o600 });
-  io.out(`wrote the secrets of ${result.secrets.map((s) => s.applicationId).join(', ')} to ${secretsOut}\n`);
+  await secretsOut.write(text);
+  io.out(`wrote the secrets of ${result.secrets.map((s) => s.applicationId).join(', ')} to ${secretsOut.name}\n`);
 }
 
 /**
- * `cm config apply -f FILE [--prune] [--plan PLAN] [--secrets-out FILE]`: plans (or takes a saved plan), then applies
+ * `cm config apply -f FILE [--prune] [--plan PLAN] [--secrets-out FILE [--force]]`: plans (or takes a saved plan), then applies
  * it — the server refuses when a tenant changed since that plan — and prints what it did.
  */
 export async function apply(args: string[], io: CliIo): Promise<number> {
@@ -34,8 +33,16 @@ export async function apply(args: string[], io: CliIo): Promise<number> {
     prune: { type: 'boolean' },
     plan: { type: 'string' },
     'secrets-out': { type: 'string' },
+    force: { type: 'boolean' },
   });
   const name = requireFile(values.file);
+  const secretsOut = values['secrets-out'] === undefined ? undefined : SecretsFile.at(io.cwd, values['secrets-out'], values.force ?? false);
+  // Before anything is applied: a secret made by the apply is shown nowhere else.
+  const refusal = await secretsOut?.refusal();
+  if (refusal) {
+    io.err(`cm config apply: ${refusal}\n`);
+    return 1;
+  }
   const api = new ConfigurationApi(serverOptions(values, io.env));
   const checked = await loadCheckedFile(name, io);
   if (!checked) return 1;
@@ -76,7 +83,7 @@ export async function apply(args: string[], io: CliIo): Promise<number> {
       expectedVersions: planned.tenants.map((t) => ({ slug: t.slug, version: t.version })),
     });
     io.out(renderApplied(result));
-    await keepSecrets(result, values['secrets-out'], io);
+    await keepSecrets(result, secretsOut, io);
     return 0;
   } catch (error) {
     if (!(error instanceof ApiFailure)) throw error;
