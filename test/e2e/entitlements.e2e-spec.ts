@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
@@ -333,6 +333,47 @@ describe.each(ADAPTERS)('entitlements on %s', (adapter) => {
       expect(await countSessions(t, 'nowhere')).toBe(0);
     } finally {
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('answers the same 503 whatever the JWKS URL does: closed port, refused connection, error status, not JSON, too large', async () => {
+    const remote = await identitySystem('EdDSA');
+    const servers: Server[] = [];
+    /** A local server whose every connection meets `handle`; its JWKS URL. */
+    const serving = async (handle: (req: IncomingMessage, res: ServerResponse) => void) => {
+      const server = createServer(handle);
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+    };
+    const closedPort = await serving(() => undefined);
+    await new Promise((resolve) => servers.pop()!.close(resolve));
+    const targets = {
+      'closed port': closedPort,
+      'connection reset': await serving((req) => req.socket.destroy()),
+      'answers 401': await serving((_req, res) => res.writeHead(401, { 'www-authenticate': 'Basic' }).end('no')),
+      'answers 404': await serving((_req, res) => res.writeHead(404).end()),
+      'answers a redirect': await serving((_req, res) => res.writeHead(302, { location: 'http://169.254.169.254/' }).end()),
+      'answers HTML': await serving((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>admin</h1>')),
+      'answers JSON that is no key set': await serving((_req, res) => res.writeHead(200).end('{"status":"ok"}')),
+      'answers 1 MiB': await serving((_req, res) => res.writeHead(200).end(JSON.stringify({ keys: [], pad: 'x'.repeat(1 << 20) }))),
+    };
+    try {
+      const answers: Record<string, unknown> = {};
+      for (const [what, jwksUrl] of Object.entries(targets)) {
+        const { cm } = await withEntitlements([{ name: 'one', limit: 1 }], { jwks: undefined, jwksUrl });
+        const res = await cm.init('idp', `port-${what}`, {}, { 'x-cm-entitlement': await remote.sign({}) });
+        answers[what] = { status: res.status, retryAfter: res.headers.get('retry-after'), detail: res.body.detail, code: res.body.code };
+      }
+      const same = {
+        status: 503,
+        retryAfter: '5',
+        detail: "The identity system's keys could not be fetched; retry shortly",
+        code: 'UNAVAILABLE',
+      };
+      expect(answers).toEqual(Object.fromEntries(Object.keys(targets).map((what) => [what, same])));
+    } finally {
+      for (const server of servers) await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -1,6 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTPayload, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  customFetch,
+  errors,
+  type FetchImplementation,
+  type JWTPayload,
+  jwtVerify,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { CLAIM_PREFIX, MAX_METADATA_VALUE_LENGTH, type Metadata, textFault } from '@cm/contracts';
+import { OutboundGuard } from '@cm/outbound';
 import { claimsRead, requiredClaims } from '@cm/policy-engine';
 import { ENTITLEMENT_ALGORITHMS, type EntitlementsSettings } from '@cm/tenants';
 import type { ApplicationContext } from './application-directory';
@@ -10,6 +20,22 @@ import { CmError, CmErrorCode, type EntitlementRejection } from './sessions.erro
 
 /** Clock difference tolerated on exp / nbf of the operator's tokens. */
 const CLOCK_TOLERANCE_SECONDS = 30;
+
+/** A JWKS fetch: its time-out and the largest key set accepted. */
+const JWKS_TIMEOUT_MS = 3000;
+const JWKS_MAX_BYTES = 256 * 1024;
+
+/**
+ * The identity system's keys could not be had: not fetched (refused address, time-out, network), not a 200, too
+ * large, or not JSON. Players get one answer for all of these (503 + Retry-After): a different status for a closed
+ * port and an open one would make the server a port scanner for whoever sets the URL.
+ */
+class KeysUnavailableError extends Error {
+  override readonly name = 'KeysUnavailableError';
+}
+
+const keysUnavailable = () =>
+  new CmError(CmErrorCode.UNAVAILABLE, "The identity system's keys could not be fetched; retry shortly", undefined, { 'Retry-After': '5' });
 
 const reject = (reason: EntitlementRejection, message: string) => CmError.entitlement(reason, message);
 
@@ -36,12 +62,10 @@ function rejection(error: unknown, settings: EntitlementsSettings): CmError {
   if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) {
     return reject('signature', "The entitlement token's signature does not verify with the identity system's keys");
   }
-  // A key set fetched from a URL fails with jose's JWKS errors or a fetch error (a TypeError, maybe of another realm).
+  // A key set fetched from a URL: every way of not getting usable keys is the same 503, whatever the server did.
   const fetchFailed = settings.jwksUrl !== undefined && !(error instanceof errors.JOSEError);
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || fetchFailed) {
-    return new CmError(CmErrorCode.UNAVAILABLE, "The identity system's keys could not be fetched; retry shortly", undefined, {
-      'Retry-After': '5',
-    });
+  if (error instanceof KeysUnavailableError || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || fetchFailed) {
+    return keysUnavailable();
   }
   if (error instanceof errors.JOSEError) return reject('malformed', `The entitlement token is not a valid signed JWT (${error.code})`);
   throw error;
@@ -62,6 +86,9 @@ function claimText(value: unknown): string | undefined {
 @Injectable()
 export class EntitlementVerifier {
   private readonly keySets = new WeakMap<EntitlementsSettings, JWTVerifyGetKey>();
+  private readonly logger = new Logger(EntitlementVerifier.name);
+
+  constructor(private readonly outbound: OutboundGuard) {}
 
   /**
    * The claims of an init's entitlement as attributes, or `{}` when the application needs none. Throws a 401
@@ -121,9 +148,32 @@ export class EntitlementVerifier {
     if (!keys) {
       keys = settings.jwks
         ? createLocalJWKSet(settings.jwks)
-        : createRemoteJWKSet(new URL(settings.jwksUrl!), { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+        : createRemoteJWKSet(new URL(settings.jwksUrl!), {
+            timeoutDuration: JWKS_TIMEOUT_MS,
+            cooldownDuration: 30_000,
+            cacheMaxAge: 10 * 60_000,
+            [customFetch]: this.fetchKeys,
+          });
       this.keySets.set(settings, keys);
     }
     return keys;
   }
+
+  /**
+   * jose's fetch of a JWKS, through the outbound guard (address rules, time-out, size cap). Anything but a 200 with
+   * a JSON body is KeysUnavailableError; why is logged for the operator, never told to the player.
+   */
+  private readonly fetchKeys: FetchImplementation = async (url, options) => {
+    try {
+      const res = await this.outbound.fetch(url, { ...options, timeoutMs: JWKS_TIMEOUT_MS, maxBytes: JWKS_MAX_BYTES });
+      if (res.status !== 200) throw new Error(`answered ${res.status}`);
+      const text = await res.text();
+      JSON.parse(text);
+      return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`entitlement keys not fetched from ${new URL(url).origin}: ${reason}`);
+      throw new KeysUnavailableError(reason);
+    }
+  };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { OutboundGuard } from '@cm/outbound';
 import { ApplicationEntity } from './application.entity';
 import { ConfigEpochService } from './config-epoch.service';
 import { checkEntitlements, type EntitlementsInput, type EntitlementsSettings } from './entitlements-settings';
@@ -119,6 +120,8 @@ export class ApplicationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly epoch: ConfigEpochService,
+    /** What URLs (entitlement JWKS) this server may fetch; provided by the composition root from the environment. */
+    private readonly outbound: OutboundGuard,
     @Optional() @Inject(OPEN_APPLICATIONS_ALLOWED) private readonly openAllowed: boolean = true,
   ) {}
 
@@ -138,7 +141,7 @@ export class ApplicationsService {
     const interval = checkInterval(input.heartbeatIntervalSeconds ?? 60);
     if (input.requireSecret === false && !this.openAllowed) throw openRefused();
     const secret = (input.requireSecret ?? !this.openAllowed) ? generateSecret() : undefined;
-    const entitlements = input.entitlements ? await checkEntitlements(input.entitlements) : null;
+    const entitlements = input.entitlements ? await checkEntitlements(input.entitlements, this.outbound) : null;
     return inTransaction(this.dataSource, manager, async (manager) => {
       if (!(await manager.existsBy(TenantEntity, { id: tenantId }))) {
         throw new TenantsError(TenantsErrorCode.TENANT_NOT_FOUND, `Tenant ${tenantId} not found`);
@@ -183,7 +186,7 @@ export class ApplicationsService {
   ): Promise<{ before: Application; after: Application; secret?: string }> {
     const interval = input.heartbeatIntervalSeconds === undefined ? undefined : checkInterval(input.heartbeatIntervalSeconds);
     if (input.requireSecret === false && !this.openAllowed) throw openRefused();
-    const entitlements = input.entitlements ? await checkEntitlements(input.entitlements) : input.entitlements;
+    const entitlements = input.entitlements ? await checkEntitlements(input.entitlements, this.outbound) : input.entitlements;
     return inTransaction(this.dataSource, manager, async (m) => {
       const entity = await this.lock(m, id);
       const before = toApplication(entity);

@@ -1,5 +1,6 @@
 import { importJWK, type JWK } from 'jose';
 import { CLAIM_NAME_PATTERN } from '@cm/contracts';
+import { type OutboundGuard, OutboundUrlError } from '@cm/outbound';
 import { TenantsError, TenantsErrorCode } from './tenants.errors';
 
 /**
@@ -29,7 +30,6 @@ export interface EntitlementsInput {
 export const ENTITLEMENT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 
 const MAX_KEYS = 20;
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 const PUBLIC_FIELDS: Record<string, string[]> = { RSA: ['n', 'e'], EC: ['crv', 'x', 'y'], OKP: ['crv', 'x'] };
 const PRIVATE_FIELDS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
@@ -71,19 +71,14 @@ async function checkKey(raw: unknown, field: string): Promise<JWK> {
   return key;
 }
 
-function checkUrl(raw: unknown): string {
-  const field = 'entitlements.jwksUrl';
-  let url: URL;
+/** The JWKS URL, by the server's outbound rules (https; in production no private or loopback address). */
+function checkUrl(raw: unknown, outbound: OutboundGuard): string {
   try {
-    url = new URL(String(raw));
-  } catch {
-    throw invalid(field, 'must be a URL');
+    return outbound.checkUrl(String(raw)).href;
+  } catch (error) {
+    if (error instanceof OutboundUrlError) throw invalid('entitlements.jwksUrl', error.message);
+    throw error;
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
-    throw invalid(field, 'must use https (http only for localhost)');
-  }
-  if (url.username || url.password) throw invalid(field, 'must not hold credentials');
-  return url.href;
 }
 
 const text = (raw: unknown, field: string, max: number): string => {
@@ -94,9 +89,9 @@ const text = (raw: unknown, field: string, max: number): string => {
 
 /**
  * Validates entitlement settings from the management API (the DTO checked the shapes it can): one key source,
- * inline keys public and importable, the URL https. Returns them normalised (public key fields only).
+ * inline keys public and importable, the URL one `outbound` may fetch. Returns them normalised (public key fields only).
  */
-export async function checkEntitlements(input: EntitlementsInput): Promise<EntitlementsSettings> {
+export async function checkEntitlements(input: EntitlementsInput, outbound: OutboundGuard): Promise<EntitlementsSettings> {
   const settings: EntitlementsSettings = {
     issuer: text(input.issuer, 'entitlements.issuer', 512),
     audience: text(input.audience, 'entitlements.audience', 512),
@@ -111,7 +106,7 @@ export async function checkEntitlements(input: EntitlementsInput): Promise<Entit
     }
     settings.jwks = { keys: await Promise.all(keys.map((key: unknown, i) => checkKey(key, `entitlements.jwks.keys[${i}]`))) };
   } else {
-    settings.jwksUrl = checkUrl(input.jwksUrl);
+    settings.jwksUrl = checkUrl(input.jwksUrl, outbound);
   }
   if (input.subjectClaim !== undefined && input.subjectClaim !== null) {
     if (typeof input.subjectClaim !== 'string' || !CLAIM_NAME_PATTERN.test(input.subjectClaim)) {

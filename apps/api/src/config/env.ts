@@ -61,6 +61,14 @@ export class Env {
   CM_ALLOW_OPEN_APPLICATIONS = false;
 
   /**
+   * In production, also let operator-configured URLs (entitlement JWKS, and the like) reach loopback, private,
+   * link-local and unique-local addresses: for identity servers on the operator's own network. Ignored in development.
+   */
+  @Transform(toBool)
+  @IsBoolean({ message: 'CM_ALLOW_PRIVATE_URLS must be true or false' })
+  CM_ALLOW_PRIVATE_URLS = false;
+
+  /**
    * Serve /metrics on its own listener (CM_METRICS_HOST:CM_METRICS_PORT) instead of PORT. Unset: on PORT in
    * development, 9464 in production unless CM_METRICS_TOKEN is set (resolved by loadEnv).
    */
