@@ -67,8 +67,11 @@ interface RequestTarget {
   query: URLSearchParams;
 }
 
-/** A dot segment, written plainly or percent-encoded (`.`, `..`, `%2e`, `.%2E`…): resolvers would remove it. */
-const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+/**
+ * A dot segment, written plainly or percent-encoded (`.`, `..`, `%2e`, `.%2E`…), or with path parameters (`..;x`,
+ * which some servers read as `..`): resolvers would remove it and the segment before it.
+ */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}(?:;.*)?$/i;
 
 /**
  * Reads the request target (RFC 9112 origin-form only: `/path?query`). Refuses, with the reason, what a resolver

@@ -243,6 +243,7 @@ describe.each(ADAPTERS)('licence gate in front of a licence server, on %s', (ada
         `/video/../..//${host}/admin`,
         `/%2e%2e//${host}/admin`,
         `/.%2E//${host}/admin`,
+        `/..;//${host}/admin`,
         `/\\${host}/admin`,
         `/\\\\${host}/admin`,
         `http://${host}/admin`,
