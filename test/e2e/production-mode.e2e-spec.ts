@@ -13,6 +13,7 @@ describe('production mode: the environment', () => {
       expect(env).toMatchObject({ CM_ENV: 'production', CM_DEMO_SEED: false, CM_METRICS_PORT: PRODUCTION_METRICS_PORT });
       expect(env.CM_METRICS_HOST).toBe('127.0.0.1');
       expect(env.CM_ALLOW_OPEN_APPLICATIONS).toBe(false);
+      expect(env.CM_ALLOW_PRIVATE_URLS).toBe(false);
     }
   });
 
@@ -38,6 +39,10 @@ describe('production mode: the environment', () => {
     expect(() => loadEnv({ CM_ENV: 'staging' })).toThrow(/CM_ENV="staging": CM_ENV must be development or production/);
     expect(() => loadEnv({ CM_METRICS_HOST: 'localhost' })).toThrow(/CM_METRICS_HOST/);
     expect(() => loadEnv({ CM_METRICS_PORT: '70000' })).toThrow(/CM_METRICS_PORT/);
+    expect(() => loadEnv({ CM_ALLOW_PRIVATE_URLS: 'sometimes' })).toThrow(
+      /CM_ALLOW_PRIVATE_URLS="sometimes": CM_ALLOW_PRIVATE_URLS must be true or false/,
+    );
+    expect(loadEnv({ CM_ENV: 'production', CM_ALLOW_PRIVATE_URLS: 'true' }).CM_ALLOW_PRIVATE_URLS).toBe(true);
     let message = '';
     try {
       loadEnv({ CM_METRICS_TOKEN: 'short-secret' });
