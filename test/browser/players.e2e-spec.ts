@@ -24,7 +24,7 @@ const VIEWPORTS = {
  * The player integrations of @cm/client in a real headless Chromium: the example pages (examples/players) play the
  * committed HLS test stream through hls.js, Shaka and video.js (real Media Source playback), each bound with the
  * SDK's script-tag build, against the real server. The test application allows 3 streams per account (first wins)
- * with a 10 s heartbeat window; the pages run the SDK 5 times faster (`timeScale=5`: a heartbeat every 1.6 s) and
+ * with a 10 s heartbeat window; the pages run the SDK 10 times faster (`timeScale=10`: a heartbeat every 0.8 s) and
  * free a paused stream after 1 s (`pauseGrace=1`). What the viewer sees is read from the page (the video's
  * playback, the dialog); what the operator sees from the management API (the account's sessions and end reasons).
  */
@@ -91,6 +91,25 @@ describeWithChromium('Player integrations in Chromium', (executablePath) => {
       .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   }
 
+  it('binds a plain <video> playing HLS natively (media.html), and stops its stream when the tab closes', async () => {
+    const subject = `media-${Math.random().toString(36).slice(2, 7)}`;
+    const context = await browser.newContext(VIEWPORTS.desktop);
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      await page.goto(`${t.url}/examples/players/media.html?${new URLSearchParams({ app: APP, idp: IDP, subject, device: 'TV', timeScale: '10' })}`);
+      await page.locator('video').evaluate((video: HTMLVideoElement) => video.play());
+      await playsPast(page, 0.5);
+      await stateIs(page, 'active');
+      expect(devices((await eventually(subject, (s) => s.running.length === 1, 'one stream')).running)).toEqual(['TV']);
+      await page.close();
+      const after = await eventually(subject, (s) => s.ended.length === 1, 'TV ended');
+      expect(after.ended[0].endReason).toBe('stopped');
+    } finally {
+      await context.close();
+    }
+  });
+
   describe.each(['hlsjs', 'shaka', 'videojs'] as const)('%s', (player) => {
     describe.each(Object.keys(VIEWPORTS) as Array<keyof typeof VIEWPORTS>)('on %s', (viewport) => {
       const subject = `${player}-${viewport}-${Math.random().toString(36).slice(2, 7)}`;
@@ -101,7 +120,7 @@ describeWithChromium('Player integrations in Chromium', (executablePath) => {
       async function openAndPlay(name: string): Promise<Page> {
         const page = await context.newPage();
         page.setDefaultTimeout(15_000);
-        const query = new URLSearchParams({ app: APP, idp: IDP, subject, device: name, timeScale: '5', pauseGrace: '1' });
+        const query = new URLSearchParams({ app: APP, idp: IDP, subject, device: name, timeScale: '10', pauseGrace: '1' });
         await page.goto(`${t.url}/examples/players/${player}.html?${query}`);
         await play(page);
         pages[name] = page;
@@ -136,7 +155,7 @@ describeWithChromium('Player integrations in Chromium', (executablePath) => {
       });
 
       it('shows a fourth player the conflict dialog; stopping one from it starts playback, and the stopped one pauses', async () => {
-        for (const name of ['P2', 'P3']) await playsPast(await openAndPlay(name), 0.2);
+        await Promise.all(['P2', 'P3'].map(async (name) => playsPast(await openAndPlay(name), 0.2)));
         expect(devices((await eventually(subject, (s) => s.running.length === 3, 'three streams')).running)).toEqual(['P1', 'P2', 'P3']);
 
         const p4 = await openAndPlay('P4');
