@@ -51,7 +51,8 @@ export async function buildClient({ log = console.log } = {}) {
   }
   const mediaAndUi = sizes.media + sizes.ui;
   log(`media + ui       ${kb(mediaAndUi)} gzip (budget ${kb(MEDIA_AND_UI_BUDGET)})`);
-  if (mediaAndUi > MEDIA_AND_UI_BUDGET) failures.push(`media + ui is ${kb(mediaAndUi)} gzip, over its budget of ${kb(MEDIA_AND_UI_BUDGET)}`);
+  if (mediaAndUi > MEDIA_AND_UI_BUDGET)
+    failures.push(`media + ui is ${kb(mediaAndUi)} gzip, over its budget of ${kb(MEDIA_AND_UI_BUDGET)}`);
   return { sizes, failures };
 }
 

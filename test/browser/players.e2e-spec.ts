@@ -84,7 +84,12 @@ describeWithChromium('Player integrations in Chromium', (executablePath) => {
     if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
     const violations = await page.evaluate(async () => {
       const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: unknown[] }> } }).axe;
-      return (await axe.run(document)).violations as Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>;
+      return (await axe.run(document)).violations as Array<{
+        id: string;
+        impact: string;
+        help: string;
+        nodes: Array<{ target: string[] }>;
+      }>;
     });
     return violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -97,7 +102,9 @@ describeWithChromium('Player integrations in Chromium', (executablePath) => {
     try {
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
-      await page.goto(`${t.url}/examples/players/media.html?${new URLSearchParams({ app: APP, idp: IDP, subject, device: 'TV', timeScale: '10' })}`);
+      await page.goto(
+        `${t.url}/examples/players/media.html?${new URLSearchParams({ app: APP, idp: IDP, subject, device: 'TV', timeScale: '10' })}`,
+      );
       await page.locator('video').evaluate((video: HTMLVideoElement) => video.play());
       await playsPast(page, 0.5);
       await stateIs(page, 'active');
@@ -164,7 +171,9 @@ describeWithChromium('Player integrations in Chromium', (executablePath) => {
         await paused(p4);
         await stateIs(p4, 'denied');
         expect(await dialog.getByRole('listitem').count()).toBe(3);
-        await dialog.getByText('Number of active streams exceeded. Your account is watching on 3 other screens.', { exact: false }).waitFor();
+        await dialog
+          .getByText('Number of active streams exceeded. Your account is watching on 3 other screens.', { exact: false })
+          .waitFor();
         // The first stop button has the focus; Tab cycles within the dialog.
         const focused = () => p4.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute('aria-label') ?? null);
         expect(await focused()).toMatch(/^Stop this one and watch here: P\d, Test pattern, started .+$/);

@@ -51,7 +51,16 @@ const denial: AdviceBody = {
       threshold: 1,
       scope: [],
       conflicts: {
-        s1: [{ terminationCode: 'aaaa0001', metadata: {}, channel: 'News', startedAt: '2031-05-06T07:00:00.000Z', deviceName: 'TV', applicationName: 'App' }],
+        s1: [
+          {
+            terminationCode: 'aaaa0001',
+            metadata: {},
+            channel: 'News',
+            startedAt: '2031-05-06T07:00:00.000Z',
+            deviceName: 'TV',
+            applicationName: 'App',
+          },
+        ],
       },
     },
   ],
@@ -87,7 +96,12 @@ describe('MediaBinding', () => {
   let media: FakeMedia;
   let sut: MediaBinding;
   const bind = (options: Partial<MediaBindingOptions> = {}) => {
-    const client = new ConcurrencyClient({ baseUrl: 'https://cm.example', applicationId: 'app', fetch: server.fetch, backoff: { initialMs: 1000, maxMs: 1000 } });
+    const client = new ConcurrencyClient({
+      baseUrl: 'https://cm.example',
+      applicationId: 'app',
+      fetch: server.fetch,
+      backoff: { initialMs: 1000, maxMs: 1000 },
+    });
     sut = bindMedia(media, { client, idp: 'idp', subject: 'alice', metadata: { channel: 'News' }, hiddenGraceSeconds: false, ...options });
     return sut;
   };
@@ -200,7 +214,9 @@ describe('MediaBinding', () => {
     const terminated = jest.fn();
     sut.on('terminated', terminated);
     const remote: AdviceBody = {
-      associatedAdvice: [{ type: 'remote-termination', message: 'This session was terminated by a remote session', terminator: {} as never }],
+      associatedAdvice: [
+        { type: 'remote-termination', message: 'This session was terminated by a remote session', terminator: {} as never },
+      ],
       obligations: [],
     };
     server.reply('POST', server.admit(), { status: 410, body: remote });

@@ -124,11 +124,11 @@ export class MediaBinding extends TypedEmitter<MediaBindingEvents> {
     this.offTarget = [
       target.on('play', () => this.onPlay()),
       target.on('pause', () => this.onPause()),
-      target.on('ended', () => this.stopFor('ended')),
-      target.on('emptied', () => this.stopFor('source-change')),
+      target.on('ended', () => void this.stopFor('ended')),
+      target.on('emptied', () => void this.stopFor('source-change')),
     ];
     if (typeof addEventListener === 'function') {
-      const onPageHide = () => this.stopFor('pagehide', { keepalive: true });
+      const onPageHide = () => void this.stopFor('pagehide', { keepalive: true });
       addEventListener('pagehide', onPageHide);
       this.offTarget.push(() => removeEventListener('pagehide', onPageHide));
     }

@@ -137,7 +137,14 @@ export function defineConflictDialog(): void {
         return el(
           'li',
           {},
-          el('dl', {}, ...row(t.device, values.device), ...row(t.channel, values.channel), ...row(t.started, started), ...row(t.application, values.application)),
+          el(
+            'dl',
+            {},
+            ...row(t.device, values.device),
+            ...row(t.channel, values.channel),
+            ...row(t.started, started),
+            ...row(t.application, values.application),
+          ),
           button,
         );
       });
