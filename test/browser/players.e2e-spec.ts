@@ -29,6 +29,8 @@ const VIEWPORTS = {
  * playback, the dialog); what the operator sees from the management API (the account's sessions and end reasons).
  */
 describeWithChromium('Player integrations in Chromium', (executablePath) => {
+  // Each test opens pages that load a player and play real media: a loaded CI machine needs more than the default.
+  jest.setTimeout(60_000);
   let t: TestApp;
   let browser: Browser;
   let admin: ManagementSession;

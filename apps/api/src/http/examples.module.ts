@@ -1,6 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { Controller, type DynamicModule, Get, Module, NotFoundException, Param, Res, StreamableFile } from '@nestjs/common';
+import {
+  Controller,
+  type DynamicModule,
+  Get,
+  Module,
+  NotFoundException,
+  type OnModuleInit,
+  Param,
+  Req,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 
@@ -71,12 +82,26 @@ function examplesController(root: string) {
   /** The player examples (examples/players), in development mode only: read from disk at each request. */
   @ApiExcludeController()
   @Controller('examples/players')
-  class ExamplesController {
+  class ExamplesController implements OnModuleInit {
     constructor(private readonly adapterHost: HttpAdapterHost) {}
 
+    /** `/examples/players/` (Express routes it here too; Fastify, strict about the slash, in onModuleInit). */
     @Get()
-    index(@Res({ passthrough: true }) response: unknown): StreamableFile {
-      return this.send(response, '', 'index.html');
+    index(@Req() request: { url?: string }, @Res({ passthrough: true }) response: unknown): StreamableFile | undefined {
+      if ((request.url ?? '').split('?')[0].endsWith('/')) return this.send(response, '', 'index.html');
+      // The pages' relative links need the folder's URL.
+      this.adapterHost.httpAdapter.redirect(response, 302, '/examples/players/');
+      return undefined;
+    }
+
+    onModuleInit(): void {
+      const adapter = this.adapterHost.httpAdapter;
+      if (adapter.getType() !== 'fastify') return;
+      adapter.get('/examples/players/', (_request: unknown, reply: unknown) => {
+        const file = this.send(reply, '', 'index.html');
+        adapter.setHeader(reply, 'Content-Type', TYPES['.html']);
+        adapter.reply(reply, file.getStream(), 200);
+      });
     }
 
     @Get(':file')
