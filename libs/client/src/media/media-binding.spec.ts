@@ -19,7 +19,7 @@ function fakeServer() {
   const fetch = (url: string, init: RequestInit): Promise<Response> => {
     const method = init.method ?? 'GET';
     calls.push({ method, url, headers: init.headers as Record<string, string>, keepalive: init.keepalive });
-    const reply = replies[method].shift() ?? { status: 202, headers: window(10) };
+    const reply: Reply = replies[method].shift() ?? { status: 202, headers: window(10) };
     if (reply === 'network-error') return Promise.reject(new TypeError('fetch failed'));
     const body = reply.body === undefined ? null : JSON.stringify(reply.body);
     return Promise.resolve(new Response(body, { status: reply.status, headers: { 'content-type': 'application/json', ...reply.headers } }));
