@@ -184,6 +184,35 @@ describe('MediaBinding', () => {
     expect(sut.state).toBe('active');
   });
 
+  it('stops and pauses when the page stays hidden for hiddenGraceSeconds (a phone switching apps)', async () => {
+    // Node has no document: a page that the test hides and shows.
+    const page = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+    (globalThis as unknown as { document?: unknown }).document = page;
+    const setVisibility = (state: DocumentVisibilityState) => {
+      page.visibilityState = state;
+      page.dispatchEvent(new Event('visibilitychange'));
+    };
+    try {
+      bind({ hiddenGraceSeconds: 30 });
+      server.reply('POST', server.admit());
+      media.play();
+      await settle();
+      setVisibility('hidden');
+      await jest.advanceTimersByTimeAsync(20_000);
+      setVisibility('visible'); // back within the grace: nothing happens
+      await jest.advanceTimersByTimeAsync(20_000);
+      expect(server.stops()).toHaveLength(0);
+      setVisibility('hidden');
+      await jest.advanceTimersByTimeAsync(30_000);
+      expect(server.stops()).toHaveLength(1);
+      expect(media.paused).toBe(true);
+      expect(sut.state).toBe('idle');
+    } finally {
+      await sut.destroy();
+      delete (globalThis as unknown as { document?: unknown }).document;
+    }
+  });
+
   it('pauses on a denial, asks onConflict, and starts again with X-Terminate and resumes when the viewer chose', async () => {
     const onConflict = jest.fn((d: { conflicts: Array<{ terminationCode: string }> }) => d.conflicts[0]);
     bind({ onConflict: onConflict as unknown as MediaBindingOptions['onConflict'] });
