@@ -228,6 +228,21 @@ describe('MediaBinding', () => {
     expect(media.paused).toBe(false);
   });
 
+  it('keeps the media paused while the viewer is being asked', async () => {
+    let answer: (choice: undefined) => void = () => undefined;
+    bind({ onConflict: () => new Promise<undefined>((resolve) => (answer = resolve)) });
+    server.reply('POST', { status: 409, body: denial });
+    media.play();
+    await settle();
+    media.play(); // a media key, while the dialog is open
+    await settle();
+    expect(media.paused).toBe(true);
+    expect(server.starts()).toHaveLength(1);
+    answer(undefined);
+    await settle();
+    expect(sut.state).toBe('denied');
+  });
+
   it('stays paused and denied when the viewer cancels', async () => {
     bind({ onConflict: () => undefined });
     server.reply('POST', { status: 409, body: denial });

@@ -107,6 +107,8 @@ export class MediaBinding extends TypedEmitter<MediaBindingEvents> {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly hiddenGraceSeconds: number | false;
   private destroyed = false;
+  /** `onConflict` is asking the viewer: a play from elsewhere (media keys) waits for the answer. */
+  private asking = false;
 
   constructor(
     private readonly target: MediaTarget,
@@ -173,6 +175,10 @@ export class MediaBinding extends TypedEmitter<MediaBindingEvents> {
     if (this.destroyed) return;
     clearTimeout(this.pauseTimer);
     this.pauseTimer = undefined;
+    if (this.asking) {
+      this.target.pause();
+      return;
+    }
     if (this.current === 'idle' || this.current === 'denied') void this.start([], false);
   }
 
@@ -262,10 +268,13 @@ export class MediaBinding extends TypedEmitter<MediaBindingEvents> {
     if (!onConflict || denial.reason !== 'streams' || denial.conflicts.length === 0) return;
     const generation = this.generation;
     let choice: Conflict | undefined;
+    this.asking = true;
     try {
       choice = await onConflict(denial);
     } catch {
       choice = undefined;
+    } finally {
+      this.asking = false;
     }
     if (generation !== this.generation || this.current !== 'denied' || this.destroyed) return;
     if (choice) await this.start([choice.terminationCode], true);
