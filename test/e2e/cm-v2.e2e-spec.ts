@@ -224,6 +224,40 @@ describe.each(VARIANTS)('CM v2 API on %s, sessions in %s', (adapter, store) => {
       await demo.stop('idp1', 'stop-frees', ids[1]);
       expect((await demo.init('idp1', 'stop-frees', {})).status).toBe(202);
     });
+
+    it('POST …/stop (our extension) stops like DELETE, with Basic auth or, for sendBeacon, form credentials', async () => {
+      const stopUrl = (id: string) => `${t.url}/v2/sessions/idp1/post-stop/${id}/stop`;
+      const withHeader = (await demo.init('idp1', 'post-stop', {})).body.sessionId;
+      const basic = await demo.raw('POST', `/v2/sessions/idp1/post-stop/${withHeader}/stop`);
+      expect(basic.status).toBe(202);
+      expect(basic.text).toBe('');
+      expect((await t.stored(withHeader))?.endReason).toBe('stopped');
+      expect((await demo.raw('POST', `/v2/sessions/idp1/post-stop/${withHeader}/stop`)).status).toBe(410);
+
+      // What navigator.sendBeacon(url, new URLSearchParams({ applicationId })) sends: no Authorization header.
+      const beacon = (id: string, form: Record<string, string>) =>
+        fetch(stopUrl(id), { method: 'POST', body: new URLSearchParams(form), headers: { origin: 'https://player.example' } });
+      const fromBeacon = (await demo.init('idp1', 'post-stop', {})).body.sessionId;
+      const noCredentials = await beacon(fromBeacon, {});
+      expect(noCredentials.status).toBe(401);
+      expect(((await noCredentials.json()) as { detail: string }).detail).toMatch(/form field applicationId/);
+      expect((await beacon(fromBeacon, { applicationId: 'no-such-app' })).status).toBe(401);
+      expect((await beacon(fromBeacon, { applicationId: 'demo-app', secret: 'not-empty' })).status).toBe(401);
+      expect((await t.stored(fromBeacon))?.endedAt).toBeNull();
+      const ok = await beacon(fromBeacon, { applicationId: 'demo-app' });
+      expect(ok.status).toBe(202);
+      expect(ok.headers.get('access-control-allow-origin')).toBe('https://player.example');
+      expect((await t.stored(fromBeacon))?.endReason).toBe('stopped');
+      expect((await demo.heartbeat('idp1', 'post-stop', fromBeacon)).status).toBe(410);
+
+      // The heartbeat route still takes credentials from the header only.
+      const other = (await demo.init('idp1', 'post-stop', {})).body.sessionId;
+      const formOnHeartbeat = await fetch(`${t.url}/v2/sessions/idp1/post-stop/${other}`, {
+        method: 'POST',
+        body: new URLSearchParams({ applicationId: 'demo-app' }),
+      });
+      expect(formOnHeartbeat.status).toBe(401);
+    });
   });
 
   describe('runningStreams', () => {

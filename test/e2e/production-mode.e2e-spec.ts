@@ -79,6 +79,12 @@ describe.each(ADAPTERS)('production mode on %s', (adapter) => {
     expect(await t.sql(`SELECT email, role FROM operators`)).toEqual([{ email: 'admin@example.com', role: 'admin' }]);
   });
 
+  it('serves no player examples (their players are devDependencies)', async () => {
+    for (const path of ['hlsjs.html', 'stream/index.m3u8', 'vendor/hls.min.js']) {
+      expect((await fetch(`${t.url}/examples/players/${path}`)).status).toBe(404);
+    }
+  });
+
   it('serves no metrics on the public port; they are on 127.0.0.1 on their own listener', async () => {
     const pub = await fetch(`${t.url}/metrics`);
     expect(pub.status).toBe(404);

@@ -19,6 +19,7 @@ import { dataSourceOptions } from './database/options';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ConsoleModule } from './http/console.module';
 import { DocsController, OpenApiDocument } from './http/docs.controller';
+import { ExamplesModule } from './http/examples.module';
 import { HealthController } from './http/health.controller';
 import { MetricsListener } from './http/metrics-access';
 import { MetricsController } from './http/metrics.controller';
@@ -78,6 +79,8 @@ export class AppModule {
           decisionRetentionHours: env.CM_ENDED_RETENTION_HOURS,
         }),
         SharingModule.forRoot({ enabled: env.CM_SHARING_SIGNALS }),
+        // The player examples (development mode): before the console, whose catch-all would answer their paths.
+        ExamplesModule.forRoot({ enabled: env.CM_ENV !== 'production' }),
         // Last: its catch-all route (the console's client-side routes) must come after every API route.
         ConsoleModule.forRoot({ production: env.CM_ENV === 'production' }),
       ],

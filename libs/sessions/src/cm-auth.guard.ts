@@ -1,10 +1,12 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { secretMatches } from '@cm/tenants';
 import { type ApplicationContext, ApplicationDirectory } from './application-directory';
 import { CmError } from './sessions.errors';
 
 interface CmRequest {
   headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
   cmApplication?: ApplicationContext;
 }
 
@@ -17,19 +19,43 @@ function parseBasic(header: string | string[] | undefined): { user: string; pass
   return colon < 0 ? { user: decoded, password: '' } : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+const FORM_CREDENTIALS = 'cm:form-credentials';
+
+/**
+ * Marks a route that also takes the credentials as form fields `applicationId` and `secret` of its body when the
+ * request has no Authorization header: `navigator.sendBeacon` cannot set headers (POST …/stop, our extension).
+ */
+export const AcceptsFormCredentials = () => SetMetadata(FORM_CREDENTIALS, true);
+
+function formCredentials(body: unknown): { user: string; password: string } | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const { applicationId, secret } = body as Record<string, unknown>;
+  if (typeof applicationId !== 'string') return null;
+  return { user: applicationId, password: typeof secret === 'string' ? secret : '' };
+}
+
 /** One answer for an unknown application id and a wrong secret: a caller cannot probe which ids exist. */
 const BAD_CREDENTIALS = 'Unknown application id or wrong secret';
 
 /** HTTP Basic: user = application id, password = the application's secret (empty when it needs none). */
 @Injectable()
 export class CmAuthGuard implements CanActivate {
-  constructor(private readonly directory: ApplicationDirectory) {}
+  constructor(
+    private readonly directory: ApplicationDirectory,
+    private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<CmRequest>();
-    const credentials = parseBasic(request.headers.authorization);
+    const header = request.headers.authorization;
+    const fromForm = header === undefined && this.reflector.get<boolean>(FORM_CREDENTIALS, context.getHandler()) === true;
+    const credentials = fromForm ? formCredentials(request.body) : parseBasic(header);
     if (!credentials || credentials.user === '') {
-      throw CmError.unauthorized('Send the application id as the Basic auth user name');
+      throw CmError.unauthorized(
+        fromForm
+          ? 'Send the application id as the Basic auth user name, or as the form field applicationId'
+          : 'Send the application id as the Basic auth user name',
+      );
     }
     const ctx = await this.directory.get(credentials.user);
     if (!ctx) throw CmError.unauthorized(BAD_CREDENTIALS);

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Ip, Param, Post, Quer
 import { type InitResponseBody, PLAYBACK_TOKEN_HEADER, type RunningStreamsBody } from '@cm/contracts';
 import { PlaybackTokensService } from '@cm/playback-tokens';
 import type { ApplicationContext } from './application-directory';
-import { CmApplication, CmAuthGuard } from './cm-auth.guard';
+import { AcceptsFormCredentials, CmApplication, CmAuthGuard } from './cm-auth.guard';
 import { answer, CmReply } from './cm-reply';
 import { EntitlementVerifier } from './entitlements';
 import { checkAccountPart, parseMetadata } from './metadata';
@@ -123,6 +123,24 @@ export class CmV2Controller {
   ): Promise<undefined> {
     await this.stopSession.execute(app, account(idp, subject), sessionId);
     return answer(res, new CmReply(undefined));
+  }
+
+  /**
+   * Our extension: the stop as a POST, for players that can only send `navigator.sendBeacon` when the page goes
+   * away. Same answers as DELETE. A beacon cannot set headers, so the credentials may come as the form fields
+   * `applicationId` and `secret` of the body instead of the Authorization header.
+   */
+  @Post('sessions/:idp/:subject/:sessionId/stop')
+  @HttpCode(202)
+  @AcceptsFormCredentials()
+  stopByPost(
+    @CmApplication() app: ApplicationContext,
+    @Res({ passthrough: true }) res: unknown,
+    @Param('idp') idp: string,
+    @Param('subject') subject: string,
+    @Param('sessionId') sessionId: string,
+  ): Promise<undefined> {
+    return this.stop(app, res, idp, subject, sessionId);
   }
 
   @Get('runningStreams/:idp/:subject')
