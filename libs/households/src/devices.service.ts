@@ -11,11 +11,18 @@ import {
 } from '@cm/contracts';
 import { deviceLimitAdvice, startingDevice } from '@cm/policy-engine';
 import { type AccountKey, type DeviceRow, type DeviceTouch, HouseholdsRepository } from './households.repository';
+import { writeSettingAside } from './write-behind';
 
 /** Registered devices seen again are written at most this long after (one statement for all of them). */
 const TOUCH_FLUSH_MS = 1000;
 /** Above this many devices waiting, they are written at once. */
 const TOUCH_FLUSH_AT = 5000;
+/** At most this many sightings wait for a database that does not answer; past it, the oldest are dropped (logged). */
+const TOUCH_KEEP_MAX = 10 * TOUCH_FLUSH_AT;
+/** The `buffer` label of `cm_writebehind_rejected_total` for these sightings. */
+export const DEVICE_LAST_SEEN_BUFFER = 'device_last_seen';
+
+const touchKey = (t: DeviceTouch) => `${t.policyId}\n${t.account.idp.length}:${t.account.idp}${t.account.subject}\n${t.deviceId}`;
 
 /** A policy as device registration needs it: its id, name and rules. */
 export interface DevicePolicy {
@@ -65,6 +72,12 @@ export class DevicesService implements BeforeApplicationShutdown {
   private touches = new Map<string, DeviceTouch>();
   private touchTimer?: NodeJS.Timeout;
   private touching: Promise<void> = Promise.resolve();
+  private refusedRows = 0;
+
+  /** Sightings the database refused (set aside, never retried) since start-up: `cm_writebehind_rejected_total`. */
+  get rejected(): number {
+    return this.refusedRows;
+  }
 
   /** Whether any of these policies caps devices. */
   static capsDevices(policies: readonly DevicePolicy[]): boolean {
@@ -98,27 +111,50 @@ export class DevicesService implements BeforeApplicationShutdown {
    * together within TOUCH_FLUSH_MS. Listings write what is pending first.
    */
   private touch(touch: DeviceTouch): void {
-    const { account } = touch;
-    this.touches.set(`${touch.policyId}\n${account.idp.length}:${account.idp}${account.subject}\n${touch.deviceId}`, touch);
+    this.touches.set(touchKey(touch), touch);
     if (this.touches.size >= TOUCH_FLUSH_AT) void this.flush();
-    else if (!this.touchTimer) {
-      this.touchTimer = setTimeout(() => void this.flush(), TOUCH_FLUSH_MS);
-      this.touchTimer.unref();
-    }
+    else this.schedule();
   }
 
-  /** Writes the pending sightings (one statement); a failed write is logged and they are dropped (last seen only). */
+  private schedule(): void {
+    if (this.touchTimer) return;
+    this.touchTimer = setTimeout(() => void this.flush(), TOUCH_FLUSH_MS);
+    this.touchTimer.unref();
+  }
+
+  /**
+   * Writes the pending sightings (one statement). Write-behind never jams: a sighting the database refuses (its data)
+   * is set aside, logged with the reason and counted, and the others are written; when the database cannot be reached
+   * they wait for the next flush (at most TOUCH_KEEP_MAX; a newer sighting of the same device replaces a kept one).
+   */
   flush(): Promise<void> {
     clearTimeout(this.touchTimer);
     this.touchTimer = undefined;
     if (this.touches.size === 0) return this.touching;
     const batch = [...this.touches.values()];
     this.touches = new Map();
-    this.touching = this.touching.then(() =>
-      this.repository.touchDevices(batch).catch((error: unknown) => {
-        this.logger.warn(`Could not write when ${batch.length} registered device(s) were last seen: ${String(error)}`);
-      }),
-    );
+    this.touching = this.touching.then(async () => {
+      const { refused, unwritten, error } = await writeSettingAside(batch, (rows) => this.repository.touchDevices(rows));
+      for (const { row, reason } of refused) {
+        this.logger.warn(
+          `Device sighting set aside (${DEVICE_LAST_SEEN_BUFFER}): the database refused ${JSON.stringify([row.policyId, row.account.idp, row.account.subject, row.deviceId])}: ${reason}`,
+        );
+      }
+      this.refusedRows += refused.length;
+      if (unwritten.length === 0) return;
+      let dropped = 0;
+      for (const touch of unwritten) {
+        const key = touchKey(touch);
+        if (this.touches.has(key)) continue; // seen again since: the newer sighting wins
+        if (this.touches.size >= TOUCH_KEEP_MAX) dropped++;
+        else this.touches.set(key, touch);
+      }
+      this.logger.warn(
+        `Could not write when ${unwritten.length} registered device(s) were last seen (${String(error)}): ` +
+          (dropped === 0 ? 'kept for the next attempt' : `${dropped} dropped, the rest kept`),
+      );
+      this.schedule();
+    });
     return this.touching;
   }
 
