@@ -8,11 +8,12 @@ const DOWN = pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432');
 function database(options: { downAfter?: number } = {}) {
   const saved: string[] = [];
   let calls = 0;
-  const write = async (rows: string[]) => {
+  const write = (rows: string[]): Promise<void> => {
     calls++;
-    if (options.downAfter !== undefined && calls > options.downAfter) throw DOWN;
-    if (rows.some((r) => r.includes('bad'))) throw NUL;
+    if (options.downAfter !== undefined && calls > options.downAfter) return Promise.reject(DOWN);
+    if (rows.some((r) => r.includes('bad'))) return Promise.reject(NUL);
     saved.push(...rows);
+    return Promise.resolve();
   };
   return { saved, write, calls: () => calls };
 }

@@ -49,11 +49,11 @@ export class HouseholdsPerTenant1796663858653 implements MigrationInterface {
          JOIN "tenants" t ON t.id = played.tenant_id
         WHERE NOT EXISTS (SELECT 1 FROM "operators" o WHERE o.email = h.set_by AND o.tenant_id IS NOT NULL)`,
     );
-    const unattributed: Array<{ idp: string; subject: string; network_id: string; set_by: string; set_at: Date }> = await queryRunner.query(
+    const unattributed = (await queryRunner.query(
       `SELECT h.idp, h.subject, h.network_id, h.set_by, h.set_at FROM "home_networks_by_account" h
         WHERE NOT EXISTS (SELECT 1 FROM "home_networks" n WHERE n.idp = h.idp AND n.subject = h.subject)
         ORDER BY h.set_at`,
-    );
+    )) as Array<{ idp: string; subject: string; network_id: string; set_by: string; set_at: Date }>;
     for (const row of unattributed) {
       await queryRunner.query(
         `INSERT INTO "audit_log" (id, actor_id, actor_email, actor_token_id, action, target_type, target_id, tenant_id, before, after)
