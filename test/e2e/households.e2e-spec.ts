@@ -379,7 +379,7 @@ describe('households write-behind', () => {
     const networks = t.app.get(NetworksService);
     const tenant = await t.tenants.create({ slug: unique('wb'), name: 'wb' });
     const network = { address: '81.2.69.142', networkId: '81.2.69.0/24', country: 'GB', asn: 20712 };
-    expect(await rejected('network_starts')).toBe(0);
+    expect(await rejected('network-counts')).toBe(0);
     networks.recordStart({ idp: 'wb', subject: 'first' }, tenant.id, network);
     networks.recordStart({ idp: 'wb', subject: 'bad\u0000subject' }, tenant.id, network);
     networks.recordStart({ idp: 'wb', subject: 'second' }, tenant.id, network);
@@ -392,11 +392,32 @@ describe('households write-behind', () => {
       { subject: 'first', starts: 1 },
       { subject: 'second', starts: 2 },
     ]);
-    expect(await rejected('network_starts')).toBe(1);
+    expect(await rejected('network-counts')).toBe(1);
     // The buffer goes on: later starts are written.
     networks.recordStart({ idp: 'wb', subject: 'first' }, tenant.id, network);
     await networks.flush();
     expect((await t.sql(`SELECT starts FROM account_networks WHERE idp = 'wb' AND subject = 'first'`))[0]).toEqual({ starts: 2 });
+  });
+
+  it('keeps start counts for the next flush when the write fails for another reason, and counts them once', async () => {
+    const networks = t.app.get(NetworksService);
+    const tenant = await t.tenants.create({ slug: unique('wb'), name: 'wb' });
+    const network = { address: '8.8.8.8', networkId: '8.8.8.0/24', country: 'US', asn: 15169 };
+    const before = (await rejected('network-counts'))!;
+    // The table is away (42P01, not the rows' fault): nothing is set aside, the counts wait.
+    await t.sql(`ALTER TABLE account_networks RENAME TO account_networks_away`);
+    try {
+      networks.recordStart({ idp: 'wb-keep', subject: 'kept' }, tenant.id, network);
+      networks.recordStart({ idp: 'wb-keep', subject: 'bad\u0000subject' }, tenant.id, network);
+      await networks.flush();
+    } finally {
+      await t.sql(`ALTER TABLE account_networks_away RENAME TO account_networks`);
+    }
+    expect(await rejected('network-counts')).toBe(before);
+    networks.recordStart({ idp: 'wb-keep', subject: 'kept' }, tenant.id, network);
+    await networks.flush();
+    expect(await t.sql(`SELECT subject, starts FROM account_networks WHERE idp = 'wb-keep'`)).toEqual([{ subject: 'kept', starts: 2 }]);
+    expect(await rejected('network-counts')).toBe(before + 1);
   });
 
   it('writes the valid device sightings of a batch with one the database refuses', async () => {
@@ -406,7 +427,7 @@ describe('households write-behind', () => {
     expect((await p.init('idp', 'wb-b', { deviceId: 'tv', deviceName: 'TV' })).status).toBe(202);
     const devices = t.app.get(DevicesService);
     const policies = [{ id: policy.id, name: policy.name, rules: policy.rules }];
-    expect(await rejected('device_last_seen')).toBe(0);
+    expect(await rejected('device-last-seen')).toBe(0);
     // Both devices are registered: a start writes nothing, its sighting (name, last seen) waits in the buffer.
     expect(await devices.admit(policies, { idp: 'idp', subject: 'wb-a' }, { deviceId: 'tv', deviceName: 'bad\u0000name' }, 'web')).toEqual({
       ok: true,
@@ -423,6 +444,6 @@ describe('households write-behind', () => {
       { subject: 'wb-a', name: 'TV', platform: 'web' },
       { subject: 'wb-b', name: 'Living room', platform: 'tvOS' },
     ]);
-    expect(await rejected('device_last_seen')).toBe(1);
+    expect(await rejected('device-last-seen')).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import {
   type AnyRule,
   type DeviceLimitAdvice,
@@ -7,11 +8,12 @@ import {
   isDeviceRegistrationRule,
   type Metadata,
   type RegisteredDevice,
+  reportSetAside,
   type SwapLimitAdvice,
+  writeSettingAside,
 } from '@cm/contracts';
 import { deviceLimitAdvice, startingDevice } from '@cm/policy-engine';
 import { type AccountKey, type DeviceRow, type DeviceTouch, HouseholdsRepository } from './households.repository';
-import { writeSettingAside } from './write-behind';
 
 /** Registered devices seen again are written at most this long after (one statement for all of them). */
 const TOUCH_FLUSH_MS = 1000;
@@ -20,7 +22,7 @@ const TOUCH_FLUSH_AT = 5000;
 /** At most this many sightings wait for a database that does not answer; past it, the oldest are dropped (logged). */
 const TOUCH_KEEP_MAX = 10 * TOUCH_FLUSH_AT;
 /** The `buffer` label of `cm_writebehind_rejected_total` for these sightings. */
-export const DEVICE_LAST_SEEN_BUFFER = 'device_last_seen';
+export const DEVICE_LAST_SEEN_BUFFER = 'device-last-seen';
 
 const touchKey = (t: DeviceTouch) => `${t.policyId}\n${t.account.idp.length}:${t.account.idp}${t.account.subject}\n${t.deviceId}`;
 
@@ -66,18 +68,17 @@ function merged(rows: DeviceRow[]): RegisteredDevice[] {
 export class DevicesService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DevicesService.name);
 
-  constructor(private readonly repository: HouseholdsRepository) {}
+  constructor(
+    private readonly repository: HouseholdsRepository,
+    private readonly events: EventEmitter2,
+  ) {}
 
   /** Registered devices seen again and not written yet, by register and device (the latest sighting). */
   private touches = new Map<string, DeviceTouch>();
   private touchTimer?: NodeJS.Timeout;
   private touching: Promise<void> = Promise.resolve();
-  private refusedRows = 0;
-
-  /** Sightings the database refused (set aside, never retried) since start-up: `cm_writebehind_rejected_total`. */
-  get rejected(): number {
-    return this.refusedRows;
-  }
+  /** Shutting down: the last flush is under way and nothing is retried after it (the database is closing). */
+  private closing = false;
 
   /** Whether any of these policies caps devices. */
   static capsDevices(policies: readonly DevicePolicy[]): boolean {
@@ -117,15 +118,16 @@ export class DevicesService implements BeforeApplicationShutdown {
   }
 
   private schedule(): void {
-    if (this.touchTimer) return;
+    if (this.touchTimer || this.closing) return;
     this.touchTimer = setTimeout(() => void this.flush(), TOUCH_FLUSH_MS);
     this.touchTimer.unref();
   }
 
   /**
    * Writes the pending sightings (one statement). Write-behind never jams: a sighting the database refuses (its data)
-   * is set aside, logged with the reason and counted, and the others are written; when the database cannot be reached
-   * they wait for the next flush (at most TOUCH_KEEP_MAX; a newer sighting of the same device replaces a kept one).
+   * is set aside, logged with the reason and counted (`cm_writebehind_rejected_total{buffer="device-last-seen"}`), and
+   * the others are written; when the database cannot be reached they wait for the next flush (at most TOUCH_KEEP_MAX;
+   * a newer sighting of the same device replaces a kept one; writing one twice changes nothing).
    */
   flush(): Promise<void> {
     clearTimeout(this.touchTimer);
@@ -134,32 +136,36 @@ export class DevicesService implements BeforeApplicationShutdown {
     const batch = [...this.touches.values()];
     this.touches = new Map();
     this.touching = this.touching.then(async () => {
-      const { refused, unwritten, error } = await writeSettingAside(batch, (rows) => this.repository.touchDevices(rows));
-      for (const { row, reason } of refused) {
-        this.logger.warn(
-          `Device sighting set aside (${DEVICE_LAST_SEEN_BUFFER}): the database refused ${JSON.stringify([row.policyId, row.account.idp, row.account.subject, row.deviceId])}: ${reason}`,
-        );
+      try {
+        const refused = await writeSettingAside(batch, (rows) => this.repository.touchDevices(rows));
+        const name = (t: DeviceTouch) => `${JSON.stringify(`${t.account.idp}/${t.account.subject}`)} device ${JSON.stringify(t.deviceId)}`;
+        reportSetAside(DEVICE_LAST_SEEN_BUFFER, refused, name, this.logger, this.events);
+      } catch (error) {
+        this.keep(batch, error);
       }
-      this.refusedRows += refused.length;
-      if (unwritten.length === 0) return;
-      let dropped = 0;
-      for (const touch of unwritten) {
-        const key = touchKey(touch);
-        if (this.touches.has(key)) continue; // seen again since: the newer sighting wins
-        if (this.touches.size >= TOUCH_KEEP_MAX) dropped++;
-        else this.touches.set(key, touch);
-      }
-      this.logger.warn(
-        `Could not write when ${unwritten.length} registered device(s) were last seen (${String(error)}): ` +
-          (dropped === 0 ? 'kept for the next attempt' : `${dropped} dropped, the rest kept`),
-      );
-      this.schedule();
     });
     return this.touching;
   }
 
+  /** Sightings not written because the database failed (not for their data): back in the buffer for the next flush. */
+  private keep(unwritten: DeviceTouch[], error: unknown): void {
+    let dropped = 0;
+    for (const touch of unwritten) {
+      const key = touchKey(touch);
+      if (this.touches.has(key)) continue; // seen again since: the newer sighting wins
+      if (this.touches.size >= TOUCH_KEEP_MAX) dropped++;
+      else this.touches.set(key, touch);
+    }
+    this.logger.warn(
+      `Could not write when ${unwritten.length} registered device(s) were last seen (${String(error)}): ` +
+        (dropped === 0 ? 'kept for the next attempt' : `${dropped} dropped, the rest kept`),
+    );
+    this.schedule();
+  }
+
   /** Before the database closes: what is pending is written. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.flush();
   }
 

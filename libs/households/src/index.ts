@@ -7,7 +7,7 @@ export {
   type ClientNetwork,
   type NetworksOverview,
   HOME_WINDOW_DAYS,
-  NETWORK_STARTS_BUFFER,
+  NETWORK_COUNTS_BUFFER,
   UNKNOWN_ASN,
   UNKNOWN_COUNTRY,
 } from './networks.service';

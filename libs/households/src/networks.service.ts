@@ -1,10 +1,10 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Metadata } from '@cm/contracts';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { type Metadata, reportSetAside, writeSettingAside } from '@cm/contracts';
 import { HouseholdsError, HouseholdsErrorCode } from './households.errors';
 import { type AccountKey, HouseholdsRepository, type NetworkUse } from './households.repository';
 import { IpDatabase } from './ip-database';
 import { networkPrefix, normalizeAddress } from './network-address';
-import { writeSettingAside } from './write-behind';
 
 /** Starts are counted in memory and written at most this long after (one statement for all of them). */
 const START_FLUSH_MS = 1000;
@@ -13,7 +13,7 @@ const START_FLUSH_AT = 5000;
 /** At most this many counts wait for a database that does not answer; past it, the oldest are dropped (logged). */
 const START_KEEP_MAX = 10 * START_FLUSH_AT;
 /** The `buffer` label of `cm_writebehind_rejected_total` for these counts. */
-export const NETWORK_STARTS_BUFFER = 'network_starts';
+export const NETWORK_COUNTS_BUFFER = 'network-counts';
 
 /** How far back "most of its playback" looks. */
 export const HOME_WINDOW_DAYS = 30;
@@ -61,7 +61,10 @@ export interface NetworksOverview {
 export class NetworksService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NetworksService.name);
 
-  constructor(private readonly repository: HouseholdsRepository) {}
+  constructor(
+    private readonly repository: HouseholdsRepository,
+    private readonly events: EventEmitter2,
+  ) {}
 
   private warned = false;
 
@@ -117,12 +120,8 @@ export class NetworksService implements OnApplicationBootstrap, BeforeApplicatio
   private pendingAccounts = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
-  private refusedRows = 0;
-
-  /** Counts the database refused (set aside, never retried) since start-up: `cm_writebehind_rejected_total`. */
-  get rejected(): number {
-    return this.refusedRows;
-  }
+  /** Shutting down: the last flush is under way and nothing is retried after it (the database is closing). */
+  private closing = false;
 
   /**
    * Counts an admitted start on its network (what the home network is computed from). Off the request path: counts
@@ -145,15 +144,17 @@ export class NetworksService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private schedule(): void {
-    if (this.flushTimer) return;
+    if (this.flushTimer || this.closing) return;
     this.flushTimer = setTimeout(() => void this.flush(), START_FLUSH_MS);
     this.flushTimer.unref();
   }
 
   /**
    * Writes the pending start counts (one statement). Write-behind never jams: a count the database refuses (its
-   * data) is set aside, logged with the reason and counted, and the others are written; when the database cannot be
-   * reached the counts wait for the next flush (at most START_KEEP_MAX of them).
+   * data) is set aside, logged with the reason and counted (`cm_writebehind_rejected_total{buffer="network-counts"}`),
+   * and the others are written; when the database cannot be reached the counts not written yet wait for the next
+   * flush (at most START_KEEP_MAX of them). Counts are added, not set: a count already written is never kept, so none
+   * is counted twice.
    */
   flush(): Promise<void> {
     clearTimeout(this.flushTimer);
@@ -163,27 +164,39 @@ export class NetworksService implements OnApplicationBootstrap, BeforeApplicatio
     this.pending = new Map();
     this.pendingAccounts = new Set();
     this.flushing = this.flushing.then(async () => {
-      const { refused, unwritten, error } = await writeSettingAside(batch, (rows) => this.repository.recordStarts(rows));
-      for (const { row, reason } of refused) {
-        this.logger.warn(
-          `Start count set aside (${NETWORK_STARTS_BUFFER}): the database refused ${JSON.stringify([row.account.idp, row.account.subject, row.tenantId, row.networkId])}: ${reason}`,
+      const written = new Set<StartCount>();
+      try {
+        const refused = await writeSettingAside(batch, async (rows) => {
+          await this.repository.recordStarts(rows);
+          for (const row of rows) written.add(row);
+        });
+        const name = (c: StartCount) =>
+          `${JSON.stringify(`${c.account.idp}/${c.account.subject}`)} on ${c.networkId} (tenant ${c.tenantId})`;
+        reportSetAside(NETWORK_COUNTS_BUFFER, refused, name, this.logger, this.events);
+      } catch (error) {
+        this.keep(
+          batch.filter((c) => !written.has(c)),
+          error,
         );
       }
-      this.refusedRows += refused.length;
-      if (unwritten.length === 0) return;
-      const room = Math.max(0, START_KEEP_MAX - this.pending.size);
-      for (const count of unwritten.slice(0, room)) this.add(count);
-      this.logger.warn(
-        `Could not record ${unwritten.length} start count(s) of networks (${String(error)}): ` +
-          (room >= unwritten.length ? 'kept for the next attempt' : `${unwritten.length - room} dropped, the rest kept`),
-      );
-      this.schedule();
     });
     return this.flushing;
   }
 
+  /** Counts not written because the database failed (not for their data): back in `pending` for the next flush. */
+  private keep(unwritten: StartCount[], error: unknown): void {
+    const room = Math.max(0, START_KEEP_MAX - this.pending.size);
+    for (const count of unwritten.slice(0, room)) this.add(count);
+    this.logger.warn(
+      `Could not record ${unwritten.length} start count(s) of networks (${String(error)}): ` +
+        (room >= unwritten.length ? 'kept for the next attempt' : `${unwritten.length - room} dropped, the rest kept`),
+    );
+    this.schedule();
+  }
+
   /** Before the database closes: what is pending is written. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.flush();
   }
 
