@@ -420,6 +420,18 @@ describe('households write-behind', () => {
     expect(await rejected('network-counts')).toBe(before + 1);
   });
 
+  it("forgets a deleted tenant's start counts and home networks", async () => {
+    const networks = t.app.get(NetworksService);
+    const tenant = await t.tenants.create({ slug: unique('gone'), name: 'gone' });
+    const account = { idp: 'wb-gone', subject: 'viewer' };
+    networks.recordStart(account, tenant.id, { address: '8.8.8.8', networkId: '8.8.8.0/24', country: 'US', asn: 15169 });
+    await networks.setHome(account, tenant.id, '8.8.4.0/24', 'test');
+    expect(await networks.tenantsWithNetworks(account, 'all')).toEqual([tenant.id]);
+    await t.tenants.delete(tenant.id);
+    expect(await networks.tenantsWithNetworks(account, 'all')).toEqual([]);
+    expect(await t.sql(`SELECT 1 FROM home_networks WHERE tenant_id = $1`, [tenant.id])).toEqual([]);
+  });
+
   it('writes the valid device sightings of a batch with one the database refuses', async () => {
     const { application, policy } = await givenApplication(t, [deviceRule(3)]);
     const p = player(t.url, application.id);

@@ -310,6 +310,12 @@ export class HouseholdsRepository {
     return rows.map((r) => ({ networkId: r.network_id, country: r.country, asn: r.asn, starts: r.starts, lastSeen: r.last_seen }));
   }
 
+  /** A deleted tenant's start counts and home networks (in the deletion's transaction): nobody could read them again. */
+  async deleteTenant(tenantId: string, m: EntityManager): Promise<void> {
+    await m.query(`DELETE FROM account_networks WHERE tenant_id = $1`, [tenantId]);
+    await m.query(`DELETE FROM home_networks WHERE tenant_id = $1`, [tenantId]);
+  }
+
   /** Sets (or, with null, clears) this tenant's choice of the account's home network; returns its previous choice. */
   async setHomeNetwork(account: AccountKey, tenantId: string, networkId: string | null, setBy: string): Promise<string | null> {
     return this.dataSource.transaction(async (m) => {

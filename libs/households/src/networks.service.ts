@@ -1,6 +1,7 @@
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { type Metadata, reportSetAside, writeSettingAside } from '@cm/contracts';
+import { TenantsService } from '@cm/tenants';
 import { HouseholdsError, HouseholdsErrorCode } from './households.errors';
 import { type AccountKey, HouseholdsRepository, type NetworkUse } from './households.repository';
 import { IpDatabase } from './ip-database';
@@ -58,13 +59,19 @@ export interface NetworksOverview {
  * tenant's operators neither read nor set them.
  */
 @Injectable()
-export class NetworksService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class NetworksService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NetworksService.name);
 
   constructor(
     private readonly repository: HouseholdsRepository,
     private readonly events: EventEmitter2,
+    private readonly tenants: TenantsService,
   ) {}
+
+  /** A tenant's households go with it (a tenant is deleted only once it has no applications). */
+  onModuleInit(): void {
+    this.tenants.onDelete((tenantId, manager) => this.repository.deleteTenant(tenantId, manager));
+  }
 
   private warned = false;
 
