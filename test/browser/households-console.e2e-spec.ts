@@ -11,7 +11,8 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSH
 /**
  * Households in the console, in a real Chromium against the real server: the rule builder makes a
  * device-registration rule and offers network attributes; the account page lists the registered devices and the
- * networks, removes a device (its stream ends) and sets the home network.
+ * networks, removes a device (its stream ends) and sets the home network; an admin sees and sets each tenant's own home
+ * network (issue 24).
  */
 describeWithChromium('Households and devices in the console (Chromium)', (executablePath) => {
   let t: TestApp;
@@ -124,5 +125,26 @@ describeWithChromium('Households and devices in the console (Chromium)', (execut
     await page.getByText('Home network set to 8.8.8.8').waitFor();
     await page.getByText('(set by an operator)').waitFor();
     await shot(page, '32-account-home-network');
+  });
+
+  it("shows an admin each tenant's own home network and sets one tenant's only", async () => {
+    const a = await givenApplication(t, [{ name: 'cap 5', limit: 5 }], { tenantSlug: 'homes-a' });
+    const b = await givenApplication(t, [{ name: 'cap 5', limit: 5 }], { tenantSlug: 'homes-b' });
+    expect((await player(t.url, a.application.id).init('idp', 'two-homes', {}, { 'x-forwarded-for': '81.2.69.142' })).status).toBe(202);
+    expect((await player(t.url, b.application.id).init('idp', 'two-homes', {}, { 'x-forwarded-for': '8.8.8.8' })).status).toBe(202);
+
+    await page.goto(`${t.url}/accounts?idp=idp&subject=two-homes`);
+    const ofA = page.getByRole('region', { name: 'Networks of homes-a' });
+    const ofB = page.getByRole('region', { name: 'Networks of homes-b' });
+    await ofA.getByRole('table').getByText('81.2.69.0/24').waitFor();
+    await ofB.getByRole('table').getByText('8.8.8.0/24').waitFor();
+    expect(await ofA.getByRole('table').getByText('8.8.8.0/24').count()).toBe(0);
+
+    await page.getByLabel('Set the home network (homes-b)').fill('8.8.4.4');
+    await page.getByRole('button', { name: 'Set home (homes-b)' }).click();
+    await page.getByText('Home network (homes-b) set to 8.8.4.4').waitFor();
+    await ofB.getByText('(set by an operator)').waitFor();
+    expect(await ofA.getByText('(most playback over 30 days)').count()).toBe(1);
+    await shot(page, '33-account-home-networks-per-tenant');
   });
 });

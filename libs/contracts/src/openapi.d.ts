@@ -714,12 +714,10 @@ export interface components {
       subject: string;
     };
     AccountNetworksDto: {
-      /** @description null until the account plays or an operator sets one */
-      home: components['schemas']['HomeNetworkDto'] | null;
       idp: string;
-      /** @description Networks of the last 30 days, most starts first (at most 50) */
-      networks: components['schemas']['NetworkUseDto'][];
       subject: string;
+      /** @description Per tenant (home networks are per tenant): each of your tenants whose applications played for the account in 30 days or whose operator set its home; empty when none */
+      tenants: components['schemas']['TenantNetworksDto'][];
     };
     AccountSessionDto: {
       /** @example demo-app */
@@ -1590,10 +1588,15 @@ export interface components {
     };
     SetHomeNetworkDto: {
       /**
-       * @description A /24 (IPv4) or /56 (IPv6) network, or an address in it; null goes back to the network of most playback
+       * @description A /24 (IPv4) or /56 (IPv6) network, or an address in it; null goes back to the network of most of the tenant's playback
        * @example 203.0.113.0/24
        */
       networkId: string | null;
+      /**
+       * Format: uuid
+       * @description The tenant whose home network this is; needed when several of your tenants have networks for the account
+       */
+      tenantId?: string;
     };
     SharesDto: {
       /** @description Exactly the tenants to share with (besides the owner) */
@@ -1861,6 +1864,19 @@ export interface components {
       slug: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    TenantNetworksDto: {
+      /** @description This tenant's home network for the account: null until its applications play or its operator sets one */
+      home: components['schemas']['HomeNetworkDto'] | null;
+      /** @description Networks of this tenant's starts over 30 days, most starts first (at most 50) */
+      networks: components['schemas']['NetworkUseDto'][];
+      /**
+       * Format: uuid
+       * @description The tenant whose applications played (or whose operator chose the home)
+       */
+      tenantId: string;
+      /** @example Demo */
+      tenantName: string;
     };
     TenantPlanDto: {
       /** @description Objects of the tenant the file does not list: kept, or deleted with prune */
@@ -3419,6 +3435,7 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The tenant's networks after the change (one item in tenants) */
       200: {
         headers: {
           [name: string]: unknown;
@@ -3426,6 +3443,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['AccountNetworksDto'];
         };
+      };
+      /** @description A bad networkId or tenantId; or tenantId missing while several of your tenants have networks */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Not signed in: no valid session cookie or API token */
       401: {
@@ -3441,7 +3465,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description None of your applications played for this account in 30 days */
+      /** @description None of your applications played for this account in 30 days, or tenantId is not yours */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3452,7 +3476,10 @@ export interface operations {
   };
   Accounts_networks: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Only this tenant's networks (another tenant's: 404) */
+        tenantId?: string;
+      };
       header?: never;
       path: {
         idp: string;
@@ -3479,6 +3506,13 @@ export interface operations {
       };
       /** @description The role may not do this, or a cookie-authenticated write failed the CSRF check */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description tenantId names a tenant that is not yours */
+      404: {
         headers: {
           [name: string]: unknown;
         };

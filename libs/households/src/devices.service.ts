@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import {
   type AnyRule,
   type DeviceLimitAdvice,
@@ -7,7 +8,9 @@ import {
   isDeviceRegistrationRule,
   type Metadata,
   type RegisteredDevice,
+  reportSetAside,
   type SwapLimitAdvice,
+  writeSettingAside,
 } from '@cm/contracts';
 import { deviceLimitAdvice, startingDevice } from '@cm/policy-engine';
 import { type AccountKey, type DeviceRow, type DeviceTouch, HouseholdsRepository } from './households.repository';
@@ -16,6 +19,12 @@ import { type AccountKey, type DeviceRow, type DeviceTouch, HouseholdsRepository
 const TOUCH_FLUSH_MS = 1000;
 /** Above this many devices waiting, they are written at once. */
 const TOUCH_FLUSH_AT = 5000;
+/** At most this many sightings wait for a database that does not answer; past it, the oldest are dropped (logged). */
+const TOUCH_KEEP_MAX = 10 * TOUCH_FLUSH_AT;
+/** The `buffer` label of `cm_writebehind_rejected_total` for these sightings. */
+export const DEVICE_LAST_SEEN_BUFFER = 'device-last-seen';
+
+const touchKey = (t: DeviceTouch) => `${t.policyId}\n${t.account.idp.length}:${t.account.idp}${t.account.subject}\n${t.deviceId}`;
 
 /** A policy as device registration needs it: its id, name and rules. */
 export interface DevicePolicy {
@@ -59,12 +68,17 @@ function merged(rows: DeviceRow[]): RegisteredDevice[] {
 export class DevicesService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DevicesService.name);
 
-  constructor(private readonly repository: HouseholdsRepository) {}
+  constructor(
+    private readonly repository: HouseholdsRepository,
+    private readonly events: EventEmitter2,
+  ) {}
 
   /** Registered devices seen again and not written yet, by register and device (the latest sighting). */
   private touches = new Map<string, DeviceTouch>();
   private touchTimer?: NodeJS.Timeout;
   private touching: Promise<void> = Promise.resolve();
+  /** Shutting down: the last flush is under way and nothing is retried after it (the database is closing). */
+  private closing = false;
 
   /** Whether any of these policies caps devices. */
   static capsDevices(policies: readonly DevicePolicy[]): boolean {
@@ -98,32 +112,60 @@ export class DevicesService implements BeforeApplicationShutdown {
    * together within TOUCH_FLUSH_MS. Listings write what is pending first.
    */
   private touch(touch: DeviceTouch): void {
-    const { account } = touch;
-    this.touches.set(`${touch.policyId}\n${account.idp.length}:${account.idp}${account.subject}\n${touch.deviceId}`, touch);
+    this.touches.set(touchKey(touch), touch);
     if (this.touches.size >= TOUCH_FLUSH_AT) void this.flush();
-    else if (!this.touchTimer) {
-      this.touchTimer = setTimeout(() => void this.flush(), TOUCH_FLUSH_MS);
-      this.touchTimer.unref();
-    }
+    else this.schedule();
   }
 
-  /** Writes the pending sightings (one statement); a failed write is logged and they are dropped (last seen only). */
+  private schedule(): void {
+    if (this.touchTimer || this.closing) return;
+    this.touchTimer = setTimeout(() => void this.flush(), TOUCH_FLUSH_MS);
+    this.touchTimer.unref();
+  }
+
+  /**
+   * Writes the pending sightings (one statement). Write-behind never jams: a sighting the database refuses (its data)
+   * is set aside, logged with the reason and counted (`cm_writebehind_rejected_total{buffer="device-last-seen"}`), and
+   * the others are written; when the database cannot be reached they wait for the next flush (at most TOUCH_KEEP_MAX;
+   * a newer sighting of the same device replaces a kept one; writing one twice changes nothing).
+   */
   flush(): Promise<void> {
     clearTimeout(this.touchTimer);
     this.touchTimer = undefined;
     if (this.touches.size === 0) return this.touching;
     const batch = [...this.touches.values()];
     this.touches = new Map();
-    this.touching = this.touching.then(() =>
-      this.repository.touchDevices(batch).catch((error: unknown) => {
-        this.logger.warn(`Could not write when ${batch.length} registered device(s) were last seen: ${String(error)}`);
-      }),
-    );
+    this.touching = this.touching.then(async () => {
+      try {
+        const refused = await writeSettingAside(batch, (rows) => this.repository.touchDevices(rows));
+        const name = (t: DeviceTouch) => `${JSON.stringify(`${t.account.idp}/${t.account.subject}`)} device ${JSON.stringify(t.deviceId)}`;
+        reportSetAside(DEVICE_LAST_SEEN_BUFFER, refused, name, this.logger, this.events);
+      } catch (error) {
+        this.keep(batch, error);
+      }
+    });
     return this.touching;
+  }
+
+  /** Sightings not written because the database failed (not for their data): back in the buffer for the next flush. */
+  private keep(unwritten: DeviceTouch[], error: unknown): void {
+    let dropped = 0;
+    for (const touch of unwritten) {
+      const key = touchKey(touch);
+      if (this.touches.has(key)) continue; // seen again since: the newer sighting wins
+      if (this.touches.size >= TOUCH_KEEP_MAX) dropped++;
+      else this.touches.set(key, touch);
+    }
+    this.logger.warn(
+      `Could not write when ${unwritten.length} registered device(s) were last seen (${String(error)}): ` +
+        (dropped === 0 ? 'kept for the next attempt' : `${dropped} dropped, the rest kept`),
+    );
+    this.schedule();
   }
 
   /** Before the database closes: what is pending is written. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.flush();
   }
 

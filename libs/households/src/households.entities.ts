@@ -60,8 +60,8 @@ export class DeviceRemovalEntity {
 }
 
 /**
- * Admitted starts per account, network, UTC day and tenant (of the application): what "the network of most of its
- * playback" is computed from (all tenants), and what an operator may see (their tenants' rows).
+ * Admitted starts per account, tenant (of the application), network and UTC day: what the tenant's "network of most
+ * of its playback" is computed from, and what that tenant's operators see. Another tenant's starts never count.
  */
 @Entity({ name: 'account_networks' })
 export class AccountNetworkEntity {
@@ -93,7 +93,10 @@ export class AccountNetworkEntity {
   lastSeen!: Date;
 }
 
-/** An operator's choice of an account's home network (overrides the one computed from playback). */
+/**
+ * A tenant's operator's choice of an account's home network (overrides the one computed from that tenant's
+ * playback). Per tenant: one tenant's choice never moves another's home.
+ */
 @Entity({ name: 'home_networks' })
 export class HomeNetworkEntity {
   @PrimaryColumn({ type: 'text' })
@@ -101,6 +104,9 @@ export class HomeNetworkEntity {
 
   @PrimaryColumn({ type: 'text' })
   subject!: string;
+
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
 
   @Column({ name: 'network_id', type: 'text' })
   networkId!: string;

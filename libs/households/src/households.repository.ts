@@ -234,7 +234,10 @@ export class HouseholdsRepository {
     return { networkDays: networks, removals };
   }
 
-  /** Adds counted starts (distinct account, tenant and network) to today's rows, in one statement. */
+  /**
+   * Adds counted starts (distinct account, tenant and network) to today's rows, in one statement (one per row when
+   * called with a single count, as the write-behind does when the database refuses the batch).
+   */
   async recordStarts(counts: StartCount[]): Promise<void> {
     if (counts.length === 0) return;
     await this.dataSource.query(
@@ -257,60 +260,76 @@ export class HouseholdsRepository {
     );
   }
 
-  /** Whether any of these tenants' applications played for the account in the last `days` days. */
-  async playedForTenants(account: AccountKey, tenantIds: string[], days: number): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM account_networks WHERE idp = $1 AND subject = $2 AND tenant_id = ANY($3::uuid[])
-          AND day > (now() AT TIME ZONE 'UTC')::date - $4::int LIMIT 1`,
+  /**
+   * Which of these tenants (null: any) have the account's networks to show: their applications played for it in
+   * the last `days` days, or their operator chose its home network.
+   */
+  async tenantsWithNetworks(account: AccountKey, tenantIds: string[] | null, days: number): Promise<string[]> {
+    const rows: Array<{ tenant_id: string }> = await this.dataSource.query(
+      `SELECT tenant_id FROM account_networks WHERE idp = $1 AND subject = $2 AND ($3::uuid[] IS NULL OR tenant_id = ANY($3::uuid[]))
+          AND day > (now() AT TIME ZONE 'UTC')::date - $4::int
+       UNION
+       SELECT tenant_id FROM home_networks WHERE idp = $1 AND subject = $2 AND ($3::uuid[] IS NULL OR tenant_id = ANY($3::uuid[]))
+       ORDER BY tenant_id`,
       [account.idp, account.subject, tenantIds, days],
     );
-    return rows.length > 0;
+    return rows.map((r) => r.tenant_id);
   }
 
   /**
-   * The account's home network: the operator's choice, else the network with the most starts over the last
-   * `days` days (ties: the one seen last). Null when neither exists.
+   * The account's home network for this tenant: its operator's choice, else the network of most of the tenant's
+   * starts over the last `days` days (ties: the one seen last). Null when neither exists.
    */
-  async homeNetwork(account: AccountKey, days: number): Promise<{ networkId: string; source: 'operator' | 'playback' } | null> {
+  async homeNetwork(
+    account: AccountKey,
+    tenantId: string,
+    days: number,
+  ): Promise<{ networkId: string; source: 'operator' | 'playback' } | null> {
     const rows: Array<{ network_id: string; source: 'operator' | 'playback' }> = await this.dataSource.query(
-      `SELECT network_id, 'operator' AS source FROM home_networks WHERE idp = $1 AND subject = $2
+      `SELECT network_id, 'operator' AS source FROM home_networks WHERE idp = $1 AND subject = $2 AND tenant_id = $3
        UNION ALL
        (SELECT network_id, 'playback' AS source FROM account_networks
-         WHERE idp = $1 AND subject = $2 AND day > (now() AT TIME ZONE 'UTC')::date - $3::int
+         WHERE idp = $1 AND subject = $2 AND tenant_id = $3 AND day > (now() AT TIME ZONE 'UTC')::date - $4::int
          GROUP BY network_id ORDER BY sum(starts) DESC, max(last_seen) DESC LIMIT 1)
        ORDER BY source LIMIT 1`,
-      [account.idp, account.subject, days],
+      [account.idp, account.subject, tenantId, days],
     );
     return rows.length === 0 ? null : { networkId: rows[0].network_id, source: rows[0].source };
   }
 
-  /** Networks the account played from over the last `days` days on these tenants' applications (null: all), most starts first. */
-  async recentNetworks(account: AccountKey, days: number, tenantIds: string[] | null): Promise<NetworkUse[]> {
+  /** Networks the account played from over the last `days` days on this tenant's applications, most starts first. */
+  async recentNetworks(account: AccountKey, tenantId: string, days: number): Promise<NetworkUse[]> {
     const rows: Array<{ network_id: string; country: string | null; asn: number | null; starts: number; last_seen: Date }> =
       await this.dataSource.query(
         `SELECT network_id, (array_agg(country ORDER BY day DESC))[1] AS country, (array_agg(asn ORDER BY day DESC))[1] AS asn,
                 sum(starts)::int AS starts, max(last_seen) AS last_seen
-           FROM account_networks WHERE idp = $1 AND subject = $2 AND day > (now() AT TIME ZONE 'UTC')::date - $3::int
-                AND ($4::uuid[] IS NULL OR tenant_id = ANY($4::uuid[]))
+           FROM account_networks WHERE idp = $1 AND subject = $2 AND tenant_id = $3 AND day > (now() AT TIME ZONE 'UTC')::date - $4::int
           GROUP BY network_id ORDER BY starts DESC, last_seen DESC LIMIT 50`,
-        [account.idp, account.subject, days, tenantIds],
+        [account.idp, account.subject, tenantId, days],
       );
     return rows.map((r) => ({ networkId: r.network_id, country: r.country, asn: r.asn, starts: r.starts, lastSeen: r.last_seen }));
   }
 
-  /** Sets (or, with null, clears) the operator's choice of home network; returns the previous choice. */
-  async setHomeNetwork(account: AccountKey, networkId: string | null, setBy: string): Promise<string | null> {
+  /** A deleted tenant's start counts and home networks (in the deletion's transaction): nobody could read them again. */
+  async deleteTenant(tenantId: string, m: EntityManager): Promise<void> {
+    await m.query(`DELETE FROM account_networks WHERE tenant_id = $1`, [tenantId]);
+    await m.query(`DELETE FROM home_networks WHERE tenant_id = $1`, [tenantId]);
+  }
+
+  /** Sets (or, with null, clears) this tenant's choice of the account's home network; returns its previous choice. */
+  async setHomeNetwork(account: AccountKey, tenantId: string, networkId: string | null, setBy: string): Promise<string | null> {
     return this.dataSource.transaction(async (m) => {
+      const key = [account.idp, account.subject, tenantId];
       const before: Array<{ network_id: string }> = await m.query(
-        `SELECT network_id FROM home_networks WHERE idp = $1 AND subject = $2 FOR UPDATE`,
-        [account.idp, account.subject],
+        `SELECT network_id FROM home_networks WHERE idp = $1 AND subject = $2 AND tenant_id = $3 FOR UPDATE`,
+        key,
       );
-      if (networkId === null) await m.query(`DELETE FROM home_networks WHERE idp = $1 AND subject = $2`, [account.idp, account.subject]);
+      if (networkId === null) await m.query(`DELETE FROM home_networks WHERE idp = $1 AND subject = $2 AND tenant_id = $3`, key);
       else
         await m.query(
-          `INSERT INTO home_networks (idp, subject, network_id, set_by, set_at) VALUES ($1, $2, $3, $4, now())
-           ON CONFLICT (idp, subject) DO UPDATE SET network_id = EXCLUDED.network_id, set_by = EXCLUDED.set_by, set_at = now()`,
-          [account.idp, account.subject, networkId, setBy],
+          `INSERT INTO home_networks (idp, subject, tenant_id, network_id, set_by, set_at) VALUES ($1, $2, $3, $4, $5, now())
+           ON CONFLICT (idp, subject, tenant_id) DO UPDATE SET network_id = EXCLUDED.network_id, set_by = EXCLUDED.set_by, set_at = now()`,
+          [...key, networkId, setBy],
         );
       return before[0]?.network_id ?? null;
     });

@@ -1,12 +1,13 @@
 import { HOUSEHOLD_ENTITIES } from './households.entities';
 
 export { HouseholdsModule } from './households.module';
-export { DevicesService, type DeviceAdmission, type DevicePolicy, type DeviceRemoval } from './devices.service';
+export { DevicesService, DEVICE_LAST_SEEN_BUFFER, type DeviceAdmission, type DevicePolicy, type DeviceRemoval } from './devices.service';
 export {
   NetworksService,
   type ClientNetwork,
   type NetworksOverview,
   HOME_WINDOW_DAYS,
+  NETWORK_COUNTS_BUFFER,
   UNKNOWN_ASN,
   UNKNOWN_COUNTRY,
 } from './networks.service';

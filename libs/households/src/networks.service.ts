@@ -1,5 +1,7 @@
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Metadata } from '@cm/contracts';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { type Metadata, reportSetAside, writeSettingAside } from '@cm/contracts';
+import { TenantsService } from '@cm/tenants';
 import { HouseholdsError, HouseholdsErrorCode } from './households.errors';
 import { type AccountKey, HouseholdsRepository, type NetworkUse } from './households.repository';
 import { IpDatabase } from './ip-database';
@@ -9,6 +11,10 @@ import { networkPrefix, normalizeAddress } from './network-address';
 const START_FLUSH_MS = 1000;
 /** Above this many distinct (account, tenant, network) counts waiting, they are written at once. */
 const START_FLUSH_AT = 5000;
+/** At most this many counts wait for a database that does not answer; past it, the oldest are dropped (logged). */
+const START_KEEP_MAX = 10 * START_FLUSH_AT;
+/** The `buffer` label of `cm_writebehind_rejected_total` for these counts. */
+export const NETWORK_COUNTS_BUFFER = 'network-counts';
 
 /** How far back "most of its playback" looks. */
 export const HOME_WINDOW_DAYS = 30;
@@ -17,7 +23,7 @@ export const UNKNOWN_COUNTRY = 'ZZ';
 /** `network.asn` when the IP database knows no autonomous system for the address. */
 export const UNKNOWN_ASN = '0';
 
-const accountKey = (account: AccountKey) => `${account.idp.length}:${account.idp}${account.subject}`;
+const accountKey = (account: AccountKey, tenantId: string) => `${tenantId}\n${account.idp.length}:${account.idp}${account.subject}`;
 
 /** Where a start comes from: the client's address, its network, country and ASN. */
 export interface ClientNetwork {
@@ -37,7 +43,9 @@ export interface StartCount {
   starts: number;
 }
 
+/** An account's networks as one tenant's applications saw them, and its home network for that tenant. */
 export interface NetworksOverview {
+  tenantId: string;
   home: { networkId: string; source: 'operator' | 'playback' } | null;
   recent: NetworkUse[];
 }
@@ -45,12 +53,25 @@ export interface NetworksOverview {
 /**
  * Networks and households (issue 16 part 2): the network of each start (address, prefix, country, ASN from the
  * shipped IP database) and the account's home network. Consulted at init only, never on heartbeats.
+ *
+ * Households are per tenant (issue 24): start counts, the computed home and an operator's choice of home belong to
+ * the tenant whose application played, or whose operator chose. Another tenant's starts never move them, and another
+ * tenant's operators neither read nor set them.
  */
 @Injectable()
-export class NetworksService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class NetworksService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NetworksService.name);
 
-  constructor(private readonly repository: HouseholdsRepository) {}
+  constructor(
+    private readonly repository: HouseholdsRepository,
+    private readonly events: EventEmitter2,
+    private readonly tenants: TenantsService,
+  ) {}
+
+  /** A tenant's households go with it (a tenant is deleted only once it has no applications). */
+  onModuleInit(): void {
+    this.tenants.onDelete((tenantId, manager) => this.repository.deleteTenant(tenantId, manager));
+  }
 
   private warned = false;
 
@@ -87,11 +108,11 @@ export class NetworksService implements OnApplicationBootstrap, BeforeApplicatio
    * The server-derived attributes of a start from this network (`network.*`), with `network.home` against the
    * account's home network (one query). An account with no playback yet and no home set is at home where it plays.
    */
-  async attributes(account: AccountKey, network: ClientNetwork): Promise<Metadata> {
-    // Only this account's unwritten starts can move its home: others' stay batched (no write in this init).
-    if (this.pendingAccounts.has(accountKey(account))) await this.flush();
+  async attributes(account: AccountKey, tenantId: string, network: ClientNetwork): Promise<Metadata> {
+    // Only this account's unwritten starts on this tenant can move its home: others' stay batched (no write here).
+    if (this.pendingAccounts.has(accountKey(account, tenantId))) await this.flush();
     else await this.flushing;
-    const home = await this.repository.homeNetwork(account, HOME_WINDOW_DAYS);
+    const home = await this.repository.homeNetwork(account, tenantId, HOME_WINDOW_DAYS);
     return {
       'network.id': network.networkId,
       'network.home': String(home === null || home.networkId === network.networkId),
@@ -102,10 +123,12 @@ export class NetworksService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Admitted starts not written yet, by account, tenant and network. */
   private pending = new Map<string, StartCount>();
-  /** The accounts with counts in `pending`. */
+  /** The (tenant, account) pairs with counts in `pending`. */
   private pendingAccounts = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** Shutting down: the last flush is under way and nothing is retried after it (the database is closing). */
+  private closing = false;
 
   /**
    * Counts an admitted start on its network (what the home network is computed from). Off the request path: counts
@@ -113,20 +136,33 @@ export class NetworksService implements OnApplicationBootstrap, BeforeApplicatio
    * wait for a write and a commit of its own. Reads of this account's networks write what is pending first.
    */
   recordStart(account: AccountKey, tenantId: string, network: ClientNetwork): void {
-    const who = accountKey(account);
-    const key = `${who}\n${tenantId}\n${network.networkId}`;
-    this.pendingAccounts.add(who);
-    const waiting = this.pending.get(key);
-    if (waiting) waiting.starts++;
-    else this.pending.set(key, { account, tenantId, networkId: network.networkId, country: network.country, asn: network.asn, starts: 1 });
+    this.add({ account, tenantId, networkId: network.networkId, country: network.country, asn: network.asn, starts: 1 });
     if (this.pending.size >= START_FLUSH_AT) void this.flush();
-    else if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => void this.flush(), START_FLUSH_MS);
-      this.flushTimer.unref();
-    }
+    else this.schedule();
   }
 
-  /** Writes the pending start counts (one statement); a failed write is logged and its counts dropped. */
+  private add(count: StartCount): void {
+    const who = accountKey(count.account, count.tenantId);
+    const key = `${who}\n${count.networkId}`;
+    this.pendingAccounts.add(who);
+    const waiting = this.pending.get(key);
+    if (waiting) waiting.starts += count.starts;
+    else this.pending.set(key, { ...count });
+  }
+
+  private schedule(): void {
+    if (this.flushTimer || this.closing) return;
+    this.flushTimer = setTimeout(() => void this.flush(), START_FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  /**
+   * Writes the pending start counts (one statement). Write-behind never jams: a count the database refuses (its
+   * data) is set aside, logged with the reason and counted (`cm_writebehind_rejected_total{buffer="network-counts"}`),
+   * and the others are written; when the database cannot be reached the counts not written yet wait for the next
+   * flush (at most START_KEEP_MAX of them). Counts are added, not set: a count already written is never kept, so none
+   * is counted twice.
+   */
   flush(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -134,43 +170,75 @@ export class NetworksService implements OnApplicationBootstrap, BeforeApplicatio
     const batch = [...this.pending.values()];
     this.pending = new Map();
     this.pendingAccounts = new Set();
-    this.flushing = this.flushing.then(() =>
-      this.repository.recordStarts(batch).catch((error: unknown) => {
-        this.logger.warn(`Could not record ${batch.length} start count(s) of networks: ${String(error)}`);
-      }),
-    );
+    this.flushing = this.flushing.then(async () => {
+      const written = new Set<StartCount>();
+      try {
+        const refused = await writeSettingAside(batch, async (rows) => {
+          await this.repository.recordStarts(rows);
+          for (const row of rows) written.add(row);
+        });
+        const name = (c: StartCount) =>
+          `${JSON.stringify(`${c.account.idp}/${c.account.subject}`)} on ${c.networkId} (tenant ${c.tenantId})`;
+        reportSetAside(NETWORK_COUNTS_BUFFER, refused, name, this.logger, this.events);
+      } catch (error) {
+        this.keep(
+          batch.filter((c) => !written.has(c)),
+          error,
+        );
+      }
+    });
     return this.flushing;
+  }
+
+  /** Counts not written because the database failed (not for their data): back in `pending` for the next flush. */
+  private keep(unwritten: StartCount[], error: unknown): void {
+    const room = Math.max(0, START_KEEP_MAX - this.pending.size);
+    for (const count of unwritten.slice(0, room)) this.add(count);
+    this.logger.warn(
+      `Could not record ${unwritten.length} start count(s) of networks (${String(error)}): ` +
+        (room >= unwritten.length ? 'kept for the next attempt' : `${unwritten.length - room} dropped, the rest kept`),
+    );
+    this.schedule();
   }
 
   /** Before the database closes: what is pending is written. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.flush();
   }
 
   /**
-   * The account's home network and its networks as these tenants' applications saw them (`all`: every tenant).
-   * Null when none of the tenants' applications played for the account in the window: not theirs to see.
+   * Which of these tenants (`all`: any) have networks of the account to show: their applications played for it in
+   * the window, or one of their operators chose its home. Other tenants have nothing of it to read or set.
    */
-  async overview(account: AccountKey, tenants: 'all' | string[]): Promise<NetworksOverview | null> {
+  async tenantsWithNetworks(account: AccountKey, tenants: 'all' | string[]): Promise<string[]> {
+    if (tenants !== 'all' && tenants.length === 0) return [];
     await this.flush();
-    if (tenants !== 'all' && !(await this.repository.playedForTenants(account, tenants, HOME_WINDOW_DAYS))) return null;
+    return this.repository.tenantsWithNetworks(account, tenants === 'all' ? null : tenants, HOME_WINDOW_DAYS);
+  }
+
+  /** The account's home network and networks as this tenant's applications saw them. */
+  async overview(account: AccountKey, tenantId: string): Promise<NetworksOverview> {
+    await this.flush();
     const [home, recent] = await Promise.all([
-      this.repository.homeNetwork(account, HOME_WINDOW_DAYS),
-      this.repository.recentNetworks(account, HOME_WINDOW_DAYS, tenants === 'all' ? null : tenants),
+      this.repository.homeNetwork(account, tenantId, HOME_WINDOW_DAYS),
+      this.repository.recentNetworks(account, tenantId, HOME_WINDOW_DAYS),
     ]);
-    return { home, recent };
+    return { tenantId, home, recent };
   }
 
-  /** Whether these tenants may see and set the account's networks (admins: always). */
-  async visibleTo(account: AccountKey, tenants: 'all' | string[]): Promise<boolean> {
-    await this.flush();
-    return tenants === 'all' || this.repository.playedForTenants(account, tenants, HOME_WINDOW_DAYS);
-  }
-
-  /** Sets the account's home network (a /24 or /56 prefix, or an address whose network it is); null clears it. */
-  async setHome(account: AccountKey, network: string | null, setBy: string): Promise<{ before: string | null; after: string | null }> {
+  /**
+   * Sets the account's home network for this tenant (a /24 or /56 prefix, or an address whose network it is); null
+   * clears it (the home follows the tenant's playback again). Other tenants' homes do not move.
+   */
+  async setHome(
+    account: AccountKey,
+    tenantId: string,
+    network: string | null,
+    setBy: string,
+  ): Promise<{ before: string | null; after: string | null }> {
     const after = network === null ? null : parseNetworkId(network);
-    const before = await this.repository.setHomeNetwork(account, after, setBy);
+    const before = await this.repository.setHomeNetwork(account, tenantId, after, setBy);
     return { before, after };
   }
 }

@@ -3,9 +3,10 @@ import { isDeviceRegistrationRule } from '@cm/contracts';
 import { DevicesService, NetworksService } from '@cm/households';
 import { type Actor, AuditService, canAccessTenant, visibleTenants } from '@cm/identity';
 import { PoliciesService } from '@cm/policies';
+import { TenantsService } from '@cm/tenants';
 import { AccountsError, AccountsErrorCode } from './accounts.errors';
 import { checkOperatorAccountPart } from './accounts.service';
-import type { AccountDeviceDto, AccountDevicesDto, AccountNetworksDto } from './dto/account-households.dto';
+import type { AccountDeviceDto, AccountDevicesDto, AccountNetworksDto, TenantNetworksDto } from './dto/account-households.dto';
 import { RemoveDeviceUseCase } from './usecases/remove-device.usecase';
 import type { AccountKey } from './session-store.port';
 
@@ -14,10 +15,14 @@ const accountOf = (idp: string, subject: string): AccountKey => ({
   subject: checkOperatorAccountPart('subject', subject),
 });
 
+const notPlayed = () =>
+  new AccountsError(AccountsErrorCode.ACCOUNT_NOT_FOUND, 'None of your applications played for this account in 30 days');
+
 /**
  * The operator's view of an account's devices and networks (issue 16), and the operator's device removal (no swap
  * quota) and home-network choice, both audited. Devices are those of the policies the operator's tenants own or
- * are shared with.
+ * are shared with. Networks and home networks are per tenant (issue 24): each tenant's own, from its own
+ * applications' starts and its own operators' choices; another tenant's answer 404, like an unknown account.
  */
 @Injectable()
 export class AccountHouseholdsService {
@@ -25,6 +30,7 @@ export class AccountHouseholdsService {
     private readonly devices: DevicesService,
     private readonly networks: NetworksService,
     private readonly policies: PoliciesService,
+    private readonly tenants: TenantsService,
     private readonly removeDevice: RemoveDeviceUseCase,
     private readonly audit: AuditService,
   ) {}
@@ -54,47 +60,88 @@ export class AccountHouseholdsService {
     }
     for (const policy of removedFrom) {
       const row = rows.find((r) => r.policyId === policy.id);
-      await this.audit.record({
-        actor,
-        action: 'device.remove',
-        targetType: 'device',
-        targetId: deviceId,
-        tenantId: policies.find((p) => p.id === policy.id)?.tenantId ?? null,
-        before: { ...account, policyId: policy.id, policyName: policy.name, ...row },
-        after: { removed: true, endedSessions },
-      });
+      const owner = policies.find((p) => p.id === policy.id)!.tenantId;
+      // The register is the policy owner's: its audit log shows the removal; so does the remover's tenant's, when an
+      // operator of a tenant the policy is shared with removed it.
+      for (const tenantId of new Set([owner, actor.tenantId ?? owner])) {
+        await this.audit.record({
+          actor,
+          action: 'device.remove',
+          targetType: 'device',
+          targetId: deviceId,
+          tenantId,
+          before: { ...account, policyId: policy.id, policyName: policy.name, ...row },
+          after: { removed: true, endedSessions },
+        });
+      }
     }
   }
 
   /**
-   * The account's home network and networks of 30 days, as the operator's tenants' applications saw them. An account
-   * none of them played for in that window answers with nothing (no network, no home): not theirs to see.
+   * The account's networks of 30 days and its home network, per tenant: each of the operator's tenants whose
+   * applications played for the account in that window, or whose operator chose its home (`tenantId`: that one
+   * only; another tenant's answers 404). An account none of them has seen answers with no tenant.
    */
-  async networksOf(actor: Actor, idp: string, subject: string): Promise<AccountNetworksDto> {
+  async networksOf(actor: Actor, idp: string, subject: string, tenantId?: string): Promise<AccountNetworksDto> {
     const account = accountOf(idp, subject);
-    const overview = await this.networks.overview(account, visibleTenants(actor));
-    if (!overview) return { ...account, home: null, networks: [] };
-    const { home, recent } = overview;
-    return { ...account, home, networks: recent.map((n) => ({ ...n, home: n.networkId === home?.networkId })) };
+    if (tenantId !== undefined && !canAccessTenant(actor, tenantId)) throw notPlayed();
+    const ids = await this.networks.tenantsWithNetworks(account, tenantId === undefined ? visibleTenants(actor) : [tenantId]);
+    return { ...account, tenants: await this.views(account, ids) };
   }
 
-  /** Admins, and operators of a tenant whose applications played for the account in 30 days (else 404). */
-  async setHome(actor: Actor, idp: string, subject: string, networkId: string | null): Promise<AccountNetworksDto> {
+  /**
+   * Sets (null: clears) the account's home network for one tenant: `tenantId`, or the one tenant of the operator's
+   * with networks of the account (400 when several). Operators of a tenant: only when its applications played for
+   * the account in 30 days or it has a home set (else 404); admins: for any tenant. Audited under that tenant.
+   */
+  async setHome(actor: Actor, idp: string, subject: string, networkId: string | null, tenantId?: string): Promise<AccountNetworksDto> {
     const account = accountOf(idp, subject);
-    if (!(await this.networks.visibleTo(account, visibleTenants(actor)))) {
-      throw new AccountsError(AccountsErrorCode.ACCOUNT_NOT_FOUND, 'None of your applications played for this account in 30 days');
-    }
-    const { before, after } = await this.networks.setHome(account, networkId, actor.email);
+    const tenant = await this.homeTenant(actor, account, tenantId);
+    const { before, after } = await this.networks.setHome(account, tenant, networkId, actor.email);
     await this.audit.record({
       actor,
       action: 'account.home-network',
       targetType: 'account',
       targetId: `${account.idp}/${account.subject}`,
-      tenantId: null,
+      tenantId: tenant,
       before: { homeNetwork: before },
       after: { homeNetwork: after },
     });
-    return this.networksOf(actor, idp, subject);
+    return { ...account, tenants: await this.views(account, [tenant]) };
+  }
+
+  /** The tenant whose home network a PUT sets. */
+  private async homeTenant(actor: Actor, account: AccountKey, tenantId: string | undefined): Promise<string> {
+    if (tenantId !== undefined) {
+      if (!canAccessTenant(actor, tenantId)) throw notPlayed();
+      if (actor.role === 'admin') return (await this.tenants.get(tenantId)).id;
+      if ((await this.networks.tenantsWithNetworks(account, [tenantId])).length === 0) throw notPlayed();
+      return tenantId;
+    }
+    const found = await this.networks.tenantsWithNetworks(account, visibleTenants(actor));
+    if (found.length === 0) throw notPlayed();
+    if (found.length > 1) {
+      throw new AccountsError(
+        AccountsErrorCode.TENANT_REQUIRED,
+        `Home networks are per tenant and several of your tenants have networks for this account: pass tenantId (one of ${found.join(', ')})`,
+        'tenantId',
+      );
+    }
+    return found[0];
+  }
+
+  private async views(account: AccountKey, tenantIds: string[]): Promise<TenantNetworksDto[]> {
+    const [names, overviews] = await Promise.all([
+      this.tenants.listByIds(tenantIds),
+      Promise.all(tenantIds.map((id) => this.networks.overview(account, id))),
+    ]);
+    const nameOf = new Map(names.map((t) => [t.id, t.name]));
+    return overviews.map(({ tenantId, home, recent }) => ({
+      tenantId,
+      tenantName: nameOf.get(tenantId) ?? tenantId,
+      home,
+      networks: recent.map((n) => ({ ...n, home: n.networkId === home?.networkId })),
+    }));
   }
 
   /**

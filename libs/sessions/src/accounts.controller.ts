@@ -1,9 +1,9 @@
-import { Body, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
-import { ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { Body, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import { type Actor, CurrentActor, ManagementController } from '@cm/identity';
 import { AccountHouseholdsService } from './account-households.service';
 import { AccountSessionsService } from './accounts.service';
-import { AccountDevicesDto, AccountNetworksDto, SetHomeNetworkDto } from './dto/account-households.dto';
+import { AccountDevicesDto, AccountNetworksDto, AccountNetworksQueryDto, SetHomeNetworkDto } from './dto/account-households.dto';
 import { AccountSessionsDto } from './dto/account-sessions.dto';
 
 /** Account look-up and operator kill (DESIGN §4 "accounts"). */
@@ -44,20 +44,27 @@ export class AccountsController {
 
   @Get('subjects/:idp/:subject/networks')
   @ApiOkResponse({ type: AccountNetworksDto })
-  networks(@CurrentActor() actor: Actor, @Param('idp') idp: string, @Param('subject') subject: string): Promise<AccountNetworksDto> {
-    return this.households.networksOf(actor, idp, subject);
+  @ApiNotFoundResponse({ description: 'tenantId names a tenant that is not yours' })
+  networks(
+    @CurrentActor() actor: Actor,
+    @Param('idp') idp: string,
+    @Param('subject') subject: string,
+    @Query() query: AccountNetworksQueryDto,
+  ): Promise<AccountNetworksDto> {
+    return this.households.networksOf(actor, idp, subject, query.tenantId);
   }
 
   @Put('subjects/:idp/:subject/home-network')
-  @ApiOkResponse({ type: AccountNetworksDto })
-  @ApiNotFoundResponse({ description: 'None of your applications played for this account in 30 days' })
+  @ApiOkResponse({ type: AccountNetworksDto, description: "The tenant's networks after the change (one item in tenants)" })
+  @ApiBadRequestResponse({ description: 'A bad networkId or tenantId; or tenantId missing while several of your tenants have networks' })
+  @ApiNotFoundResponse({ description: 'None of your applications played for this account in 30 days, or tenantId is not yours' })
   setHomeNetwork(
     @CurrentActor() actor: Actor,
     @Param('idp') idp: string,
     @Param('subject') subject: string,
     @Body() body: SetHomeNetworkDto,
   ): Promise<AccountNetworksDto> {
-    return this.households.setHome(actor, idp, subject, body.networkId ?? null);
+    return this.households.setHome(actor, idp, subject, body.networkId ?? null, body.tenantId);
   }
 
   @Delete('sessions/:id')

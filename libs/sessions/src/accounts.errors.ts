@@ -9,6 +9,8 @@ export enum AccountsErrorCode {
   DEVICE_NOT_FOUND = 'DEVICE_NOT_FOUND',
   /** The account never played on the operator's tenants' applications (in the window that matters). */
   ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
+  /** Several of the operator's tenants have data for the account (home networks are per tenant): name one. */
+  TENANT_REQUIRED = 'TENANT_REQUIRED',
 }
 
 export const ACCOUNTS_ERROR_STATUS: Record<AccountsErrorCode, number> = {
@@ -17,6 +19,7 @@ export const ACCOUNTS_ERROR_STATUS: Record<AccountsErrorCode, number> = {
   [AccountsErrorCode.INVALID_ACCOUNT]: 400,
   [AccountsErrorCode.DEVICE_NOT_FOUND]: 404,
   [AccountsErrorCode.ACCOUNT_NOT_FOUND]: 404,
+  [AccountsErrorCode.TENANT_REQUIRED]: 400,
 };
 
 /** Typed error of the operator-facing session use cases (account look-up, operator kill). */

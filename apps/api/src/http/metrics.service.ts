@@ -41,7 +41,8 @@ export class MetricsService {
       labelNames: ['buffer'],
       registers,
     });
-    for (const buffer of ['usage', 'decisions', 'sharing-starts', 'network-counts']) this.writeBehindRejected.inc({ buffer }, 0);
+    for (const buffer of ['usage', 'decisions', 'sharing-starts', 'network-counts', 'device-last-seen'])
+      this.writeBehindRejected.inc({ buffer }, 0);
 
     this.httpDuration = new Histogram({
       name: 'http_request_duration_seconds',

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 
 export class AccountDeviceDto {
   @ApiProperty({ example: 'living-room-tv', description: "The value of the rule's `by` attribute (deviceId by default)" })
@@ -40,13 +40,36 @@ export class NetworkUseDto {
   @ApiProperty({ description: 'This is the home network' }) home!: boolean;
 }
 
+export class TenantNetworksDto {
+  @ApiProperty({ format: 'uuid', description: 'The tenant whose applications played (or whose operator chose the home)' })
+  tenantId!: string;
+  @ApiProperty({ example: 'Demo' }) tenantName!: string;
+  @ApiProperty({
+    type: HomeNetworkDto,
+    nullable: true,
+    description: "This tenant's home network for the account: null until its applications play or its operator sets one",
+  })
+  home!: HomeNetworkDto | null;
+  @ApiProperty({ type: [NetworkUseDto], description: "Networks of this tenant's starts over 30 days, most starts first (at most 50)" })
+  networks!: NetworkUseDto[];
+}
+
 export class AccountNetworksDto {
   @ApiProperty() idp!: string;
   @ApiProperty() subject!: string;
-  @ApiProperty({ type: HomeNetworkDto, nullable: true, description: 'null until the account plays or an operator sets one' })
-  home!: HomeNetworkDto | null;
-  @ApiProperty({ type: [NetworkUseDto], description: 'Networks of the last 30 days, most starts first (at most 50)' })
-  networks!: NetworkUseDto[];
+  @ApiProperty({
+    type: [TenantNetworksDto],
+    description:
+      'Per tenant (home networks are per tenant): each of your tenants whose applications played for the account in 30 days or whose operator set its home; empty when none',
+  })
+  tenants!: TenantNetworksDto[];
+}
+
+export class AccountNetworksQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: "Only this tenant's networks (another tenant's: 404)" })
+  @IsOptional()
+  @IsUUID('all', { message: 'tenantId must be a UUID' })
+  tenantId?: string;
 }
 
 export class SetHomeNetworkDto {
@@ -54,11 +77,19 @@ export class SetHomeNetworkDto {
     type: String,
     nullable: true,
     example: '203.0.113.0/24',
-    description: 'A /24 (IPv4) or /56 (IPv6) network, or an address in it; null goes back to the network of most playback',
+    description: "A /24 (IPv4) or /56 (IPv6) network, or an address in it; null goes back to the network of most of the tenant's playback",
   })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsString()
   @MaxLength(64)
   networkId!: string | null;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The tenant whose home network this is; needed when several of your tenants have networks for the account',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'tenantId must be a UUID' })
+  tenantId?: string;
 }

@@ -32,7 +32,8 @@ export class StartSession {
 
   /**
    * `clientAddress` is the player's address (behind CM_TRUST_PROXY, the client's from X-Forwarded-For): its network
-   * gives the start its `network.*` attributes when the rules read them. Device registers and networks are read and
+   * gives the start its `network.*` attributes when the rules read them (`network.home` against the home network of
+   * the application's tenant: another tenant's playback never moves it). Device registers and networks are read and
    * written here, at init, and never on heartbeats.
    */
   async execute(
@@ -51,7 +52,7 @@ export class StartSession {
       // Only applications whose rules read network.* carry the attributes: other players' bodies stay as they were.
       const withNetwork =
         network && readsNetwork(ctx.policies)
-          ? { ...metadata, ...(await this.households(() => this.networks.attributes(account, network))) }
+          ? { ...metadata, ...(await this.households(() => this.networks.attributes(account, ctx.app.tenantId, network))) }
           : metadata;
       await this.admitDevice(ctx, account, withNetwork);
       const result = await this.admit(ctx, account, withNetwork, terminate, undefined, network);

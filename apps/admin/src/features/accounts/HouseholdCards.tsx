@@ -5,7 +5,7 @@ import { describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
 import { Empty, QueryState } from '../../components/states';
 import { formatDateTime } from '../../components/time';
-import type { AccountDevice } from './api';
+import type { AccountDevice, TenantNetworks } from './api';
 import { useAccountDevices, useAccountNetworks, useRemoveDevice, useSetHomeNetwork } from './hooks';
 
 type Account = { idp: string; subject: string };
@@ -110,22 +110,13 @@ export function DevicesCard({
   );
 }
 
-/** Where the account plays from: its home network (computed or set) and the networks of 30 days. */
+/**
+ * Where the account plays from, per tenant (home networks are per tenant): each of the operator's tenants whose
+ * applications played for it, with that tenant's home network (computed from its own starts, or set by its operators)
+ * and its networks of 30 days. An operator of one tenant sees one; an admin sees each tenant's own.
+ */
 export function NetworksCard({ account, canWrite }: { account: Account; canWrite: boolean }) {
   const networks = useAccountNetworks(account);
-  const setHome = useSetHomeNetwork(account);
-  const [typed, setTyped] = useState('');
-  const save = (networkId: string | null) =>
-    setHome.mutate(networkId, {
-      onSuccess: () => {
-        setTyped('');
-        notifications.show({
-          color: 'teal',
-          message: networkId ? `Home network set to ${networkId}` : 'Home network follows playback again',
-        });
-      },
-      onError: (error) => notifications.show({ color: 'red', title: 'Could not set the home network', message: describeError(error) }),
-    });
   return (
     <Card withBorder radius="md" component="section" aria-labelledby="networks-title">
       <Title order={2} size="h4" mb="xs" id="networks-title">
@@ -134,71 +125,12 @@ export function NetworksCard({ account, canWrite }: { account: Account; canWrite
       <QueryState query={networks}>
         {(data) => (
           <>
-            <Text size="sm" mb="xs">
-              Home network:{' '}
-              {data.home ? (
-                <>
-                  <strong>{data.home.networkId}</strong>{' '}
-                  {data.home.source === 'operator' ? '(set by an operator)' : '(most playback over 30 days)'}
-                </>
-              ) : (
-                'none yet (the first network it plays from)'
-              )}
-            </Text>
-            {canWrite && (
-              <Group align="flex-end" mb="sm" wrap="wrap">
-                <TextInput
-                  label="Set the home network"
-                  description="A /24 (IPv4) or /56 (IPv6) network, or an address in it"
-                  placeholder="203.0.113.0/24"
-                  value={typed}
-                  onChange={(e) => setTyped(e.currentTarget.value)}
-                  error={setHome.error ? describeError(setHome.error) : undefined}
-                />
-                <Button onClick={() => save(typed.trim())} disabled={!typed.trim()} loading={setHome.isPending}>
-                  Set home
-                </Button>
-                {data.home?.source === 'operator' && (
-                  <Button variant="default" onClick={() => save(null)} loading={setHome.isPending}>
-                    Follow playback
-                  </Button>
-                )}
-              </Group>
-            )}
-            {data.networks.length === 0 ? (
+            {data.tenants.length === 0 ? (
               <Empty title="No playback in 30 days" />
             ) : (
-              <Table.ScrollContainer minWidth={600} type="native" tabIndex={0}>
-                <Table verticalSpacing="xs" aria-label="Networks of the last 30 days">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Network</Table.Th>
-                      <Table.Th>Country</Table.Th>
-                      <Table.Th>ASN</Table.Th>
-                      <Table.Th>Starts</Table.Th>
-                      <Table.Th>Last seen</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.networks.map((n) => (
-                      <Table.Tr key={n.networkId}>
-                        <Table.Td>
-                          {n.networkId}{' '}
-                          {n.home && (
-                            <Badge size="sm" variant="light" color="teal">
-                              home
-                            </Badge>
-                          )}
-                        </Table.Td>
-                        <Table.Td>{n.country ?? 'Unknown'}</Table.Td>
-                        <Table.Td>{n.asn === null ? 'Unknown' : `AS${n.asn}`}</Table.Td>
-                        <Table.Td>{n.starts}</Table.Td>
-                        <Table.Td>{formatDateTime(n.lastSeen)}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
+              data.tenants.map((view) => (
+                <TenantNetworksView key={view.tenantId} account={account} view={view} named={data.tenants.length > 1} canWrite={canWrite} />
+              ))
             )}
             <Text size="xs" c="dimmed" mt="xs">
               Country and ASN: IP to ASN Lite by <a href="https://db-ip.com">DB-IP</a>, RouteViews and NRO data (CC BY 4.0).
@@ -207,5 +139,108 @@ export function NetworksCard({ account, canWrite }: { account: Account; canWrite
         )}
       </QueryState>
     </Card>
+  );
+}
+
+/** One tenant's view: its home network, the form that sets it, its networks. `named`: several tenants are shown. */
+function TenantNetworksView({
+  account,
+  view,
+  named,
+  canWrite,
+}: {
+  account: Account;
+  view: TenantNetworks;
+  named: boolean;
+  canWrite: boolean;
+}) {
+  const setHome = useSetHomeNetwork(account, view.tenantId);
+  const [typed, setTyped] = useState('');
+  const of = named ? ` (${view.tenantName})` : '';
+  const save = (networkId: string | null) =>
+    setHome.mutate(networkId, {
+      onSuccess: () => {
+        setTyped('');
+        notifications.show({
+          color: 'teal',
+          message: networkId ? `Home network${of} set to ${networkId}` : `Home network${of} follows playback again`,
+        });
+      },
+      onError: (error) => notifications.show({ color: 'red', title: 'Could not set the home network', message: describeError(error) }),
+    });
+  return (
+    <section aria-label={named ? `Networks of ${view.tenantName}` : undefined}>
+      {named && (
+        <Title order={3} size="h5" mt="sm" mb={4}>
+          {view.tenantName}
+        </Title>
+      )}
+      <Text size="sm" mb="xs">
+        Home network:{' '}
+        {view.home ? (
+          <>
+            <strong>{view.home.networkId}</strong>{' '}
+            {view.home.source === 'operator' ? '(set by an operator)' : '(most playback over 30 days)'}
+          </>
+        ) : (
+          'none yet (the first network it plays from)'
+        )}
+      </Text>
+      {canWrite && (
+        <Group align="flex-end" mb="sm" wrap="wrap">
+          <TextInput
+            label={`Set the home network${of}`}
+            description="A /24 (IPv4) or /56 (IPv6) network, or an address in it"
+            placeholder="203.0.113.0/24"
+            value={typed}
+            onChange={(e) => setTyped(e.currentTarget.value)}
+            error={setHome.error ? describeError(setHome.error) : undefined}
+          />
+          <Button onClick={() => save(typed.trim())} disabled={!typed.trim()} loading={setHome.isPending}>
+            Set home{named && <VisuallyHidden>{of}</VisuallyHidden>}
+          </Button>
+          {view.home?.source === 'operator' && (
+            <Button variant="default" onClick={() => save(null)} loading={setHome.isPending}>
+              Follow playback{named && <VisuallyHidden>{of}</VisuallyHidden>}
+            </Button>
+          )}
+        </Group>
+      )}
+      {view.networks.length === 0 ? (
+        <Empty title="No playback in 30 days" />
+      ) : (
+        <Table.ScrollContainer minWidth={600} type="native" tabIndex={0}>
+          <Table verticalSpacing="xs" aria-label={`Networks of the last 30 days${of}`}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Network</Table.Th>
+                <Table.Th>Country</Table.Th>
+                <Table.Th>ASN</Table.Th>
+                <Table.Th>Starts</Table.Th>
+                <Table.Th>Last seen</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {view.networks.map((n) => (
+                <Table.Tr key={n.networkId}>
+                  <Table.Td>
+                    {n.networkId}{' '}
+                    {n.home && (
+                      <Badge size="sm" variant="light" color="teal">
+                        home
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{n.country ?? 'Unknown'}</Table.Td>
+                  <Table.Td>{n.asn === null ? 'Unknown' : `AS${n.asn}`}</Table.Td>
+                  <Table.Td>{n.starts}</Table.Td>
+                  <Table.Td>{formatDateTime(n.lastSeen)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </section>
   );
 }

@@ -5,6 +5,7 @@ export type AccountSession = Schemas['AccountSessionDto'];
 export type Decision = Schemas['DecisionDto'];
 export type AccountDevice = Schemas['AccountDeviceDto'];
 export type AccountNetworks = Schemas['AccountNetworksDto'];
+export type TenantNetworks = Schemas['TenantNetworksDto'];
 
 export const accountsApi = {
   sessions: (idp: string, subject: string) =>
@@ -19,8 +20,9 @@ export const accountsApi = {
     unwrap(api.DELETE('/api/v1/subjects/{idp}/{subject}/devices/{deviceId}', { params: { path: { idp, subject, deviceId } } })),
   networks: (idp: string, subject: string) =>
     unwrap(api.GET('/api/v1/subjects/{idp}/{subject}/networks', { params: { path: { idp, subject } } })),
-  setHomeNetwork: (idp: string, subject: string, networkId: string | null) =>
-    unwrap(api.PUT('/api/v1/subjects/{idp}/{subject}/home-network', { params: { path: { idp, subject } }, body: { networkId } })),
+  /** Home networks are per tenant: this one tenant's. */
+  setHomeNetwork: (idp: string, subject: string, tenantId: string, networkId: string | null) =>
+    unwrap(api.PUT('/api/v1/subjects/{idp}/{subject}/home-network', { params: { path: { idp, subject } }, body: { networkId, tenantId } })),
 };
 
 /** The console address of an account's look-up. */

@@ -56,7 +56,7 @@ export function useAccountDevices(account: { idp: string; subject: string }) {
   });
 }
 
-/** An account's home network and the networks it played from (30 days). */
+/** An account's home network and the networks it played from (30 days), per tenant of the operator's. */
 export function useAccountNetworks(account: { idp: string; subject: string }) {
   return useQuery({
     queryKey: accountKeys.networks(account.idp, account.subject),
@@ -74,10 +74,11 @@ export function useRemoveDevice(account: { idp: string; subject: string }) {
   });
 }
 
-export function useSetHomeNetwork(account: { idp: string; subject: string }) {
+/** Sets (null: clears) one tenant's home network of the account. */
+export function useSetHomeNetwork(account: { idp: string; subject: string }, tenantId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (networkId: string | null) => accountsApi.setHomeNetwork(account.idp, account.subject, networkId),
+    mutationFn: (networkId: string | null) => accountsApi.setHomeNetwork(account.idp, account.subject, tenantId, networkId),
     onSettled: () => client.invalidateQueries({ queryKey: accountKeys.networks(account.idp, account.subject) }),
   });
 }

@@ -10,6 +10,7 @@ import { Entitlements1796070125428 } from './1796070125428-Entitlements';
 import { TokenLineage1796071000000 } from './1796071000000-TokenLineage';
 import { Households1796080433636 } from './1796080433636-Households';
 import { Sharing1796090000000 } from './1796090000000-Sharing';
+import { HouseholdsPerTenant1796663858653 } from './1796663858653-HouseholdsPerTenant';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   TokenLineage1796071000000,
   Households1796080433636,
   Sharing1796090000000,
+  HouseholdsPerTenant1796663858653,
 ];
