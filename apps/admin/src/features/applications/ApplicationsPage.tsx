@@ -51,7 +51,14 @@ function CreateApplicationModal({ tenantId, opened, onClose }: { tenantId: strin
         <form onSubmit={submit}>
           <Stack>
             <FormError error={create.isError ? create.error : null} />
-            <TextInput label="Name" required placeholder="Acme web player" {...form.getInputProps('name')} disabled={create.isPending} />
+            <TextInput
+              label="Name"
+              required
+              placeholder="Acme web player"
+              {...form.getInputProps('name')}
+              disabled={create.isPending}
+              data-autofocus
+            />
             <TextInput
               label="Application id"
               description="What players send as the Basic auth user; generated when empty"
