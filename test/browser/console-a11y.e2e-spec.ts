@@ -15,6 +15,8 @@ const SYDNEY = '58.160.12.34';
 
 const VIEWPORTS = { desktop: { width: 1400, height: 900 }, phone: { width: 390, height: 844 } } as const;
 const SCHEMES = ['light', 'dark'] as const;
+/** What the dark scheme changes is colour: in dark mode axe checks the colour rules only (the layout was checked in light). */
+const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 
 /** The page has loaded what it shows: no spinner left. */
 async function settled(page: Page): Promise<void> {
@@ -26,13 +28,13 @@ async function settled(page: Page): Promise<void> {
 }
 
 /** axe-core in the page: the serious and critical violations, each named with the elements it concerns. */
-async function seriousViolations(page: Page): Promise<string[]> {
+async function seriousViolations(page: Page, rules?: string[]): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
+  const violations = await page.evaluate(async (only) => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: unknown[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
+    const result = await axe.run(document, { resultTypes: ['violations'], ...(only ? { runOnly: { type: 'rule', values: only } } : {}) });
     return result.violations as Array<{ id: string; impact: string; nodes: Array<{ target: string[]; failureSummary?: string }> }>;
-  });
+  }, rules);
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${(n.failureSummary ?? '').split('\n')[1]?.trim()})`).join('; ')}`);
@@ -55,6 +57,7 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
   let admin: ManagementSession;
   let demoPolicyId = '';
   let travelAppId = '';
+  let lockedApp = { id: '', secret: '' };
   const traveller = `traveller-${Math.random().toString(16).slice(2, 8)}`;
 
   beforeAll(async () => {
@@ -90,6 +93,11 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
       202,
     );
     expect((await tp.init('idp', traveller, { deviceId: 'phone', deviceName: 'Phone' }, { 'x-forwarded-for': SYDNEY })).status).toBe(202);
+
+    // An application that needs a secret (the player simulator), and a tenant with nothing yet (the tenant picker).
+    const locked = await givenApplication(t, [{ name: 'cap 3', limit: 3 }], { tenantSlug: 'demo', appName: 'Locked app', requireSecret: true });
+    lockedApp = { id: locked.application.id, secret: locked.secret! };
+    await t.tenants.create({ slug: 'acme-europe', name: 'Acme Europe' });
 
     // A rotated signing key and a second API token, for the admin pages.
     expect((await admin.api('POST', '/signing-keys/rotate', {})).status).toBe(200);
@@ -165,7 +173,7 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
           findings.push(`${p.name}: did not open (${String(error).split('\n')[0]})`);
           continue;
         }
-        const found = await seriousViolations(page);
+        const found = await seriousViolations(page, scheme === 'dark' ? COLOUR_RULES : undefined);
         findings.push(...found.map((f) => `${p.name}: ${f}`));
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         if (overflow > 0) findings.push(`${p.name}: scrolls sideways by ${overflow} px`);
@@ -174,5 +182,67 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
       await context.close();
       expect(findings).toEqual([]);
     }, 180_000);
+  });
+
+  describe('the walk\'s findings, at a desktop size', () => {
+    let context: BrowserContext;
+    let page: Page;
+    beforeAll(async () => ({ context, page } = await signedIn('desktop', 'light')));
+    afterAll(() => context?.close());
+
+    it('the player simulator says at once that a secret is wrong (a 401, no browser login pop-up), and plays with the right one', async () => {
+      await page.goto(`${t.url}/player`);
+      await page.getByRole('combobox', { name: 'Application' }).click();
+      await page.getByRole('option', { name: `Locked app (${lockedApp.id})` }).click();
+      const secret = page.getByLabel('Application secret');
+      await secret.fill('not-the-secret');
+      // Before the fix the page said "Loading the metadata…" until the SDK gave up ("no answer within 10000 ms").
+      await page.getByText('This secret is wrong: the server refused it (401)').waitFor();
+      await page.getByRole('alert').filter({ hasText: 'This secret is wrong' }).waitFor();
+      expect(await page.getByText(/no answer/).count()).toBe(0);
+      await shot(page, 'a11y-player-wrong-secret');
+      await secret.fill(lockedApp.secret);
+      await page.getByText(/policies need no metadata/).waitFor();
+      expect(await page.getByText('This secret is wrong', { exact: false }).count()).toBe(0);
+    });
+
+    it('the Kill dialog names its close button and starts on Cancel, not on the close button', async () => {
+      await page.goto(`${t.url}/accounts?idp=idp&subject=${traveller}`);
+      await page.getByRole('button', { name: 'Kill the stream on Phone' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Kill this stream?' });
+      await dialog.waitFor();
+      await dialog.getByRole('button', { name: 'Close this dialog' }).waitFor();
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+      await shot(page, 'a11y-kill-dialog');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+    });
+
+    it('the audit log finds one day\'s entries with From and To on that day (To is included)', async () => {
+      await page.goto(`${t.url}/admin/audit`);
+      const today = new Date().toISOString().slice(0, 10);
+      await page.getByLabel('From (UTC day)').fill(today);
+      await page.getByLabel('To (UTC day, included)').fill(today);
+      const log = page.getByRole('table', { name: 'Audit log' });
+      await log.getByText('deploy').first().waitFor();
+      expect(await page.getByLabel('To (UTC day, included)').inputValue()).toBe(today);
+      await shot(page, 'a11y-audit-one-day');
+    });
+
+    it('Sharing lists the tenant picked in the header, and says so', async () => {
+      await page.goto(`${t.url}/sharing?reviewed=all`);
+      const table = page.getByRole('table', { name: 'Accounts with sharing signals' });
+      await table.getByText(`idp / ${traveller}`).waitFor();
+      await page.getByRole('combobox', { name: 'Tenant', exact: true }).first().click();
+      await page.getByRole('option', { name: 'Acme Europe', exact: true }).click();
+      await page.getByText('No sharing signal').waitFor();
+      expect(await page.getByText(`idp / ${traveller}`).count()).toBe(0);
+      await page.getByText('Of Acme Europe').waitFor();
+      await shot(page, 'a11y-sharing-other-tenant');
+      // Every tenant, chosen on the page itself, lists the demo account again.
+      await page.getByRole('combobox', { name: 'Tenant', exact: true }).last().click();
+      await page.getByRole('option', { name: 'All tenants' }).click();
+      await table.getByText(`idp / ${traveller}`).waitFor();
+    });
   });
 });
