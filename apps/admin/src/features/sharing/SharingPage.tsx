@@ -29,7 +29,6 @@ export function ScoreBadge({ score, size = 'lg' }: { score: number; size?: 'md' 
     <Badge
       color={grade.color}
       variant="filled"
-      autoContrast
       size={size}
       radius="sm"
       miw={48}
