@@ -150,7 +150,13 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
   ];
 
   async function signedIn(viewport: keyof typeof VIEWPORTS, colorScheme: 'light' | 'dark'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: VIEWPORTS[viewport], colorScheme, locale: 'en-US', bypassCSP: true });
+    const context = await browser.newContext({
+      viewport: VIEWPORTS[viewport],
+      colorScheme,
+      locale: 'en-US',
+      timezoneId: 'America/Los_Angeles',
+      bypassCSP: true,
+    });
     // The console works in the Demo tenant (the header's picker would start on the first by name, Acme Europe).
     await context.addInitScript((id) => localStorage.setItem('cm.tenant', id), demoTenantId);
     const page = await context.newPage();
@@ -247,6 +253,58 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
       await page.getByRole('combobox', { name: 'Tenant', exact: true }).last().click();
       await page.getByRole('option', { name: 'All tenants' }).click();
       await table.getByText(`idp / ${traveller}`).waitFor();
+    });
+  
+    it('API tokens: Expires is typed in UTC and says so; a second token of the same name is refused beside the name, once', async () => {
+      await page.goto(`${t.url}/admin/tokens`);
+      const expires = page.getByLabel('Expires (UTC)');
+      await expires.fill('2031-01-02T03:04');
+      await page.getByLabel('Token name').fill('nightly');
+      await page.getByRole('button', { name: 'Create token' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New API token' });
+      await dialog.getByRole('button', { name: 'I have copied it' }).click();
+      const tokens = page.getByRole('table', { name: 'API tokens' });
+      // Typed 03:04 in UTC, shown 03:04 UTC (the browser here is in Los Angeles: read as local, it would be 11:04).
+      await tokens.getByRole('row').filter({ hasText: 'nightly' }).getByText('2 Jan 2031, 03:04:00 UTC').waitFor();
+
+      await page.getByLabel('Token name').fill('nightly');
+      await page.getByRole('button', { name: 'Create token' }).click();
+      await page.getByText('You already have a token named "nightly": choose another name, or revoke that one first').waitFor();
+      expect(await page.getByText(/already have a token named/).count()).toBe(1);
+      expect(await page.locator('.mantine-Notification-root').count()).toBe(0);
+      await shot(page, 'a11y-tokens-duplicate');
+    });
+
+    it('a number out of range is refused with a message, never silently changed', async () => {
+      await page.goto(`${t.url}/applications/${travelAppId}`);
+      const heartbeat = page.getByLabel('Heartbeat interval (seconds)');
+      await heartbeat.fill('5');
+      await page.getByLabel('Platform').click();
+      expect(await heartbeat.inputValue()).toBe('5');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Between 10 and 3600 seconds').waitFor();
+      expect(await page.getByText('Application saved').count()).toBe(0);
+      await heartbeat.fill('99999');
+      await page.getByLabel('Platform').click();
+      expect(await heartbeat.inputValue()).toBe('99999');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Between 10 and 3600 seconds').waitFor();
+      await shot(page, 'a11y-heartbeat-refused');
+      expect((await admin.api('GET', `/applications/${travelAppId}`)).body.heartbeatIntervalSeconds).toBe(3600);
+      // Back to the saved value: nothing left unsaved.
+      await heartbeat.fill('3600');
+    });
+
+    it('a rule with an emptied limit reads no NaN; a limit of 0 warns that it refuses every stream', async () => {
+      await page.goto(`${t.url}/policies/new`);
+      const limit = page.getByLabel('Rule 1 limit');
+      await limit.fill('');
+      const summary = page.getByTestId('rule-summary-0');
+      expect(await summary.textContent()).toBe('Type a limit to read this rule in plain words');
+      await limit.fill('0');
+      await page.getByTestId('rule-blocks-all-0').getByText('A limit of 0 refuses every stream this rule concerns').waitFor();
+      expect(await summary.textContent()).toMatch(/^At most 0 streams per account/);
+      await shot(page, 'a11y-rule-limit-0');
     });
   });
 });

@@ -315,7 +315,8 @@ describe.each(ADAPTERS)('identity on %s', (adapter) => {
   });
 
   describe('CSRF on cookie-authenticated writes', () => {
-    const body = () => ({ name: 'csrf' });
+    // A new name each time: an operator's live tokens have distinct names (409 otherwise).
+    const body = () => ({ name: `csrf ${Math.random().toString(36).slice(2, 8)}` });
 
     it('refuses a write without Origin or Referer', async () => {
       const res = await call(t, 'POST', '/tokens', body(), { cookie: admin.cookie });
