@@ -146,6 +146,7 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
     { name: 'tokens', path: '/admin/tokens', heading: 'API tokens' },
     { name: 'audit', path: '/admin/audit', heading: 'Audit log' },
     { name: 'signing-keys', path: '/admin/signing-keys', heading: 'Signing keys' },
+    { name: 'configuration', path: '/admin/configuration', heading: 'Configuration' },
     { name: 'my-account', path: '/me', heading: 'My account' },
   ];
 
@@ -305,6 +306,35 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
       await page.getByTestId('rule-blocks-all-0').getByText('A limit of 0 refuses every stream this rule concerns').waitFor();
       expect(await summary.textContent()).toMatch(/^At most 0 streams per account/);
       await shot(page, 'a11y-rule-limit-0');
+    });
+  
+    it('configuration: downloads the YAML the CLI exports (no secrets), and an uploaded file shows its plan before it is applied', async () => {
+      await page.goto(`${t.url}/admin/configuration`);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download YAML' }).click()]);
+      expect(download.suggestedFilename()).toBe('cm-configuration.yaml');
+      const text = readFileSync((await download.path())!, 'utf8');
+      expect(text).toContain('slug: demo');
+      expect(text).toContain('name: Travel app');
+      expect(text).not.toContain(lockedApp.secret);
+
+      const edited = text.replace('name: Travel app', 'name: Travel app from a file');
+      await page.locator('input[type=file]').setInputFiles({ name: 'edited.yaml', mimeType: 'application/yaml', buffer: Buffer.from(edited) });
+      const plan = page.getByTestId('configuration-plan');
+      await plan.getByText('The plan: applying this file would make these changes.').waitFor();
+      const changes = (await plan.getByRole('list', { name: 'Changes to tenant demo' }).textContent())!;
+      expect(changes).toContain(`application ${travelAppId}`);
+      expect(changes).toContain('Travel app → Travel app from a file');
+      // Nothing changed yet.
+      expect((await admin.api('GET', `/applications/${travelAppId}`)).body.name).toBe('Travel app');
+      await shot(page, 'a11y-configuration-plan');
+      expect(await seriousViolations(page)).toEqual([]);
+
+      await page.getByRole('button', { name: 'Apply this plan' }).click();
+      await page.getByText('The server now matches the file: demo', { exact: false }).waitFor();
+      expect((await admin.api('GET', `/applications/${travelAppId}`)).body.name).toBe('Travel app from a file');
+
+      await page.locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just: some notes') });
+      await page.getByText('This is not a configuration file: it has no list of tenants', { exact: false }).waitFor();
     });
   });
 });
