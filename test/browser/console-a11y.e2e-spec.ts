@@ -37,7 +37,10 @@ async function seriousViolations(page: Page, rules?: string[]): Promise<string[]
   }, rules);
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${(n.failureSummary ?? '').split('\n')[1]?.trim()})`).join('; ')}`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${(n.failureSummary ?? '').split('\n')[1]?.trim()})`).join('; ')}`,
+    );
 }
 
 const shot = async (page: Page, name: string) => {
@@ -97,7 +100,11 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
     expect((await tp.init('idp', traveller, { deviceId: 'phone', deviceName: 'Phone' }, { 'x-forwarded-for': SYDNEY })).status).toBe(202);
 
     // An application that needs a secret (the player simulator), and a tenant with nothing yet (the tenant picker).
-    const locked = await givenApplication(t, [{ name: 'cap 3', limit: 3 }], { tenantSlug: 'demo', appName: 'Locked app', requireSecret: true });
+    const locked = await givenApplication(t, [{ name: 'cap 3', limit: 3 }], {
+      tenantSlug: 'demo',
+      appName: 'Locked app',
+      requireSecret: true,
+    });
     lockedApp = { id: locked.application.id, secret: locked.secret! };
     await t.tenants.create({ slug: 'acme-europe', name: 'Acme Europe' });
 
@@ -150,7 +157,10 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
     { name: 'my-account', path: '/me', heading: 'My account' },
   ];
 
-  async function signedIn(viewport: keyof typeof VIEWPORTS, colorScheme: 'light' | 'dark'): Promise<{ context: BrowserContext; page: Page }> {
+  async function signedIn(
+    viewport: keyof typeof VIEWPORTS,
+    colorScheme: 'light' | 'dark',
+  ): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({
       viewport: VIEWPORTS[viewport],
       colorScheme,
@@ -171,31 +181,35 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
   }
 
   describe.each(Object.keys(VIEWPORTS) as Array<keyof typeof VIEWPORTS>)('%s', (viewport) => {
-    it.each(SCHEMES)('%s mode: no serious or critical axe finding on any page, with data', async (scheme) => {
-      const { context, page } = await signedIn(viewport, scheme);
-      const findings: string[] = [];
-      for (const p of pages()) {
-        try {
-          await page.goto(`${t.url}${p.path}`);
-          await page.getByRole('heading', { name: p.heading, level: 1 }).waitFor();
-          await settled(page);
-          if (p.open) await p.open(page);
-        } catch (error) {
-          findings.push(`${p.name}: did not open (${String(error).split('\n')[0]})`);
-          continue;
+    it.each(SCHEMES)(
+      '%s mode: no serious or critical axe finding on any page, with data',
+      async (scheme) => {
+        const { context, page } = await signedIn(viewport, scheme);
+        const findings: string[] = [];
+        for (const p of pages()) {
+          try {
+            await page.goto(`${t.url}${p.path}`);
+            await page.getByRole('heading', { name: p.heading, level: 1 }).waitFor();
+            await settled(page);
+            if (p.open) await p.open(page);
+          } catch (error) {
+            findings.push(`${p.name}: did not open (${String(error).split('\n')[0]})`);
+            continue;
+          }
+          const found = await seriousViolations(page, scheme === 'dark' ? COLOUR_RULES : undefined);
+          findings.push(...found.map((f) => `${p.name}: ${f}`));
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          if (overflow > 0) findings.push(`${p.name}: scrolls sideways by ${overflow} px`);
+          await shot(page, `a11y-${viewport}-${scheme}-${p.name}`);
         }
-        const found = await seriousViolations(page, scheme === 'dark' ? COLOUR_RULES : undefined);
-        findings.push(...found.map((f) => `${p.name}: ${f}`));
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        if (overflow > 0) findings.push(`${p.name}: scrolls sideways by ${overflow} px`);
-        await shot(page, `a11y-${viewport}-${scheme}-${p.name}`);
-      }
-      await context.close();
-      expect(findings).toEqual([]);
-    }, 400_000);
+        await context.close();
+        expect(findings).toEqual([]);
+      },
+      400_000,
+    );
   });
 
-  describe('the walk\'s findings, at a desktop size', () => {
+  describe("the walk's findings, at a desktop size", () => {
     let context: BrowserContext;
     let page: Page;
     beforeAll(async () => ({ context, page } = await signedIn('desktop', 'light')));
@@ -229,7 +243,7 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
       await dialog.waitFor({ state: 'detached' });
     });
 
-    it('the audit log finds one day\'s entries with From and To on that day (To is included)', async () => {
+    it("the audit log finds one day's entries with From and To on that day (To is included)", async () => {
       await page.goto(`${t.url}/admin/audit`);
       const today = new Date().toISOString().slice(0, 10);
       await page.getByLabel('From (UTC day)').fill(today);
@@ -255,7 +269,7 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
       await page.getByRole('option', { name: 'All tenants' }).click();
       await table.getByText(`idp / ${traveller}`).waitFor();
     });
-  
+
     it('API tokens: Expires is typed in UTC and says so; a second token of the same name is refused beside the name, once', async () => {
       await page.goto(`${t.url}/admin/tokens`);
       const expires = page.getByLabel('Expires (UTC)');
@@ -307,18 +321,20 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
       expect(await summary.textContent()).toMatch(/^At most 0 streams per account/);
       await shot(page, 'a11y-rule-limit-0');
     });
-  
+
     it('configuration: downloads the YAML the CLI exports (no secrets), and an uploaded file shows its plan before it is applied', async () => {
       await page.goto(`${t.url}/admin/configuration`);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download YAML' }).click()]);
       expect(download.suggestedFilename()).toBe('cm-configuration.yaml');
-      const text = readFileSync((await download.path())!, 'utf8');
+      const text = readFileSync(await download.path(), 'utf8');
       expect(text).toContain('slug: demo');
       expect(text).toContain('name: Travel app');
       expect(text).not.toContain(lockedApp.secret);
 
       const edited = text.replace('name: Travel app', 'name: Travel app from a file');
-      await page.locator('input[type=file]').setInputFiles({ name: 'edited.yaml', mimeType: 'application/yaml', buffer: Buffer.from(edited) });
+      await page
+        .locator('input[type=file]')
+        .setInputFiles({ name: 'edited.yaml', mimeType: 'application/yaml', buffer: Buffer.from(edited) });
       const plan = page.getByTestId('configuration-plan');
       await plan.getByText('The plan: applying this file would make these changes.').waitFor();
       const changes = (await plan.getByRole('list', { name: 'Changes to tenant demo' }).textContent())!;
@@ -333,7 +349,9 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
       await page.getByText('The server now matches the file: demo', { exact: false }).waitFor();
       expect((await admin.api('GET', `/applications/${travelAppId}`)).body.name).toBe('Travel app from a file');
 
-      await page.locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just: some notes') });
+      await page
+        .locator('input[type=file]')
+        .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just: some notes') });
       await page.getByText('This is not a configuration file: it has no list of tenants', { exact: false }).waitFor();
     });
   });

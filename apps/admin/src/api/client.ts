@@ -63,7 +63,11 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
 
 /** `networkId` → `Network id`, `rules[0].limit` → `Limit`: a field's last name in words. */
 function fieldWords(field: string): string {
-  const last = field.split(/[.[\]]/).filter((part) => part && !/^\d+$/.test(part)).pop() ?? field;
+  const last =
+    field
+      .split(/[.[\]]/)
+      .filter((part) => part && !/^\d+$/.test(part))
+      .pop() ?? field;
   const words = last.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
@@ -73,7 +77,11 @@ function fieldWords(field: string): string {
  * "Network id must be…") and class-validator's length wording reads as a person would say it.
  */
 export function fieldMessage({ field, message }: FieldError): string {
-  const last = field.split(/[.[\]]/).filter(Boolean).pop() ?? field;
+  const last =
+    field
+      .split(/[.[\]]/)
+      .filter(Boolean)
+      .pop() ?? field;
   let text = message.startsWith(`${last} `) ? `${fieldWords(field)}${message.slice(last.length)}` : message;
   text = text
     .replace(/ must be longer than or equal to 1 characters?/, ' must not be empty')

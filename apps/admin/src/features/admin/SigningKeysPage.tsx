@@ -59,7 +59,8 @@ export function SigningKeysPage() {
             </Group>
             <KeyId kid={key.kid} />
             <Text size="xs" c="dimmed">
-              Created {formatDateTime(key.createdAt)}; published {key.active ? 'while active' : `until ${formatDateTime(key.publishedUntil)}`}
+              Created {formatDateTime(key.createdAt)}; published{' '}
+              {key.active ? 'while active' : `until ${formatDateTime(key.publishedUntil)}`}
             </Text>
           </Stack>
         )}

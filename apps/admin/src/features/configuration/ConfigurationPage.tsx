@@ -137,8 +137,8 @@ export function ConfigurationPage() {
             Export
           </Title>
           <Text size="sm">
-            Every tenant you can see, as YAML. Application secrets and signing keys are never in it: keep the file in version control
-            and apply it here or with <Code>cm config apply</Code>.
+            Every tenant you can see, as YAML. Application secrets and signing keys are never in it: keep the file in version control and
+            apply it here or with <Code>cm config apply</Code>.
           </Text>
           <Group>
             <Button leftSection={<IconDownload size={16} />} onClick={() => void downloadYaml()} loading={exported.isFetching}>
@@ -178,7 +178,9 @@ export function ConfigurationPage() {
           {plan && (
             <Stack gap="sm" data-testid="configuration-plan">
               <Text fw={600} role="status">
-                {plan.changes ? 'The plan: applying this file would make these changes.' : 'Nothing to change: the server already matches this file.'}
+                {plan.changes
+                  ? 'The plan: applying this file would make these changes.'
+                  : 'Nothing to change: the server already matches this file.'}
               </Text>
               {plan.tenants.map((t) => (
                 <TenantPlanCard key={t.slug} plan={t} />
