@@ -322,6 +322,21 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
       await shot(page, 'a11y-rule-limit-0');
     });
 
+    it('plain words: a stream that took another's place says so (no superseded=… tag), and the kill dialog names no status code', async () => {
+      const cm = player(t.url, 'demo-app');
+      const old = await cm.init('Cable_SSO', 'family-44', { deviceName: 'Old TV' });
+      const replacing = await cm.init('Cable_SSO', 'family-44', { deviceName: 'New phone' }, { 'X-Terminate': old.body.terminationCode });
+      expect(replacing.status).toBe(202);
+      await page.goto(`${t.url}/accounts?idp=Cable_SSO&subject=family-44`);
+      await page.getByText('Took the place of another stream of this account').first().waitFor();
+      expect(await page.getByText(/superseded/).count()).toBe(0);
+      await page.getByRole('button', { name: 'Kill the stream on New phone' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Kill this stream?' });
+      await dialog.getByText('at its next heartbeat the player learns that an operator ended it', { exact: false }).waitFor();
+      expect(await dialog.textContent()).not.toMatch(/410/);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    });
+
     it('configuration: downloads the YAML the CLI exports (no secrets), and an uploaded file shows its plan before it is applied', async () => {
       await page.goto(`${t.url}/admin/configuration`);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download YAML' }).click()]);

@@ -157,19 +157,16 @@ export function PlayerSimulatorPage() {
                       Could not load the metadata this application needs: {describePlayerError(required.error)}
                     </Text>
                   ) : required.data.length === 0 ? (
-                    <>
-                      GET /v2/metadata: this application&apos;s policies need no metadata (one heartbeat every{' '}
-                      {app.heartbeatIntervalSeconds} s).
-                    </>
+                    <>This application&apos;s policies need no metadata (one heartbeat every {app.heartbeatIntervalSeconds} s).</>
                   ) : (
                     <>
-                      GET /v2/metadata: the policies need{' '}
+                      Players of this application must send{' '}
                       {required.data.map((k) => (
                         <Code key={k} mr={4}>
                           {k}
                         </Code>
                       ))}
-                      (one heartbeat every {app.heartbeatIntervalSeconds} s).
+                      : its policies need them (one heartbeat every {app.heartbeatIntervalSeconds} s).
                     </>
                   )}
                 </Text>

@@ -120,7 +120,7 @@ function KillStreamButton({ entry, onKilled }: { entry: TimelineEntry; onKilled:
     <ConfirmButton
       size="xs"
       title="Kill this stream?"
-      message={`The stream on ${where} (${entry.applicationName}) ends now: the player's next heartbeat gets 410.`}
+      message={`The stream on ${where} (${entry.applicationName}) ends now: the player learns it at its next heartbeat.`}
       confirmLabel="Kill stream"
       aria-label={`Kill the stream on ${where}`}
       loading={kill.isPending}
