@@ -322,7 +322,7 @@ describeWithChromium('Console accessibility with data, desktop and phone, light 
       await shot(page, 'a11y-rule-limit-0');
     });
 
-    it('plain words: a stream that took another's place says so (no superseded=… tag), and the kill dialog names no status code', async () => {
+    it('plain words: a stream that took the place of another says so (no superseded=… tag), and the kill dialog names no status code', async () => {
       const cm = player(t.url, 'demo-app');
       const old = await cm.init('Cable_SSO', 'family-44', { deviceName: 'Old TV' });
       const replacing = await cm.init('Cable_SSO', 'family-44', { deviceName: 'New phone' }, { 'X-Terminate': old.body.terminationCode });
