@@ -160,13 +160,14 @@ export function ConfigurationPage() {
           </Text>
           <FileInput
             label="Configuration file"
-            placeholder="cm-configuration.yaml"
+            description="YAML or JSON, e.g. cm-configuration.yaml"
             accept=".yaml,.yml,.json,application/yaml,application/json"
             leftSection={<IconFileUpload size={16} />}
             value={file}
             onChange={(f) => void pick(f)}
             error={readError}
             clearable
+            clearButtonProps={{ 'aria-label': 'Remove the chosen file' }}
             maw={420}
           />
           {apply.isPending && <Text size="sm">{plan ? 'Applying…' : 'Planning…'}</Text>}
