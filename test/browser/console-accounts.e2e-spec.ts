@@ -71,7 +71,7 @@ describeWithChromium('Console: my password, password resets, dark mode', (execut
     await form.getByLabel(/^New password(?! again)/).fill(newPassword);
     await form.getByLabel(/^New password again/).fill(newPassword);
     await form.getByRole('button', { name: 'Change password' }).click();
-    await form.getByText('currentPassword is not your current password').waitFor();
+    await form.getByText('This is not your current password').waitFor();
     expect(await canSignIn(t, email, oldPassword)).toBe(true);
 
     // Two different new passwords are caught before the server is asked.

@@ -40,9 +40,8 @@ describeWithChromium('Sharing in the console (Chromium)', (executablePath) => {
         { type: 'device-registration', name: '3 devices', limit: 3 },
         { name: 'cap 10', limit: 10 },
       ],
-      {
-        appName: 'Travel app',
-      },
+      // In the Demo tenant: the Sharing page lists the tenant picked in the header (Demo, the first by name).
+      { appName: 'Travel app', tenantSlug: 'demo' },
     );
     appId = application.id;
     const first = await cm().init('idp', subject, { deviceId: 'tv', deviceName: 'Living room TV' }, { 'x-forwarded-for': PARIS });

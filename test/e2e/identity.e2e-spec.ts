@@ -177,6 +177,18 @@ describe.each(ADAPTERS)('identity on %s', (adapter) => {
       await t.sql(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [soon.body.id]);
       expect((await call(t, 'GET', '/auth/me', undefined, { authorization: `Bearer ${soon.body.token}` })).status).toBe(401);
     });
+
+    it('refuses a second live token of the same name (409 naming the field); the name is free again once revoked or expired', async () => {
+      const first = await admin.api('POST', '/tokens', { name: 'nightly' });
+      expect(first.status).toBe(201);
+      const again = await admin.api('POST', '/tokens', { name: 'Nightly' });
+      expect(again.status).toBe(409);
+      expect(again.body.errors).toEqual([{ field: 'name', message: expect.stringContaining('already have a token named "Nightly"') }]);
+      // Another operator may use the name.
+      expect((await (await loginAs(t, 'viewer')).api('POST', '/tokens', { name: 'nightly' })).status).toBe(201);
+      expect((await admin.api('DELETE', `/tokens/${first.body.id}`)).status).toBe(204);
+      expect((await admin.api('POST', '/tokens', { name: 'nightly' })).status).toBe(201);
+    });
   });
 
   describe('operators and roles', () => {
@@ -303,7 +315,8 @@ describe.each(ADAPTERS)('identity on %s', (adapter) => {
   });
 
   describe('CSRF on cookie-authenticated writes', () => {
-    const body = () => ({ name: 'csrf' });
+    // A new name each time: an operator's live tokens have distinct names (409 otherwise).
+    const body = () => ({ name: `csrf ${Math.random().toString(36).slice(2, 8)}` });
 
     it('refuses a write without Origin or Referer', async () => {
       const res = await call(t, 'POST', '/tokens', body(), { cookie: admin.cookie });

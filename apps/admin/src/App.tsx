@@ -32,6 +32,7 @@ const OperatorsPage = lazyPage(() => import('./features/admin/OperatorsPage'), '
 const TokensPage = lazyPage(() => import('./features/admin/TokensPage'), 'TokensPage');
 const AuditPage = lazyPage(() => import('./features/admin/AuditPage'), 'AuditPage');
 const SigningKeysPage = lazyPage(() => import('./features/admin/SigningKeysPage'), 'SigningKeysPage');
+const ConfigurationPage = lazyPage(() => import('./features/configuration/ConfigurationPage'), 'ConfigurationPage');
 const MyAccountPage = lazyPage(() => import('./features/auth/MyAccountPage'), 'MyAccountPage');
 
 function routerFor(actor: Actor) {
@@ -57,6 +58,7 @@ function routerFor(actor: Actor) {
         { path: 'admin/tokens', element: <TokensPage /> },
         { path: 'admin/audit', element: <AuditPage /> },
         { path: 'admin/signing-keys', element: <SigningKeysPage /> },
+        { path: 'admin/configuration', element: <ConfigurationPage /> },
         { path: 'me', element: <MyAccountPage /> },
         { path: '*', element: <Navigate to="/" replace /> },
       ],

@@ -6,6 +6,7 @@ import {
   IconApps,
   IconBuilding,
   IconChartBar,
+  IconFileCode,
   IconFileText,
   IconHomeShare,
   IconCertificate,
@@ -53,6 +54,7 @@ export function Shell({ actor }: { actor: Actor }) {
     { to: '/admin/tokens', label: 'API tokens', icon: IconKey, show: true },
     { to: '/admin/audit', label: 'Audit log', icon: IconFileText, show: rights.seeAudit },
     { to: '/admin/signing-keys', label: 'Signing keys', icon: IconCertificate, show: rights.manageTenants },
+    { to: '/admin/configuration', label: 'Configuration', icon: IconFileCode, show: true },
     { to: '/me', label: 'My account', icon: IconUserCircle, show: true },
   ];
   const active = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname.startsWith(to));

@@ -101,7 +101,7 @@ export class AuthService {
     const operator = await this.dataSource.manager.findOneBy(OperatorEntity, { id: actor.operatorId });
     if (!operator || !(await verifyPassword(operator.passwordHash, currentPassword))) {
       await this.throttle.recordFailure(actor.email, ip);
-      throw new IdentityError(IdentityErrorCode.INVALID_OPERATOR, 'currentPassword is not your current password', 'currentPassword');
+      throw new IdentityError(IdentityErrorCode.INVALID_OPERATOR, 'This is not your current password', 'currentPassword');
     }
     if (newPassword.length < PASSWORD_MIN_LENGTH) {
       throw new IdentityError(

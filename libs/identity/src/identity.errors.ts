@@ -20,6 +20,8 @@ export enum IdentityErrorCode {
   INVALID_OPERATOR = 'INVALID_OPERATOR',
   TOKEN_NOT_FOUND = 'TOKEN_NOT_FOUND',
   INVALID_TOKEN_REQUEST = 'INVALID_TOKEN_REQUEST',
+  /** The operator already has a live token of this name: two could not be told apart when revoking (409). */
+  TOKEN_NAME_TAKEN = 'TOKEN_NAME_TAKEN',
   INVALID_AUDIT_QUERY = 'INVALID_AUDIT_QUERY',
   /** Signed in with a reset (one-time) password: only changing it is allowed (403). */
   PASSWORD_CHANGE_REQUIRED = 'PASSWORD_CHANGE_REQUIRED',
@@ -42,6 +44,7 @@ export const IDENTITY_ERROR_STATUS: Record<IdentityErrorCode, number> = {
   [IdentityErrorCode.INVALID_OPERATOR]: 400,
   [IdentityErrorCode.TOKEN_NOT_FOUND]: 404,
   [IdentityErrorCode.INVALID_TOKEN_REQUEST]: 400,
+  [IdentityErrorCode.TOKEN_NAME_TAKEN]: 409,
   [IdentityErrorCode.INVALID_AUDIT_QUERY]: 400,
   [IdentityErrorCode.PASSWORD_CHANGE_REQUIRED]: 403,
   [IdentityErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,

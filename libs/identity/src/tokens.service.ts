@@ -78,6 +78,19 @@ export class TokensService {
         const parentExpiry = parents[0].expires_at;
         if (parentExpiry && (!expiresAt || expiresAt > parentExpiry)) expiresAt = parentExpiry;
       }
+      // One name per operator among live tokens (serialised per operator, so two creates cannot both pass the check).
+      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`api-token-name:${actor.operatorId}`]);
+      const taken = await m.query<unknown[]>(
+        'SELECT 1 FROM api_tokens WHERE operator_id = $1 AND lower(name) = lower($2) AND (expires_at IS NULL OR expires_at > now()) LIMIT 1',
+        [actor.operatorId, input.name],
+      );
+      if (taken.length > 0) {
+        throw new IdentityError(
+          IdentityErrorCode.TOKEN_NAME_TAKEN,
+          `You already have a token named "${input.name}": choose another name, or revoke that one first`,
+          'name',
+        );
+      }
       await m.insert(ApiTokenEntity, {
         id,
         operatorId: actor.operatorId,

@@ -61,11 +61,52 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
   return result.data as T;
 }
 
-/** A short sentence for any error (for alerts and notifications). */
+/** `networkId` → `Network id`, `rules[0].limit` → `Limit`: a field's last name in words. */
+function fieldWords(field: string): string {
+  const last =
+    field
+      .split(/[.[\]]/)
+      .filter((part) => part && !/^\d+$/.test(part))
+      .pop() ?? field;
+  const words = last.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * A field's error in plain words, for beside the field: the API's field name becomes words ("networkId must be…" →
+ * "Network id must be…") and class-validator's length wording reads as a person would say it.
+ */
+export function fieldMessage({ field, message }: FieldError): string {
+  const last =
+    field
+      .split(/[.[\]]/)
+      .filter(Boolean)
+      .pop() ?? field;
+  let text = message.startsWith(`${last} `) ? `${fieldWords(field)}${message.slice(last.length)}` : message;
+  text = text
+    .replace(/ must be longer than or equal to 1 characters?/, ' must not be empty')
+    .replace(/ must be longer than or equal to (\d+) characters/, ' needs at least $1 characters')
+    .replace(/ must be shorter than or equal to (\d+) characters/, ' may have at most $1 characters');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * A short sentence for any error (for alerts and notifications): the server's detail, or its field errors in plain
+ * words, each said once. A form that shows field errors beside their fields shows this only when there are none
+ * (`FormError`), so nothing is said twice.
+ */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    const fields = error.fieldErrors.map((e) => `${e.field}: ${e.message}`);
-    return [error.problem.detail ?? error.message, ...fields.filter((f) => !error.problem.detail?.includes(f))].join(' — ');
+    const fields = [...new Set(error.fieldErrors.map(fieldMessage))];
+    if (fields.length > 0) return fields.join('; ');
+    return error.problem.detail ?? error.message;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Puts the server's field errors beside their fields (in plain words); true when there was at least one. */
+export function setFieldErrors(error: unknown, setFieldError: (field: string, message: string) => void): boolean {
+  if (!(error instanceof ApiError) || error.fieldErrors.length === 0) return false;
+  for (const e of error.fieldErrors) setFieldError(e.field, fieldMessage(e));
+  return true;
 }

@@ -24,7 +24,7 @@ export function ChartTable({
 }) {
   return (
     <Box component="details" mt="xs">
-      <Text component="summary" size="sm" c="blue.8" style={{ cursor: 'pointer' }}>
+      <Text component="summary" size="sm" style={{ cursor: 'pointer', color: 'var(--mantine-color-anchor)' }}>
         Show the numbers as a table
       </Text>
       <Table.ScrollContainer minWidth={120 + columns.length * 90} mah={320}>

@@ -46,7 +46,8 @@ export function ConfirmButton({
           {message}
         </Text>
         <Group justify="flex-end">
-          <Button variant="default" onClick={() => setOpen(false)}>
+          {/* Focus starts on the harmless choice, so Enter right after opening never confirms. */}
+          <Button variant="default" onClick={() => setOpen(false)} data-autofocus>
             Cancel
           </Button>
           <Button

@@ -31,7 +31,7 @@ export function useUnsavedChangesGuard(dirty: boolean, what = 'your changes') {
         You have not saved {what}. Leaving this page discards them.
       </Text>
       <Group justify="flex-end">
-        <Button variant="default" onClick={() => blocker.reset?.()}>
+        <Button variant="default" onClick={() => blocker.reset?.()} data-autofocus>
           Stay on this page
         </Button>
         <Button color="red" onClick={() => blocker.proceed?.()}>

@@ -15,9 +15,10 @@ import { DecisionCard } from './DecisionCard';
 import { DevicesCard, NetworksCard } from './HouseholdCards';
 import { useAccountDecisions, useAccountSessions, useKillSession } from './hooks';
 
+/** What the player sent; the server's own `superseded` tag (X-Terminate) reads as words instead. */
 function Metadata({ metadata }: { metadata: Record<string, string> }) {
-  const entries = Object.entries(metadata);
-  if (entries.length === 0) return <Text c="dimmed">—</Text>;
+  const entries = Object.entries(metadata).filter(([k]) => k !== 'superseded');
+  if (entries.length === 0 && !metadata.superseded) return <Text c="dimmed">—</Text>;
   return (
     <Group gap={4}>
       {entries.map(([k, v]) => (
@@ -25,6 +26,11 @@ function Metadata({ metadata }: { metadata: Record<string, string> }) {
           {k}={v}
         </Code>
       ))}
+      {metadata.superseded && (
+        <Text size="xs" c="dimmed">
+          Took the place of another stream of this account
+        </Text>
+      )}
     </Group>
   );
 }
@@ -58,7 +64,7 @@ function KillButton({ session: s }: { session: AccountSession }) {
     <ConfirmButton
       size="xs"
       title="Kill this stream?"
-      message={`The stream on ${device(s)} (${s.applicationName}) ends now; the player's next heartbeat gets 410 naming the operator console.`}
+      message={`The stream on ${device(s)} (${s.applicationName}) ends now; at its next heartbeat the player learns that an operator ended it.`}
       confirmLabel="Kill stream"
       aria-label={`Kill the stream on ${device(s)}`}
       loading={kill.isPending}

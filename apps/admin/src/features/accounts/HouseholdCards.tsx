@@ -25,7 +25,7 @@ function RemoveDeviceButton({
     <ConfirmButton
       size="xs"
       title="Remove this device?"
-      message={`${label} leaves the account's registered devices (the viewer's swap quota is not used). Its running streams end: the player's next heartbeat gets 410.`}
+      message={`${label} leaves the account's registered devices (the viewer's swap quota is not used). Its running streams end at their next heartbeat.`}
       confirmLabel="Remove device"
       aria-label={`Remove device ${label}`}
       loading={remove.isPending}

@@ -9,6 +9,12 @@ import { useCurrentTenant } from '../tenants/current-tenant';
 import type { AuditFilters, AuditRecord } from './api';
 import { useAudit } from './hooks';
 
+const DAY_MS = 86_400_000;
+/** The start (00:00 UTC) of the day `yyyy-mm-dd`, moved by `days`, as an ISO date-time. */
+const startOfDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString();
+/** The UTC day of an ISO date-time, moved by `days`, as `yyyy-mm-dd` (what a date input shows). */
+const dayOf = (iso: string | undefined, days = 0) => (iso ? new Date(Date.parse(iso) + days * DAY_MS).toISOString().slice(0, 10) : '');
+
 const TARGET_TYPES = ['tenant', 'application', 'policy', 'operator', 'token', 'session'];
 
 function Change({ before, after }: { before: unknown; after: unknown }) {
@@ -83,17 +89,18 @@ export function AuditPage() {
             w={160}
           />
           <TextInput label="Target id" value={filters.targetId ?? ''} onChange={(e) => set({ targetId: e.currentTarget.value })} w={220} />
+          {/* Whole UTC days, both included: the API's `to` is exclusive, so To sends the start of the next day. */}
           <TextInput
-            label="From"
+            label="From (UTC day)"
             type="date"
-            value={filters.from?.slice(0, 10) ?? ''}
-            onChange={(e) => set({ from: e.currentTarget.value ? new Date(e.currentTarget.value).toISOString() : undefined })}
+            value={dayOf(filters.from)}
+            onChange={(e) => set({ from: e.currentTarget.value ? startOfDay(e.currentTarget.value, 0) : undefined })}
           />
           <TextInput
-            label="To"
+            label="To (UTC day, included)"
             type="date"
-            value={filters.to?.slice(0, 10) ?? ''}
-            onChange={(e) => set({ to: e.currentTarget.value ? new Date(e.currentTarget.value).toISOString() : undefined })}
+            value={dayOf(filters.to, -1)}
+            onChange={(e) => set({ to: e.currentTarget.value ? startOfDay(e.currentTarget.value, 1) : undefined })}
           />
         </Group>
       </Card>

@@ -2,7 +2,7 @@ import { Badge, Button, Card, Group, PasswordInput, Select, TextInput } from '@m
 import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
 import { notifications } from '@mantine/notifications';
-import { ApiError, describeError } from '../../api/client';
+import { setFieldErrors, describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
 import { DataTable } from '../../components/data-table';
 import { formatDateTime, Page } from '../../components/page';
@@ -72,7 +72,7 @@ export function OperatorsPage() {
                   notifications.show({ color: 'teal', message: `${op.email} can now sign in` });
                 },
                 onError: (error) => {
-                  if (error instanceof ApiError) for (const e of error.fieldErrors) form.setFieldError(e.field, e.message);
+                  setFieldErrors(error, form.setFieldError);
                 },
               },
             );

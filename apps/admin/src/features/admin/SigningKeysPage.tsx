@@ -1,4 +1,4 @@
-import { Anchor, Badge, Code, Text } from '@mantine/core';
+import { Anchor, Badge, Code, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconRefresh } from '@tabler/icons-react';
 import { describeError } from '../../api/client';
@@ -49,32 +49,54 @@ export function SigningKeysPage() {
         rowKey={(key) => key.kid}
         label="Signing keys"
         empty={<Empty title="No signing key yet" />}
-        phoneMinWidth={720}
+        phoneCard={(key) => (
+          <Stack gap={4}>
+            <Group justify="space-between" wrap="nowrap">
+              <Text size="sm" fw={600}>
+                {key.algorithm}
+              </Text>
+              <KeyState active={key.active} />
+            </Group>
+            <KeyId kid={key.kid} />
+            <Text size="xs" c="dimmed">
+              Created {formatDateTime(key.createdAt)}; published{' '}
+              {key.active ? 'while active' : `until ${formatDateTime(key.publishedUntil)}`}
+            </Text>
+          </Stack>
+        )}
         columns={[
           {
             header: 'Key id (kid)',
-            cell: (key) => (
-              <Text ff="monospace" size="sm">
-                {key.kid}
-              </Text>
-            ),
+            cell: (key) => <KeyId kid={key.kid} />,
           },
           { header: 'Algorithm', cell: (key) => key.algorithm },
           {
             header: 'State',
-            cell: (key) =>
-              key.active ? (
-                <Badge color="teal">active</Badge>
-              ) : (
-                <Badge color="gray" variant="light">
-                  retired
-                </Badge>
-              ),
+            cell: (key) => <KeyState active={key.active} />,
           },
           { header: 'Created', cell: (key) => formatDateTime(key.createdAt) },
           { header: 'Published until', cell: (key) => (key.active ? 'while active' : formatDateTime(key.publishedUntil)) },
         ]}
       />
     </Page>
+  );
+}
+
+/** A key id in full: it wraps rather than pushing the table wider than the screen. */
+function KeyId({ kid }: { kid: string }) {
+  return (
+    <Text ff="monospace" size="sm" style={{ wordBreak: 'break-all' }}>
+      {kid}
+    </Text>
+  );
+}
+
+function KeyState({ active }: { active: boolean }) {
+  return active ? (
+    <Badge color="teal">active</Badge>
+  ) : (
+    <Badge color="gray" variant="light">
+      retired
+    </Badge>
   );
 }

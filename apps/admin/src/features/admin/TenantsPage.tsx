@@ -1,7 +1,7 @@
 import { Button, Card, Group, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { ApiError, describeError } from '../../api/client';
+import { setFieldErrors, describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
 import { DataTable } from '../../components/data-table';
 import { formatDateTime, Page } from '../../components/page';
@@ -30,7 +30,7 @@ export function TenantsPage() {
                   notifications.show({ color: 'teal', message: `Tenant ${t.name} created` });
                 },
                 onError: (error) => {
-                  if (error instanceof ApiError) for (const e of error.fieldErrors) form.setFieldError(e.field, e.message);
+                  setFieldErrors(error, form.setFieldError);
                 },
               },
             );

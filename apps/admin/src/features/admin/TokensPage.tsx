@@ -1,11 +1,12 @@
 import { Button, Card, Group, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { describeError } from '../../api/client';
+import { ApiError, describeError, fieldMessage } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
 import { DataTable } from '../../components/data-table';
 import { formatDateTime, Page } from '../../components/page';
-import { Empty } from '../../components/states';
+import { Empty, FormError } from '../../components/states';
+import { UtcDateTimeInput, utcDateTimeToIso } from '../../components/utc-date-time-input';
 import { SecretReveal } from '../applications/SecretReveal';
 import { useCreateToken, useRevokeToken, useTokens } from './hooks';
 
@@ -16,6 +17,14 @@ export function TokensPage() {
   const [name, setName] = useState('');
   const [expiresAt, setExpiresAt] = useState('');
   const [shown, setShown] = useState<string | null>(null);
+  // The server's field errors beside their fields, once; anything else under the form.
+  const fieldError = (field: string) =>
+    create.error instanceof ApiError
+      ? create.error.fieldErrors
+          .filter((e) => e.field === field)
+          .map(fieldMessage)
+          .join('; ') || undefined
+      : undefined;
   return (
     <Page title="API tokens" description="Tokens act with your role and tenant, for scripts and CI (Authorization: Bearer …)">
       <Card withBorder radius="md">
@@ -23,7 +32,7 @@ export function TokensPage() {
           onSubmit={(e) => {
             e.preventDefault();
             create.mutate(
-              { name: name.trim(), ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}) },
+              { name: name.trim(), ...(expiresAt ? { expiresAt: utcDateTimeToIso(expiresAt) } : {}) },
               {
                 onSuccess: (created) => {
                   setName('');
@@ -40,12 +49,13 @@ export function TokensPage() {
               placeholder="ci deploy"
               value={name}
               onChange={(e) => setName(e.currentTarget.value)}
-              required
+              error={fieldError('name')}
               disabled={create.isPending}
             />
-            <TextInput
-              label="Expires (optional)"
-              type="datetime-local"
+            <UtcDateTimeInput
+              label="Expires"
+              description="Optional; never when empty"
+              error={fieldError('expiresAt')}
               value={expiresAt}
               onChange={(e) => setExpiresAt(e.currentTarget.value)}
               disabled={create.isPending}
@@ -54,11 +64,7 @@ export function TokensPage() {
               Create token
             </Button>
           </Group>
-          {create.isError && (
-            <Text c="red" size="sm" mt="xs" role="alert">
-              {describeError(create.error)}
-            </Text>
-          )}
+          <FormError error={create.isError ? create.error : null} />
         </form>
       </Card>
       <DataTable

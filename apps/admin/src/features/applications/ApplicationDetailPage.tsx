@@ -1,32 +1,18 @@
-import {
-  Button,
-  Card,
-  Checkbox,
-  Code,
-  CopyButton,
-  Group,
-  NumberInput,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Tabs,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Card, Checkbox, Code, CopyButton, Group, SimpleGrid, Stack, Switch, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ApiError, describeError } from '../../api/client';
+import { setFieldErrors, describeError } from '../../api/client';
 import { ConfirmButton } from '../../components/confirm';
+import { WholeNumberInput, wholeNumberError } from '../../components/number-field';
 import { Page } from '../../components/page';
-import { Empty, ErrorState, Loading, QueryState } from '../../components/states';
+import { Empty, ErrorState, FormError, Loading, QueryState } from '../../components/states';
 import { can, useMe } from '../auth/hooks';
 import { usePolicies } from '../policies/hooks';
 import { describeRule } from '../policies/rules';
-import type { Application } from './api';
+import { type Application, HEARTBEAT_RANGE } from './api';
 import {
   useApplication,
   useAttachedPolicies,
@@ -84,6 +70,10 @@ function SettingsCard({ app, readOnly, onSecret }: { app: Application; readOnly:
       enabled: app.enabled,
       requireSecret: app.requireSecret,
     },
+    validate: {
+      name: (v) => (v.trim() ? null : 'Enter a name'),
+      heartbeatIntervalSeconds: (v) => wholeNumberError(v, HEARTBEAT_RANGE) ?? null,
+    },
   });
   useEffect(() => {
     form.setInitialValues({
@@ -117,7 +107,7 @@ function SettingsCard({ app, readOnly, onSecret }: { app: Application; readOnly:
           if (saved.secret) onSecret(saved.secret);
         },
         onError: (error) => {
-          if (error instanceof ApiError) for (const e of error.fieldErrors) form.setFieldError(e.field, e.message);
+          setFieldErrors(error, form.setFieldError);
         },
       },
     );
@@ -131,22 +121,19 @@ function SettingsCard({ app, readOnly, onSecret }: { app: Application; readOnly:
       </Title>
       <form onSubmit={submit}>
         <Stack gap="sm">
-          {update.isError && (
-            <Text c="red" size="sm" role="alert">
-              {describeError(update.error)}
-            </Text>
-          )}
+          <FormError error={update.isError ? update.error : null} />
           <TextInput label="Name" {...form.getInputProps('name')} disabled={busy} />
           <TextInput label="Platform" {...form.getInputProps('platform')} disabled={busy} />
-          <NumberInput
+          <WholeNumberInput
             label="Heartbeat interval (seconds)"
-            min={10}
-            max={3600}
+            description="Between 10 and 3600"
+            min={HEARTBEAT_RANGE.min}
+            max={HEARTBEAT_RANGE.max}
             {...form.getInputProps('heartbeatIntervalSeconds')}
             disabled={busy}
           />
           <Switch
-            label="Enabled (a disabled application gets 401 on every CM call)"
+            label="Enabled (players of a disabled application are refused on every call)"
             {...form.getInputProps('enabled', { type: 'checkbox' })}
             disabled={busy}
           />

@@ -1,14 +1,16 @@
-import { Badge, Button, Checkbox, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError } from '../../api/client';
+import { setFieldErrors } from '../../api/client';
 import { DataTable } from '../../components/data-table';
 import { Page } from '../../components/page';
+import { WholeNumberInput, wholeNumberError } from '../../components/number-field';
 import { Empty, FormError } from '../../components/states';
 import { can, useMe } from '../auth/hooks';
 import { useCurrentTenant } from '../tenants/current-tenant';
+import { HEARTBEAT_RANGE } from './api';
 import { useApplications, useCreateApplication } from './hooks';
 import { SecretReveal } from './SecretReveal';
 
@@ -18,6 +20,10 @@ function CreateApplicationModal({ tenantId, opened, onClose }: { tenantId: strin
   const [secret, setSecret] = useState<{ value: string; appId: string } | null>(null);
   const form = useForm({
     initialValues: { id: '', name: '', platform: 'web', heartbeatIntervalSeconds: 60 as number | string, requireSecret: true },
+    validate: {
+      name: (v) => (v.trim() ? null : 'Enter a name, e.g. Acme web player'),
+      heartbeatIntervalSeconds: (v) => wholeNumberError(v, HEARTBEAT_RANGE) ?? null,
+    },
   });
   const submit = form.onSubmit((values) => {
     form.clearErrors();
@@ -40,7 +46,7 @@ function CreateApplicationModal({ tenantId, opened, onClose }: { tenantId: strin
           else void navigate(`/applications/${encodeURIComponent(app.id)}`);
         },
         onError: (error) => {
-          if (error instanceof ApiError) for (const e of error.fieldErrors) form.setFieldError(e.field, e.message);
+          setFieldErrors(error, form.setFieldError);
         },
       },
     );
@@ -48,10 +54,17 @@ function CreateApplicationModal({ tenantId, opened, onClose }: { tenantId: strin
   return (
     <>
       <Modal opened={opened} onClose={onClose} title="New application" centered>
-        <form onSubmit={submit}>
+        <form onSubmit={submit} noValidate>
           <Stack>
             <FormError error={create.isError ? create.error : null} />
-            <TextInput label="Name" required placeholder="Acme web player" {...form.getInputProps('name')} disabled={create.isPending} />
+            <TextInput
+              label="Name"
+              required
+              placeholder="Acme web player"
+              {...form.getInputProps('name')}
+              disabled={create.isPending}
+              data-autofocus
+            />
             <TextInput
               label="Application id"
               description="What players send as the Basic auth user; generated when empty"
@@ -60,10 +73,11 @@ function CreateApplicationModal({ tenantId, opened, onClose }: { tenantId: strin
               disabled={create.isPending}
             />
             <TextInput label="Platform" placeholder="web" {...form.getInputProps('platform')} disabled={create.isPending} />
-            <NumberInput
+            <WholeNumberInput
               label="Heartbeat interval (seconds)"
-              min={10}
-              max={3600}
+              description="Between 10 and 3600"
+              min={HEARTBEAT_RANGE.min}
+              max={HEARTBEAT_RANGE.max}
               {...form.getInputProps('heartbeatIntervalSeconds')}
               disabled={create.isPending}
             />

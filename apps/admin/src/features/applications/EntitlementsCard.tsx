@@ -1,7 +1,7 @@
 import { Button, Card, Code, Group, Radio, Stack, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { ApiError, describeError } from '../../api/client';
+import { ApiError, describeError, fieldMessage } from '../../api/client';
 import type { Application, UpdateApplication } from './api';
 import { useUpdateApplication } from './hooks';
 
@@ -67,7 +67,7 @@ export function EntitlementsCard({ app, readOnly }: { app: Application; readOnly
         onSuccess: (saved) =>
           notifications.show({ color: 'teal', message: saved.entitlements ? 'Entitlements saved' : 'Entitlements removed' }),
         onError: (error) => {
-          if (error instanceof ApiError) setErrors(Object.fromEntries(error.fieldErrors.map((e) => [e.field, e.message])));
+          if (error instanceof ApiError) setErrors(Object.fromEntries(error.fieldErrors.map((e) => [e.field, fieldMessage(e)])));
         },
       },
     );

@@ -18,3 +18,6 @@ export const applicationsApi = {
   attachPolicies: (appId: string, policyIds: string[]) =>
     unwrap(api.PUT('/api/v1/applications/{appId}/policies', { params: { path: { appId } }, body: { policyIds } })),
 };
+
+/** The heartbeat interval the server accepts (CreateApplicationDto): a field out of it is refused before sending. */
+export const HEARTBEAT_RANGE = { min: 10, max: 3600, unit: 'seconds' };

@@ -1,6 +1,6 @@
 import { Button, Group, PasswordInput, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { ApiError } from '../../api/client';
+import { ApiError, setFieldErrors } from '../../api/client';
 import { FormError } from '../../components/states';
 import { useChangePassword } from './hooks';
 
@@ -41,7 +41,7 @@ export function ChangePasswordForm({ currentLabel = 'Current password', onDone }
               onDone?.();
             },
             onError: (error) => {
-              if (error instanceof ApiError) for (const e of error.fieldErrors) form.setFieldError(e.field, e.message);
+              setFieldErrors(error, form.setFieldError);
             },
           },
         );

@@ -17,7 +17,13 @@ const STATE_COLOR: Record<DeviceState, string> = {
   failed: 'red',
 };
 
-const TONE_COLOR: Record<LogTone, string | undefined> = { ok: 'teal.8', info: undefined, warn: 'orange.8', bad: 'red.8' };
+/** The palette's text colours (console.css): dark enough on a light card, light enough on a dark one. */
+const TONE_COLOR: Record<LogTone, string | undefined> = {
+  ok: 'var(--mantine-color-teal-text)',
+  info: undefined,
+  warn: 'var(--mantine-color-orange-text)',
+  bad: 'var(--mantine-color-red-text)',
+};
 
 const time = (at: number) => formatTime(at);
 

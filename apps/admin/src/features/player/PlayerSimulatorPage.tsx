@@ -1,3 +1,4 @@
+import { ConcurrencyError } from '@cm/client';
 import {
   Alert,
   Button,
@@ -55,9 +56,12 @@ export function PlayerSimulatorPage() {
   const required = useRequiredMetadata(client, { applicationId: app?.id ?? '', secret }, secretReady);
   const account = useMemo(() => ({ idp: idp.trim(), subject: subject.trim() }), [idp, subject]);
   const sim = useSimulator(client, account, timeScale);
+  // The server answered 401 to GET /v2/metadata: with a secret typed, the secret is what is wrong.
+  const refused = required.isError && required.error instanceof ConcurrencyError && required.error.kind === 'unauthorized';
+  const secretError = needsSecret && refused ? 'This secret is wrong: the server refused it (401)' : undefined;
 
   const anyActive = sim.devices.some((d) => d.state === 'playing' || d.state === 'starting');
-  const ready = !!client && secretReady && accountReady;
+  const ready = !!client && secretReady && accountReady && !refused;
   const owners = new Map(sim.devices.filter((d) => d.state === 'playing' && d.terminationCode).map((d) => [d.terminationCode!, d.name]));
   const lockedHint = anyActive ? 'Stop all devices to change' : undefined;
 
@@ -102,6 +106,7 @@ export function PlayerSimulatorPage() {
                     value={secret}
                     onChange={(e) => setSecret(e.currentTarget.value)}
                     disabled={anyActive}
+                    error={secretError}
                     autoComplete="off"
                     w={280}
                   />
@@ -139,24 +144,29 @@ export function PlayerSimulatorPage() {
                     <Group gap={6}>
                       <Loader size="xs" /> Loading the metadata this application needs…
                     </Group>
+                  ) : secretError ? (
+                    <Text span c="red" size="sm" role="alert">
+                      This secret is wrong. Type the application&apos;s current secret to play as it.
+                    </Text>
+                  ) : refused ? (
+                    <Text span c="red" size="sm" role="alert">
+                      The server refused this application (401): it is disabled, or was just deleted.
+                    </Text>
                   ) : required.isError ? (
                     <Text span c="red" size="sm" role="alert">
-                      GET /v2/metadata failed: {describePlayerError(required.error)}
+                      Could not load the metadata this application needs: {describePlayerError(required.error)}
                     </Text>
                   ) : required.data.length === 0 ? (
-                    <>
-                      GET /v2/metadata: this application&apos;s policies need no metadata (one heartbeat every{' '}
-                      {app.heartbeatIntervalSeconds} s).
-                    </>
+                    <>This application&apos;s policies need no metadata (one heartbeat every {app.heartbeatIntervalSeconds} s).</>
                   ) : (
                     <>
-                      GET /v2/metadata: the policies need{' '}
+                      Players of this application must send{' '}
                       {required.data.map((k) => (
                         <Code key={k} mr={4}>
                           {k}
                         </Code>
                       ))}
-                      (one heartbeat every {app.heartbeatIntervalSeconds} s).
+                      : its policies need them (one heartbeat every {app.heartbeatIntervalSeconds} s).
                     </>
                   )}
                 </Text>

@@ -8,9 +8,22 @@ export interface PlayerConfig {
   timeScale: number;
 }
 
+/**
+ * `fetch` without credentials. The console's page is on the API's origin, so a plain fetch sends the operator's
+ * cookie and lets the browser answer a 401 with `WWW-Authenticate: Basic` by raising its own login pop-up (which
+ * also holds the request until the SDK gives up): a player has neither, and a wrong secret must read as one at once.
+ */
+const fetchWithoutCredentials = (input: string, init: RequestInit) => fetch(input, { ...init, credentials: 'omit' });
+
 /** The player SDK as a real player would use it, against this same server's CM v2 API. */
 export function playerClient({ applicationId, secret, timeScale }: PlayerConfig): ConcurrencyClient {
-  return new ConcurrencyClient({ baseUrl: window.location.origin, applicationId, secret: secret || undefined, timeScale });
+  return new ConcurrencyClient({
+    baseUrl: window.location.origin,
+    applicationId,
+    secret: secret || undefined,
+    timeScale,
+    fetch: fetchWithoutCredentials,
+  });
 }
 
 /** A failed SDK call, said for the log. */

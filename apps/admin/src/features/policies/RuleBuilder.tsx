@@ -1,11 +1,11 @@
 import {
   ActionIcon,
+  Alert,
   Autocomplete,
   Button,
   Card,
   Checkbox,
   Group,
-  NumberInput,
   Radio,
   SegmentedControl,
   Select,
@@ -15,7 +15,8 @@ import {
   TextInput,
   Tooltip,
 } from '@mantine/core';
-import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconAlertTriangle, IconPlus, IconTrash } from '@tabler/icons-react';
+import { WholeNumberInput } from '../../components/number-field';
 import {
   attributeSuggestions,
   type ConditionDraft,
@@ -152,7 +153,9 @@ function RuleCard({
   const path = `rules[${index}]`;
   const n = index + 1;
   const invalid = ruleHasErrors(errors, index);
-  const summary = Number.isFinite(Number(rule.limit)) ? describeRule(toRule(rule)) : '';
+  // An emptied limit is not 0 (Number('') is): the summary waits for a number rather than saying "At most NaN".
+  const limitTyped = typeof rule.limit === 'number' || (rule.limit.trim() !== '' && Number.isFinite(Number(rule.limit)));
+  const summary = limitTyped ? describeRule(toRule(rule)) : 'Type a limit to read this rule in plain words';
   return (
     <Card
       withBorder
@@ -251,14 +254,13 @@ function DeviceRuleFields({ rule, index, errors, disabled, suggestions, onChange
           disabled={disabled}
           required
         />
-        <NumberInput
+        <WholeNumberInput
           label={`Rule ${n} device limit`}
           description="Most registered devices per account"
           value={rule.limit}
           onChange={(limit) => onChange({ ...rule, limit })}
           error={errors[`${path}.limit`]}
           disabled={disabled}
-          allowDecimal={false}
           required
         />
       </Group>
@@ -281,21 +283,19 @@ function DeviceRuleFields({ rule, index, errors, disabled, suggestions, onChange
       />
       {rule.swapLimited && (
         <Group align="flex-start" grow wrap="wrap">
-          <NumberInput
+          <WholeNumberInput
             label={`Rule ${n} removals allowed`}
             value={rule.swapMax}
             onChange={(swapMax) => onChange({ ...rule, swapMax })}
             error={errors[`${path}.swap.max`] ?? errors[`${path}.swap`]}
             disabled={disabled}
-            allowDecimal={false}
           />
-          <NumberInput
+          <WholeNumberInput
             label={`Rule ${n} removal window (days)`}
             value={rule.swapWindowDays}
             onChange={(swapWindowDays) => onChange({ ...rule, swapWindowDays })}
             error={errors[`${path}.swap.windowDays`]}
             disabled={disabled}
-            allowDecimal={false}
           />
         </Group>
       )}
@@ -314,6 +314,8 @@ function DeviceRuleFields({ rule, index, errors, disabled, suggestions, onChange
 
 /** A concurrency rule: limit, counting, scope, conditions, who wins. */
 function ConcurrencyRuleFields({ rule, index, errors, disabled, suggestions, onChange }: FieldsProps) {
+  // 0 is a valid limit, but it refuses every stream the rule concerns: said before saving.
+  const blocksAll = rule.limitFrom === 'fixed' && rule.limit !== '' && Number(rule.limit) === 0;
   const path = `rules[${index}]`;
   const n = index + 1;
   return (
@@ -328,17 +330,21 @@ function ConcurrencyRuleFields({ rule, index, errors, disabled, suggestions, onC
           disabled={disabled}
           required
         />
-        <NumberInput
+        <WholeNumberInput
           label={`Rule ${n} limit`}
           description="Most allowed at once"
           value={rule.limit}
           onChange={(limit) => onChange({ ...rule, limit })}
           error={errors[`${path}.limit`]}
           disabled={disabled}
-          allowDecimal={false}
           required
         />
       </Group>
+      {blocksAll && (
+        <Alert color="yellow" icon={<IconAlertTriangle size={18} />} role="status" data-testid={`rule-blocks-all-${index}`}>
+          A limit of 0 refuses every stream this rule concerns: no account can play{rule.where.length ? ' when its conditions hold' : ''}.
+        </Alert>
+      )}
       <Checkbox
         label={`Rule ${n}: take the limit from an entitlement claim`}
         description="The account's own limit, e.g. its plan's number of screens; the limit above applies when the claim is absent"
@@ -357,14 +363,13 @@ function ConcurrencyRuleFields({ rule, index, errors, disabled, suggestions, onC
             error={errors[`${path}.limitClaim`]}
             disabled={disabled}
           />
-          <NumberInput
+          <WholeNumberInput
             label={`Rule ${n} maximum limit`}
             description="Caps the claim's value (optional)"
             value={rule.maxLimit}
             onChange={(maxLimit) => onChange({ ...rule, maxLimit })}
             error={errors[`${path}.maxLimit`]}
             disabled={disabled}
-            allowDecimal={false}
           />
         </Group>
       )}

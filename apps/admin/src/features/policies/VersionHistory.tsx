@@ -47,7 +47,8 @@ function VersionDiff({
         aria-label={`Differences between version ${a.version} and version ${b.version}`}
         component="section"
       >
-        <Box component="pre" m={0} p="sm" style={{ fontSize: 12, overflowX: 'auto' }} data-testid="version-diff">
+        {/* Long lines scroll sideways: the keyboard reaches the block to scroll it (arrow keys). */}
+        <Box component="pre" m={0} p="sm" style={{ fontSize: 12, overflowX: 'auto' }} data-testid="version-diff" tabIndex={0}>
           {lines.map((l, i) => (
             <div key={i} style={{ background: COLORS[l.kind] }} data-kind={l.kind}>
               {SIGNS[l.kind]} {l.text}

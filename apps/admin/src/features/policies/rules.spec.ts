@@ -63,7 +63,7 @@ describe('policy rules in the editor', () => {
       { field: 'rules[0].limit', message: 'must be at most 10000' },
       { field: 'rules[2].where[0].value', message: 'must be a non-empty array' },
     ]);
-    expect(errors['rules[0].limit']).toBe('must be an integer; must be at most 10000');
+    expect(errors['rules[0].limit']).toBe('Must be an integer; Must be at most 10000');
     expect([0, 1, 2].map((i) => ruleHasErrors(errors, i))).toEqual([true, false, true]);
   });
 

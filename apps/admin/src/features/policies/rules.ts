@@ -1,4 +1,4 @@
-import type { FieldError } from '../../api/client';
+import { type FieldError, fieldMessage } from '../../api/client';
 import type { PolicyRule, RuleCondition } from './api';
 
 export type ConditionOp = RuleCondition['op'];
@@ -147,6 +147,7 @@ export function describeCondition(c: RuleCondition): string {
 
 /** Plain-words summary of a rule ("At most 2 distinct deviceId per channel when channel is one of news, sports; latest wins"). */
 export function describeRule(rule: PolicyRule): string {
+  if (!Number.isFinite(rule.limit)) return 'No limit set yet';
   if (rule.type === 'device-registration') {
     const swap = rule.swap
       ? `; viewers may remove ${rule.swap.max} every ${rule.swap.windowDays} days`
@@ -198,7 +199,7 @@ export function attributeSuggestions(rules: RuleDraft[]): Array<{ group: string;
 /** The server's field errors by path (`rules[0].limit` → message); several on one path are joined. */
 export function errorsByField(errors: FieldError[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const e of errors) out[e.field] = out[e.field] ? `${out[e.field]}; ${e.message}` : e.message;
+  for (const e of errors) out[e.field] = out[e.field] ? `${out[e.field]}; ${fieldMessage(e)}` : fieldMessage(e);
   return out;
 }
 

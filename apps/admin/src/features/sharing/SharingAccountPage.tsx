@@ -120,7 +120,7 @@ function KillStreamButton({ entry, onKilled }: { entry: TimelineEntry; onKilled:
     <ConfirmButton
       size="xs"
       title="Kill this stream?"
-      message={`The stream on ${where} (${entry.applicationName}) ends now: the player's next heartbeat gets 410.`}
+      message={`The stream on ${where} (${entry.applicationName}) ends now: the player learns it at its next heartbeat.`}
       confirmLabel="Kill stream"
       aria-label={`Kill the stream on ${where}`}
       loading={kill.isPending}
@@ -280,6 +280,7 @@ function ReviewButton({ account, detail }: { account: Account; detail: SharingAc
           </Text>
           <Textarea
             label="Note (optional)"
+            data-autofocus
             placeholder="e.g. Travels for work; called the customer"
             maxLength={1000}
             autosize
@@ -399,7 +400,7 @@ export function SharingAccountPage() {
             <DevicesCard account={account} canWrite={rights.write} onRemoved={deviceRemoved} />
             <Text size="xs" c="dimmed">
               Places from the DB-IP city database (CC BY 4.0,{' '}
-              <Anchor href="https://db-ip.com" size="xs" target="_blank" rel="noreferrer">
+              <Anchor href="https://db-ip.com" size="xs" target="_blank" rel="noreferrer" underline="always">
                 db-ip.com
               </Anchor>
               ); operators from RouteViews and DB-IP.

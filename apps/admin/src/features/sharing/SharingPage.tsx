@@ -29,7 +29,6 @@ export function ScoreBadge({ score, size = 'lg' }: { score: number; size?: 'md' 
     <Badge
       color={grade.color}
       variant="filled"
-      autoContrast
       size={size}
       radius="sm"
       miw={48}
@@ -140,15 +139,19 @@ function Last24Hours({ account: a, withLabel = false }: { account: SharingAccoun
  * Accounts likely shared across households (issue 16 part 3): highest score first, the evidence that weighs most,
  * filters kept in the address (a filtered list can be shared), pages, and the same list as CSV.
  */
+const ALL_TENANTS = 'all';
+
 export function SharingPage() {
   const [params, setParams] = useSearchParams();
   const { tenants, tenantId: currentTenant, tenantName } = useCurrentTenant();
   const minScore = params.get('minScore') ?? '1';
-  const tenantFilter = params.get('tenantId') ?? undefined;
+  // The tenant picked in the header, unless this page's own filter says another (or `all`, every tenant).
+  const tenantParam = params.get('tenantId');
+  const tenantFilter = tenantParam === ALL_TENANTS ? undefined : (tenantParam ?? currentTenant ?? undefined);
   const applicationId = params.get('applicationId') ?? undefined;
   const showReviewed = params.get('reviewed') === 'all';
   const page = Math.max(1, Number(params.get('page') ?? '1') || 1);
-  const applications = useApplications(tenantFilter ?? currentTenant);
+  const applications = useApplications(tenantFilter ?? null);
 
   const query = useMemo<SharingQuery>(
     () => ({
@@ -211,7 +214,7 @@ export function SharingPage() {
     </Stack>
   );
 
-  const filtered = minScore !== '1' || !!tenantFilter || !!applicationId;
+  const filtered = minScore !== '1' || !!tenantParam || !!applicationId;
   return (
     <Page
       title="Sharing"
@@ -242,11 +245,10 @@ export function SharingPage() {
           {tenants.length > 1 && (
             <Select
               label="Tenant"
-              placeholder="All tenants"
-              data={tenants.map((t) => ({ value: t.id, label: t.name }))}
-              value={tenantFilter ?? null}
-              onChange={(v) => setFilter('tenantId', v)}
-              clearable
+              data={[{ value: ALL_TENANTS, label: 'All tenants' }, ...tenants.map((t) => ({ value: t.id, label: t.name }))]}
+              value={tenantFilter ?? ALL_TENANTS}
+              onChange={(v) => setFilter('tenantId', v === currentTenant ? null : v)}
+              allowDeselect={false}
               w={220}
             />
           )}
@@ -259,7 +261,8 @@ export function SharingPage() {
             clearable
             searchable
             w={240}
-            description={tenants.length > 1 ? `Of ${tenantName(tenantFilter ?? currentTenant)}` : undefined}
+            disabled={!tenantFilter}
+            description={!tenantFilter ? 'Pick a tenant first' : tenants.length > 1 ? `Of ${tenantName(tenantFilter)}` : undefined}
           />
           <Switch
             label="Show reviewed accounts"
