@@ -129,7 +129,8 @@ async function serve(env: Env): Promise<void> {
     );
   }
   if (env.CM_DEMO_SEED) {
-    logger.log(`Start a demo stream:\n  curl -i -X POST -u ${DEMO.application.id}: '${base}/v2/sessions/demo-idp/alice?channel=news'`);
+    // One line, so that a JSON log shows the command as it is (a line break would read `\n` there).
+    logger.log(`Start a demo stream: curl -i -X POST -u ${DEMO.application.id}: '${base}/v2/sessions/demo-idp/alice?channel=news'`);
   }
 }
 
