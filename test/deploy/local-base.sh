@@ -34,7 +34,11 @@ mkdir -p "$WORK/rootfs/usr/local/lib/node_modules/npm"
 tar -xzf "$WORK"/npm-*.tgz -C "$WORK/rootfs/usr/local/lib/node_modules/npm" --strip-components=1
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$WORK/rootfs/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$WORK/rootfs/usr/local/bin/npx"
+# This machine's trust store (a machine behind a TLS-inspecting egress proxy trusts its CA there), so that npm in the
+# build reaches the registry as the machine's own npm does. Node reads it through NODE_EXTRA_CA_CERTS.
+cp /etc/ssl/certs/ca-certificates.crt "$WORK/rootfs/etc/ssl/certs/ca-certificates.crt"
 tar -C "$WORK/rootfs" -c . | "${PODMAN[@]}" import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
   --change 'CMD ["node"]' - "$IMAGE" >/dev/null
 echo "base image $IMAGE: built ($("${PODMAN[@]}" image inspect --format '{{.Size}}' "$IMAGE") bytes)"
