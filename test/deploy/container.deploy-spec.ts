@@ -2,7 +2,20 @@ import * as net from 'node:net';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { RedisTestAccess, redisTarget, storeEnv } from '../support/stores';
-import { buildImage, freePort, IMAGE, IMAGE_BUDGET_BYTES, BASE, imageSize, podman, podmanUnavailable, ROOT, RUNTIME, waitFor200 } from './podman';
+import {
+  buildImage,
+  freePort,
+  givenApplication,
+  IMAGE,
+  IMAGE_BUDGET_BYTES,
+  BASE,
+  imageSize,
+  podman,
+  podmanUnavailable,
+  ROOT,
+  RUNTIME,
+  waitFor200,
+} from './podman';
 
 const ADMIN = { email: 'ops@example.com', password: 'container-test-password-1' };
 const BURST = 200;
@@ -85,7 +98,7 @@ if (unavailable) console.warn(`SKIPPED: the container image suite needs podman. 
   });
 
   it('is labelled, runs tini then node as a non-root user, has a health check, no npm, no compiler, no embedded PostgreSQL', () => {
-    const [config] = JSON.parse(podman(["image", "inspect", IMAGE])) as [{ Config: Record<string, any>; Healthcheck: { Test: string[] } }];
+    const [config] = JSON.parse(podman(['image', 'inspect', IMAGE])) as [{ Config: Record<string, any>; Healthcheck: { Test: string[] } }];
     const pkg = require(join(ROOT, 'package.json')) as { version: string };
     expect(config.Config.Labels).toMatchObject({
       'org.opencontainers.image.version': pkg.version,
@@ -118,7 +131,13 @@ if (unavailable) console.warn(`SKIPPED: the container image suite needs podman. 
   });
 
   it('runs as non-root on a read-only root file system, with tini as PID 1', () => {
-    const inside = podman(['exec', container, 'sh', '-c', 'id -u; cat /proc/1/comm; touch /app/x 2>&1 || true; touch /tmp/x && echo tmp-writable']);
+    const inside = podman([
+      'exec',
+      container,
+      'sh',
+      '-c',
+      'id -u; cat /proc/1/comm; touch /app/x 2>&1 || true; touch /tmp/x && echo tmp-writable',
+    ]);
     const [uid, pid1, ...rest] = inside.trim().split('\n');
     expect(Number(uid)).toBeGreaterThan(0);
     expect(pid1).toBe('tini');
@@ -138,26 +157,9 @@ if (unavailable) console.warn(`SKIPPED: the container image suite needs podman. 
   });
 
   it('answers a CM v2 start, heartbeat and stop, and serves the console', async () => {
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(ADMIN),
-    });
-    expect(login.status).toBe(200);
-    const cookie = login.headers.get('set-cookie')!.split(';')[0];
-    const api = async (path: string, body: unknown) => {
-      const res = await fetch(`${base}/api/v1${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie, origin: base },
-        body: JSON.stringify(body),
-      });
-      expect(res.status).toBe(201);
-      return (await res.json()) as Record<string, any>;
-    };
-    const tenant = await api('/tenants', { slug: 'container', name: 'Container' });
-    const app = await api(`/tenants/${tenant.id}/applications`, { id: 'web', name: 'Web' });
-    auth = Buffer.from(`web:${app.secret}`).toString('base64');
-    const player = (method: string, path: string) => fetch(`${base}/v2/sessions/idp/alice${path}`, { method, headers: { authorization: `Basic ${auth}` } });
+    auth = await givenApplication(base, ADMIN, 'web');
+    const player = (method: string, path: string) =>
+      fetch(`${base}/v2/sessions/idp/alice${path}`, { method, headers: { authorization: `Basic ${auth}` } });
 
     const start = await player('POST', '');
     expect(start.status).toBe(202);

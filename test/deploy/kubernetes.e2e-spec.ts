@@ -24,7 +24,10 @@ function render(overlay: string): K8sObject[] {
 }
 
 function validate(objects: K8sObject[]): { kind: string; name: string; errors: string[] }[] {
-  const out = execFileSync(process.execPath, [join(__dirname, 'validate-kubernetes.mjs')], { input: JSON.stringify(objects), encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [join(__dirname, 'validate-kubernetes.mjs')], {
+    input: JSON.stringify(objects),
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as { kind: string; name: string; errors: string[] }[];
 }
 
@@ -62,7 +65,11 @@ describe.each(OVERLAYS)('Kubernetes overlay %s', (overlay) => {
     expect(api.resources.limits.memory).toEqual(expect.any(String));
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
-    expect(api.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(api.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.topologySpreadConstraints.length).toBeGreaterThan(0);
     expect(api.ports.map((p: { name: string }) => p.name).sort()).toEqual(['http', 'metrics']);
@@ -75,7 +82,10 @@ describe.each(OVERLAYS)('Kubernetes overlay %s', (overlay) => {
     expect(api.envFrom).toEqual([{ configMapRef: { name: config.metadata.name } }]);
     expect(config.data).toMatchObject({ CM_ENV: 'production', CM_SESSION_STORE: overlay === 'scale' ? 'redis' : 'postgres' });
     const secrets = Object.fromEntries(
-      (api.env as { name: string; valueFrom: { secretKeyRef: { name: string; optional?: boolean } } }[]).map((e) => [e.name, e.valueFrom.secretKeyRef]),
+      (api.env as { name: string; valueFrom: { secretKeyRef: { name: string; optional?: boolean } } }[]).map((e) => [
+        e.name,
+        e.valueFrom.secretKeyRef,
+      ]),
     );
     expect(secrets.DATABASE_URL).toEqual({ name: 'concurrency-monitor', key: 'DATABASE_URL' });
     if (overlay === 'scale') expect(secrets.CM_REDIS_URL).toMatchObject({ key: 'CM_REDIS_URL', optional: true });
@@ -95,7 +105,9 @@ describe.each(OVERLAYS)('Kubernetes overlay %s', (overlay) => {
     expect(deployment.spec.replicas).toBeUndefined();
     expect(hpa.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name });
     expect(hpa.minReplicas).toBeGreaterThanOrEqual(2);
-    expect(hpa.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: expect.objectContaining({ type: 'Utilization' }) } }]);
+    expect(hpa.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: expect.objectContaining({ type: 'Utilization' }) } },
+    ]);
   });
 
   it('lets the pods out only to DNS, PostgreSQL and (scale) Redis', () => {

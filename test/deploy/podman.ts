@@ -52,7 +52,9 @@ export function podmanUnavailable(): string | undefined {
     return undefined;
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    return e.code === 'ENOENT' ? 'podman is not installed (Debian: apt-get install podman runc)' : `podman does not work here: ${e.message}`;
+    return e.code === 'ENOENT'
+      ? 'podman is not installed (Debian: apt-get install podman runc)'
+      : `podman does not work here: ${e.message}`;
   }
 }
 
@@ -60,7 +62,11 @@ let baseReady = false;
 /** Makes the local base image unless the podman store has it (test/deploy/local-base.sh). */
 export function ensureBase(): void {
   if (baseReady || process.env.CM_TEST_IMAGE_BASE) return;
-  execFileSync(join(__dirname, 'local-base.sh'), [BASE], { env: PODMAN_ENV, stdio: ['ignore', 'inherit', 'inherit'], timeout: 20 * 60_000 });
+  execFileSync(join(__dirname, 'local-base.sh'), [BASE], {
+    env: PODMAN_ENV,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 20 * 60_000,
+  });
   baseReady = true;
 }
 
@@ -127,4 +133,27 @@ export async function waitFor200(url: string, container: string, timeoutMs = 120
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s:\n${podman(['logs', container])}`);
+}
+
+/** Signs in as the first operator and makes a tenant and an application (with a secret, production mode): its Basic auth. */
+export async function givenApplication(base: string, admin: { email: string; password: string }, id: string): Promise<string> {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(admin),
+  });
+  if (login.status !== 200) throw new Error(`sign-in answered ${login.status}: ${await login.text()}`);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${base}/api/v1${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, origin: base },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as Record<string, any>;
+  };
+  const tenant = await post('/tenants', { slug: id, name: id });
+  const app = await post(`/tenants/${tenant.id}/applications`, { id, name: id });
+  return Buffer.from(`${id}:${app.secret}`).toString('base64');
 }

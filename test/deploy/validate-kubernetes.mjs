@@ -22,7 +22,9 @@ for (const object of objects) {
     results.push({ kind, name, errors: [] });
   } catch (error) {
     const details = Array.isArray(error.errors)
-      ? error.errors.map((e) => `${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? `: ${e.params.additionalProperty}` : ''}`)
+      ? error.errors.map(
+          (e) => `${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? `: ${e.params.additionalProperty}` : ''}`,
+        )
       : [String(error.message ?? error)];
     results.push({ kind, name, errors: details });
   }
