@@ -144,6 +144,8 @@ if (unavailable) console.warn(`SKIPPED: the container image suite needs podman. 
     expect(rest.join('\n')).toMatch(/Read-only file system/);
     expect(rest).toContain('tmp-writable');
     expect(podman(['inspect', '--format', '{{.HostConfig.ReadonlyRootfs}}', container]).trim()).toBe('true');
+    // The operator's command is there too (docs/deploy.md: `cm reset-password`).
+    expect(podman(['exec', container, 'cm', 'version'])).toContain((require(join(ROOT, 'package.json')) as { version: string }).version);
   });
 
   it('writes JSON log lines with the start-up lines an operator needs, and no route mappings at info', () => {
