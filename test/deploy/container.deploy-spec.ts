@@ -1,5 +1,4 @@
 import * as net from 'node:net';
-import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { RedisTestAccess, redisTarget, storeEnv } from '../support/stores';
 import {
@@ -12,8 +11,8 @@ import {
   imageSize,
   podman,
   podmanUnavailable,
-  ROOT,
   RUNTIME,
+  VERSION,
   waitFor200,
 } from './podman';
 
@@ -99,9 +98,8 @@ if (unavailable) console.warn(`SKIPPED: the container image suite needs podman. 
 
   it('is labelled, runs tini then node as a non-root user, has a health check, no npm, no compiler, no embedded PostgreSQL', () => {
     const [config] = JSON.parse(podman(['image', 'inspect', IMAGE])) as [{ Config: Record<string, any>; Healthcheck: { Test: string[] } }];
-    const pkg = require(join(ROOT, 'package.json')) as { version: string };
     expect(config.Config.Labels).toMatchObject({
-      'org.opencontainers.image.version': pkg.version,
+      'org.opencontainers.image.version': VERSION,
       'org.opencontainers.image.revision': expect.stringMatching(/^[0-9a-f]{40}$|^unknown$/),
       'org.opencontainers.image.title': 'Concurrency Monitor',
     });
@@ -145,7 +143,7 @@ if (unavailable) console.warn(`SKIPPED: the container image suite needs podman. 
     expect(rest).toContain('tmp-writable');
     expect(podman(['inspect', '--format', '{{.HostConfig.ReadonlyRootfs}}', container]).trim()).toBe('true');
     // The operator's command is there too (docs/deploy.md: `cm reset-password`).
-    expect(podman(['exec', container, 'cm', 'version'])).toContain((require(join(ROOT, 'package.json')) as { version: string }).version);
+    expect(podman(['exec', container, 'cm', 'version'])).toContain(VERSION);
   });
 
   it('writes JSON log lines with the start-up lines an operator needs, and no route mappings at info', () => {

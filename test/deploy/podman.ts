@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '..', '..');
 /** The image the suites build and run (one build; the compose suite reuses it). */
 export const IMAGE = 'localhost/concurrency-monitor:test';
+/** package.json's version: the image's version label. */
+export const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 /** Containerfile's BASE for the test build: made without a registry by local-base.sh (kept in the podman store). */
 export const BASE = process.env.CM_TEST_IMAGE_BASE ?? 'localhost/cm-test-base:bookworm-node22';
 /**
@@ -75,7 +77,6 @@ let built = false;
 export function buildImage(): void {
   if (built) return;
   ensureBase();
-  const version = (require(join(ROOT, 'package.json')) as { version: string }).version;
   const revision = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
   podman(
     [
@@ -90,7 +91,7 @@ export function buildImage(): void {
       '--build-arg',
       `BASE=${BASE}`,
       '--build-arg',
-      `VERSION=${version}`,
+      `VERSION=${VERSION}`,
       '--build-arg',
       `REVISION=${revision}`,
       '--tag',

@@ -46,7 +46,9 @@ export function describeLogging(adapter: Adapter): void {
 
     it("keeps Nest's start-up lines (modules wired, routes mapped) at debug, out of the default level", () => {
       // Written while the app started (beforeAll), before any test cleared the lines.
-      const startUp = entries().filter((e) => ['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication'].includes(e.context));
+      const startUp = entries().filter((e) =>
+        ['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication'].includes(e.context),
+      );
       expect(startUp).toEqual([]);
       expect(entries().every((e) => typeof e.level === 'number' && typeof e.msg === 'string')).toBe(true);
     });
