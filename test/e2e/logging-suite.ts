@@ -44,6 +44,15 @@ export function describeLogging(adapter: Adapter): void {
       await database?.drop();
     });
 
+    it("keeps Nest's start-up lines (modules wired, routes mapped) at debug, out of the default level", () => {
+      // Written while the app started (beforeAll), before any test cleared the lines.
+      const startUp = entries().filter((e) =>
+        ['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication'].includes(e.context),
+      );
+      expect(startUp).toEqual([]);
+      expect(entries().every((e) => typeof e.level === 'number' && typeof e.msg === 'string')).toBe(true);
+    });
+
     it('writes one JSON line per request, with secrets redacted and the request id echoed', async () => {
       lines.length = 0;
       const login = await fetch(`${url}/api/v1/auth/login`, {

@@ -34,7 +34,13 @@ export class AppModule {
   static forRoot(
     env: Env,
     databaseUrl: string,
-    logging: LoggingOptions = { enabled: true, level: env.LOG_LEVEL, heartbeats: env.CM_LOG_HEARTBEATS, slowMs: env.CM_LOG_SLOW_MS },
+    logging: LoggingOptions = {
+      enabled: true,
+      level: env.LOG_LEVEL,
+      heartbeats: env.CM_LOG_HEARTBEATS,
+      slowMs: env.CM_LOG_SLOW_MS,
+      production: env.CM_ENV === 'production',
+    },
   ): DynamicModule {
     return {
       module: AppModule,

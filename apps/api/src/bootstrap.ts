@@ -13,6 +13,7 @@ import { AppModule } from './app.module';
 import type { Env } from './config/env';
 import { assertNoOpenApplications } from './config/production-checks';
 import { runMigrations } from './database/migrate';
+import { NestLogger } from './logging/logging';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { OpenApiDocument } from './http/docs.controller';
 import { FastifyFrameworkErrors } from './http/framework-errors';
@@ -58,6 +59,7 @@ export async function createApp(
     destination: options.logStream,
     heartbeats: env.CM_LOG_HEARTBEATS,
     slowMs: env.CM_LOG_SLOW_MS,
+    production: env.CM_ENV === 'production',
   });
   const logger = logging ? undefined : false;
   // CORS headers are already on the answer (http/request-pipeline.ts sets them before either adapter runs).
@@ -83,7 +85,7 @@ export async function createApp(
           },
         )
       : await NestFactory.create<NestExpressApplication>(module, { logger, bufferLogs: logging, bodyParser: false });
-  if (logging) app.useLogger(app.get(PinoLogger));
+  if (logging) app.useLogger(new NestLogger(app.get(PinoLogger)));
   const filter = new AllExceptionsFilter(app.get(HttpAdapterHost));
   frameworkErrors.bind((exception, host) => filter.catch(exception, host));
   // Security headers, CORS headers, request ids, metrics and access logs: http/request-pipeline.ts, before either

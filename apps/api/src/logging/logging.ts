@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type DynamicModule, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { type DynamicModule, type LoggerService, Module } from '@nestjs/common';
+import { LoggerModule, type Logger as PinoNestLogger } from 'nestjs-pino';
 import { type DestinationStream, type Level, type Logger, pino } from 'pino';
 import type { Env } from '../config/env';
 
@@ -15,6 +15,8 @@ export interface LoggingOptions {
   heartbeats?: boolean;
   /** CM_LOG_SLOW_MS */
   slowMs?: number;
+  /** CM_ENV=production: JSON lines even on a terminal. */
+  production?: boolean;
 }
 
 /** Nest's levels (LOG_LEVEL) as pino's. */
@@ -112,18 +114,62 @@ export class AccessLog {
 @Module({})
 export class LoggingModule {}
 
+/** Nest's start-up chatter: one line per module wired, per controller and per mapped route (about 100 lines). */
+const START_UP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
+/**
+ * Nest's logger (nestjs-pino's), with Nest's own start-up lines at debug instead of info: at the default level a
+ * start shows what the operator needs (listening on, console address), and LOG_LEVEL=debug shows every route.
+ */
+export class NestLogger implements LoggerService {
+  constructor(private readonly pino: PinoNestLogger) {}
+
+  log(message: unknown, ...optionalParams: unknown[]): void {
+    const context = optionalParams.at(-1);
+    if (typeof context === 'string' && START_UP_CONTEXTS.has(context)) this.pino.debug(message, ...optionalParams);
+    else this.pino.log(message, ...optionalParams);
+  }
+  error(message: unknown, ...optionalParams: unknown[]): void {
+    this.pino.error(message, ...optionalParams);
+  }
+  warn(message: unknown, ...optionalParams: unknown[]): void {
+    this.pino.warn(message, ...optionalParams);
+  }
+  debug(message: unknown, ...optionalParams: unknown[]): void {
+    this.pino.debug(message, ...optionalParams);
+  }
+  verbose(message: unknown, ...optionalParams: unknown[]): void {
+    this.pino.verbose(message, ...optionalParams);
+  }
+  fatal(message: unknown, ...optionalParams: unknown[]): void {
+    this.pino.fatal(message, ...optionalParams);
+  }
+}
+
+/** A development terminal: one short line per entry, `HH:MM:ss LEVEL [context] message`. */
+const PRETTY = {
+  target: 'pino-pretty',
+  options: {
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,context',
+    messageFormat: '{if context}[{context}] {end}{msg}',
+  },
+};
+
 /**
  * Structured JSON logs through pino: Nest's own logger goes through nestjs-pino (no per-request middleware: its
- * request logger serialised every request up front); access lines come from AccessLog. Pretty-printed only when
- * stdout is a terminal.
+ * request logger serialised every request up front); access lines come from AccessLog. JSON lines wherever a
+ * program reads them (a pipe, a file, a container's log collector) and always in production; pretty-printed
+ * (pino-pretty) only on a development terminal.
  */
 export function loggingModule(options: LoggingOptions): DynamicModule {
-  const pretty = !options.destination && options.enabled && process.stdout.isTTY;
+  const pretty = !options.destination && options.enabled && !options.production && process.stdout.isTTY === true;
   const pinoOptions = {
     enabled: options.enabled,
     level: PINO_LEVEL[options.level],
     redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
+    ...(pretty ? { transport: PRETTY } : {}),
   };
   const logger = options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
   const accessLog = new AccessLog(logger, { heartbeats: options.heartbeats ?? false, slowMs: options.slowMs ?? 1000 });
