@@ -70,7 +70,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   }
   const ready = async (workers: number) => {
     const started = Date.now();
-    while (new Set([...output.matchAll(/"pid":(\d+)[^\n]*Nest application successfully started/g)].map((m) => m[1])).size < workers) {
+    // Each worker says it listens (Nest's own start-up lines are debug).
+    while (new Set([...output.matchAll(/"pid":(\d+)[^\n]*listening on/g)].map((m) => m[1])).size < workers) {
       if (Date.now() - started > 60_000) throw new Error(`${workers} workers did not start within 60 s:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -132,7 +132,8 @@ async function serve(env: Env): Promise<void> {
   // A worker whose primary is gone stops too.
   if (cluster.isWorker) process.once('disconnect', () => shutdown('the primary process is gone'));
   await app.listen(env.PORT);
-  if (cluster.isWorker && cluster.worker?.id !== 1) return;
+  // The first worker says what a newcomer needs; the others say only that they serve too (one line each).
+  if (cluster.isWorker && cluster.worker?.id !== 1) return logger.log(`listening on port ${env.PORT} too`);
   const base = `http://localhost:${env.PORT}`;
   logger.log(`Concurrency Monitor is listening on ${base} (${env.CM_HTTP_ADAPTER}, ${env.CM_ENV} mode)`);
   logger.log(`Console: ${base}/ (sign in as the first operator), API docs: ${base}/api/docs, player API: ${base}/v2`);
