@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import * as net from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { sendInit } from '../support/raw-init';
 import { RedisTestAccess, redisTarget, storeEnv } from '../support/stores';
 import {
   buildImage,
@@ -22,29 +22,6 @@ const ADMIN = { email: 'ops@example.com', password: 'container-test-password-1' 
 const BURST = 200;
 
 /** One init on a connection of its own, written whole (so it has arrived) before the caller sends the signal. */
-function sendInit(port: number, auth: string, n: number): { written: Promise<void>; answered: Promise<number | 'no answer'> } {
-  const socket = net.connect(port, '127.0.0.1');
-  let data = '';
-  const written = new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.once('connect', () =>
-      socket.write(
-        `POST /v2/sessions/idp/burst-${n % 50}?n=${n} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Basic ${auth}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
-        () => resolve(),
-      ),
-    );
-  });
-  const answered = new Promise<number | 'no answer'>((resolve) => {
-    socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
-    socket.on('close', () => {
-      const status = /^HTTP\/1\.1 (\d{3})/.exec(data);
-      resolve(status ? Number(status[1]) : 'no answer');
-    });
-    socket.on('error', () => undefined);
-  });
-  return { written, answered };
-}
-
 const unavailable = podmanUnavailable();
 if (unavailable) console.warn(`SKIPPED: the container image suite needs podman. ${unavailable}`);
 
@@ -189,7 +166,9 @@ if (unavailable) console.warn(`SKIPPED: the container image suite needs podman. 
   });
 
   it('answers every request that arrived before SIGTERM, then exits 0', async () => {
-    const calls = Array.from({ length: BURST }, (_, i) => sendInit(port, auth, i));
+    const calls = Array.from({ length: BURST }, (_, i) =>
+      sendInit(`http://127.0.0.1:${port}`, `/v2/sessions/idp/burst-${i % 50}?n=${i}`, `Basic ${auth}`),
+    );
     await Promise.all(calls.map((c) => c.written));
     await new Promise((r) => setTimeout(r, 200)); // let the server accept every connection
     podman(['kill', '--signal', 'TERM', container]);

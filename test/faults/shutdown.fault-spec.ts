@@ -1,38 +1,9 @@
-import * as net from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { sendInit } from '../support/raw-init';
 import { startServerProcess } from '../support/server-process';
 import { RedisTestAccess, redisTarget, storeEnv, STORES } from '../support/stores';
 
 const REQUESTS = 400;
-
-/**
- * One request per TCP connection, written whole before the signal: once the connection is accepted, the
- * request has arrived. Resolves with the status of the answer, or 'no answer' if the connection was dropped.
- */
-function sendInit(url: string, subject: string, n: number): { written: Promise<void>; answered: Promise<number | 'no answer'> } {
-  const { hostname, port } = new URL(url);
-  const socket = net.connect(Number(port), hostname);
-  let data = '';
-  const auth = Buffer.from('demo-app:').toString('base64');
-  const written = new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.once('connect', () =>
-      socket.write(
-        `POST /v2/sessions/idp/${subject}?n=${n} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Basic ${auth}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
-        () => resolve(),
-      ),
-    );
-  });
-  const answered = new Promise<number | 'no answer'>((resolve) => {
-    socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
-    socket.on('close', () => {
-      const status = /^HTTP\/1\.1 (\d{3})/.exec(data);
-      resolve(status ? Number(status[1]) : 'no answer');
-    });
-    socket.on('error', () => undefined);
-  });
-  return { written, answered };
-}
 
 // Both adapters on both session stores, and two workers (one adapter, PostgreSQL): the account lock holds across them.
 const VARIANTS = [
@@ -67,7 +38,8 @@ describe.each(VARIANTS)('graceful shutdown on SIGTERM (%s, sessions in %s, CM_WO
     // With two workers, the account lock holds across processes: still exactly 3 admitted (the demo policy).
     if (workers !== '1') await server.ready(Number(workers));
     // A burst on one account: decisions queue on the account lock, so many are still in flight at the signal.
-    const calls = Array.from({ length: REQUESTS }, (_, i) => sendInit(server.url, 'shutdown', i));
+    const demoAuth = `Basic ${Buffer.from('demo-app:').toString('base64')}`;
+    const calls = Array.from({ length: REQUESTS }, (_, i) => sendInit(server.url, `/v2/sessions/idp/shutdown?n=${i}`, demoAuth));
     await Promise.all(calls.map((c) => c.written));
     await new Promise((r) => setTimeout(r, 200)); // let the server accept every connection
     server.child.kill('SIGTERM');
