@@ -7,7 +7,6 @@ import {
   MAX_METADATA_VALUE_LENGTH,
   type Metadata,
   NETWORK_PREFIX,
-  textFault,
 } from '@cm/contracts';
 import { CmError, CmErrorCode } from './sessions.errors';
 
@@ -38,14 +37,15 @@ function addEntries(target: Metadata, source: unknown, where: string): void {
     if (text.length > MAX_METADATA_VALUE_LENGTH) {
       throw invalid(`Metadata key "${key}" has a value longer than ${MAX_METADATA_VALUE_LENGTH} characters`);
     }
-    const fault = textFault(text);
-    if (fault) throw invalid(`Metadata key "${key}" ${fault}`);
     if (key in target && target[key] !== text) throw invalid(`Metadata key "${key}" is given twice with different values`);
     target[key] = text;
   }
 }
 
-/** Metadata from the query string and the (form or JSON) body, validated per DESIGN §2. */
+/**
+ * Metadata from the query string and the (form or JSON) body, validated per DESIGN §2. Text PostgreSQL cannot store
+ * (NUL, lone surrogates) never reaches it: the global validation pipe refuses it in every parameter, naming the field.
+ */
 export function parseMetadata(query: unknown, body: unknown): Metadata {
   const metadata: Metadata = Object.create(null) as Metadata;
   addEntries(metadata, query, 'query string');
@@ -95,7 +95,5 @@ export function checkAccountPart(name: 'idp' | 'subject', value: string): string
     throw invalid(`The ${name} must be 1-${MAX_ACCOUNT_PART_LENGTH} characters`);
   }
   if (/[\u0000-\u001f\u007f]/.test(value)) throw invalid(`The ${name} must not contain control characters`);
-  const fault = textFault(value);
-  if (fault) throw invalid(`The ${name} ${fault}`);
   return value;
 }
